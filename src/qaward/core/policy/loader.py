@@ -1,0 +1,250 @@
+"""Loading policy files strictly, with messages that name the file, the key and the problem.
+
+Policies live in ``data/policies/<id>/policy.yaml`` inside the package, plus any directory
+named in ``QAWARD_POLICY_DIRS`` (colon-separated) for a district's own regulations. What a
+regulation leaves open (``{silent: ...}``) may be filled by a configuration file
+``<id>.yaml`` in ``QAWARD_CONFIG_DIR``; configuration can never override what the
+regulation itself sets.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterable, Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import ValidationError
+
+from qaward.core.errors import ConfigurationRequired, PolicyFileError, UnknownPolicy
+from qaward.core.policy.model import Cited, Policy, Silent
+
+T = TypeVar("T")
+
+_TAGS = {"cited", "silent"}
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of silently keeping the last one."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key `{key}`", key_node.start_mark
+            )
+        seen.add(key)
+    return dict(loader.construct_mapping(node))
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,  # type: ignore[arg-type]
+)
+
+
+def read_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise PolicyFileError(str(path), [f"not valid YAML: {exc}"]) from exc
+    except OSError as exc:
+        raise PolicyFileError(str(path), [f"cannot read: {exc.strerror}"]) from exc
+
+
+def format_validation_error(exc: ValidationError) -> list[str]:
+    problems = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"] if str(p) not in _TAGS and not _is_union_tag(p))
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            msg = "unknown key (check its spelling against docs/policy-guide.md)"
+        elif kind == "missing":
+            msg = "missing key"
+            if loc.endswith("cite"):
+                msg = "missing citation: every value must name its article (cite: 第N条)"
+        else:
+            msg = err["msg"]
+            if "input" in err and kind not in ("value_error", "assertion_error"):
+                msg += f" (got {err['input']!r})"
+        problems.append(f"{loc or '<top>'}: {msg}")
+    return problems
+
+
+def _is_union_tag(part: object) -> bool:
+    # pydantic puts the chosen union member's name in the location, e.g. "Cited[int]".
+    return isinstance(part, str) and ("[" in part or part in ("NoticeLength", "Silent"))
+
+
+def policy_dirs() -> list[Path]:
+    dirs = [Path(str(resources.files("qaward") / "data" / "policies"))]
+    extra = os.environ.get("QAWARD_POLICY_DIRS", "")
+    dirs.extend(Path(p) for p in extra.split(os.pathsep) if p)
+    return dirs
+
+
+def policy_files() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for base in policy_dirs():
+        if not base.is_dir():
+            continue
+        for sub in sorted(base.iterdir()):
+            f = sub / "policy.yaml"
+            if f.is_file():
+                found[sub.name] = f
+    return found
+
+
+def list_policies() -> list[str]:
+    return sorted(policy_files())
+
+
+def config_file(policy_id: str) -> Path | None:
+    base = os.environ.get("QAWARD_CONFIG_DIR")
+    if not base:
+        return None
+    f = Path(base) / f"{policy_id}.yaml"
+    return f if f.is_file() else None
+
+
+def parse_policy(raw: Any, *, file: str, folder_name: str | None = None) -> Policy:
+    if not isinstance(raw, Mapping):
+        raise PolicyFileError(file, ["<top>: a policy file must be a mapping of keys"])
+    try:
+        policy = Policy.model_validate(raw)
+    except ValidationError as exc:
+        raise PolicyFileError(file, format_validation_error(exc)) from None
+    if folder_name is not None and policy.id != folder_name:
+        raise PolicyFileError(
+            file, [f"id: `{policy.id}` does not match its folder name `{folder_name}`"]
+        )
+    return policy
+
+
+def load_policy_file(path: Path, config: Path | None = None) -> Policy:
+    raw = read_yaml(path)
+    if config is not None:
+        raw = apply_configuration(raw, read_yaml(config), file=str(config))
+    return parse_policy(raw, file=str(path), folder_name=path.parent.name)
+
+
+@cache
+def _load_cached(policy_id: str, path: str, config: str | None) -> Policy:
+    return load_policy_file(Path(path), Path(config) if config else None)
+
+
+def load_policy(policy_id: str) -> Policy:
+    files = policy_files()
+    if policy_id not in files:
+        raise UnknownPolicy(policy_id, sorted(files))
+    cfg = config_file(policy_id)
+    return _load_cached(policy_id, str(files[policy_id]), str(cfg) if cfg else None)
+
+
+def load_all() -> list[Policy]:
+    return [load_policy(pid) for pid in list_policies()]
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration of what the regulation leaves open
+
+
+def apply_configuration(raw: Any, config: Any, *, file: str) -> Any:
+    """Fill ``{silent: ...}`` places of a raw policy with the office's configured values.
+
+    The configuration file is ``{policy: ID, values: {dotted.key: {...value, cite: ...}}}``.
+    Each configured value must cite the office's decision; a key whose regulation value is
+    not silent is refused, so configuration can never override the regulation.
+    """
+    problems: list[str] = []
+    if not isinstance(config, Mapping) or set(config) - {"policy", "values"}:
+        raise PolicyFileError(file, ["<top>: expected keys `policy` and `values`"])
+    if config.get("policy") != raw.get("id"):
+        problems.append(f"policy: `{config.get('policy')}` is not `{raw.get('id')}`")
+    values = config.get("values")
+    if not isinstance(values, Mapping):
+        raise PolicyFileError(file, [*problems, "values: expected a mapping of dotted keys"])
+    out = copy.deepcopy(raw)
+    for key, value in values.items():
+        parent, last = _walk(out, str(key))
+        if parent is None:
+            problems.append(f"values.{key}: no such key in the policy")
+            continue
+        current = parent[last]
+        is_open = current is None or (isinstance(current, Mapping) and "silent" in current)
+        if not is_open:
+            problems.append(
+                f"values.{key}: the regulation sets this value; configuration may only fill "
+                "what the regulation leaves open ({silent: ...})"
+            )
+            continue
+        if not isinstance(value, Mapping) or not str(value.get("cite", "")).strip():
+            problems.append(f"values.{key}: must be a mapping with `cite` naming the decision")
+            continue
+        decision = str(value["cite"])
+        configured = dict(value)
+        if "value" in configured:
+            configured["source"] = "configuration"
+        else:
+            # A structured value (e.g. a notice length) has no cite of its own: the decision
+            # is kept in `configured` and shown wherever the value is used.
+            del configured["cite"]
+        parent[last] = configured
+        out.setdefault("configured", {})[str(key)] = decision
+    if problems:
+        raise PolicyFileError(file, problems)
+    return out
+
+
+def _walk(raw: Any, dotted: str) -> tuple[Any, Any]:
+    node = raw
+    parts = dotted.split(".")
+    for part in parts[:-1]:
+        node = _step(node, part)
+        if node is None:
+            return None, None
+    last: Any = parts[-1]
+    if isinstance(node, list) and last.isdigit() and int(last) < len(node):
+        return node, int(last)
+    if isinstance(node, dict) and last in node:
+        return node, last
+    return None, None
+
+
+def _step(node: Any, part: str) -> Any:
+    if isinstance(node, dict):
+        return node.get(part)
+    if isinstance(node, list) and part.isdigit() and int(part) < len(node):
+        return node[int(part)]
+    return None
+
+
+def require(policy: Policy, value: Cited[T] | Silent, key: str) -> Cited[T]:
+    """The cited value, or a clear request to configure what the regulation leaves open."""
+    if isinstance(value, Silent):
+        raise ConfigurationRequired(policy.id, key, value.silent)
+    return value
+
+
+def iter_citations(policy: Policy) -> Iterable[tuple[str, str]]:
+    """(dotted key, citation) for every cited value in a policy, for listings and diffs."""
+
+    def walk(obj: Any, path: str) -> Iterable[tuple[str, str]]:
+        if isinstance(obj, Mapping):
+            if "cite" in obj and isinstance(obj["cite"], str):
+                yield path, obj["cite"]
+            for k, v in obj.items():
+                yield from walk(v, f"{path}.{k}" if path else str(k))
+        elif isinstance(obj, list | tuple):
+            for i, v in enumerate(obj):
+                yield from walk(v, f"{path}.{i}")
+
+    yield from walk(policy.model_dump(by_alias=True), "")

@@ -1,0 +1,674 @@
+"""The policy model: one regulation version as strictly validated, cited, frozen data.
+
+A policy file is YAML. Every value the system acts on carries the article it comes from
+(``cite``). Where the regulation says nothing, the file says so with ``{silent: "..."}``;
+code that needs such a value calls :func:`require`, which raises
+:class:`~qaward.core.errors.ConfigurationRequired` unless a configuration file supplies it.
+
+See docs/policy-guide.md for the format written for an award office.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    Tag,
+    model_validator,
+)
+from typing_extensions import TypeAliasType
+
+T = TypeVar("T")
+
+# A citation names where in the regulation a value comes from: an article and item as the
+# regulation numbers them (第十一条第（五）项), a section for regulations numbered by sections
+# (三、（六）), or a part of the issuing document (印发通知, 文号, 附则).
+CITATION_PATTERN = re.compile(
+    r"^(第[〇零一二三四五六七八九十百]+[条章]"
+    r"|[一二三四五六七八九十]+、"
+    r"|印发通知|文号|附则|文件头)"
+)
+# Configuration values (what an office decided where the regulation is silent) cite the
+# office's decision instead.
+CONFIG_CITATION_PATTERN = re.compile(r"\S")
+
+
+def _check_citation(text: str) -> str:
+    text = text.strip()
+    if not CITATION_PATTERN.match(text):
+        raise ValueError(
+            f"citation {text!r} does not name an article: write it as the regulation numbers "
+            "it, e.g. 第十一条第（五）项, 三、（六） or 印发通知"
+        )
+    return text
+
+
+Citation = Annotated[StrictStr, AfterValidator(_check_citation)]
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Silent(Frozen):
+    """The regulation says nothing here. ``silent`` explains what is missing."""
+
+    silent: StrictStr = Field(min_length=1)
+    cite: Citation | None = None  # the article that raises the question, if any
+
+
+class Cited(Frozen, Generic[T]):
+    """A value and the article it comes from."""
+
+    value: T
+    cite: StrictStr
+    note: StrictStr | None = None
+    # "regulation": cite must name an article; "configuration": the office decided it,
+    # cite names that decision (document, meeting, date).
+    source: Literal["regulation", "configuration"] = "regulation"
+
+    @model_validator(mode="after")
+    def _citation_fits_source(self) -> Cited[T]:
+        if self.source == "regulation":
+            _check_citation(self.cite)
+        elif not CONFIG_CITATION_PATTERN.search(self.cite):
+            raise ValueError("a configured value must cite the office's decision")
+        return self
+
+
+def _cited_or_silent(raw: Any) -> str:
+    if isinstance(raw, dict):
+        return "silent" if "silent" in raw else "cited"
+    return "silent" if isinstance(raw, Silent) else "cited"
+
+
+MaybeCited = TypeAliasType(
+    "MaybeCited",
+    Annotated[
+        Annotated[Cited[T], Tag("cited")] | Annotated[Silent, Tag("silent")],
+        Discriminator(_cited_or_silent),
+    ],
+    type_params=(T,),
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary
+
+TrackId = Literal["organization", "individual"]
+Unit = Literal["working_days", "days"]
+NoticeStage = Literal["eligibility", "shortlist", "final", "internal"]
+IncidentKind = Literal[
+    "quality", "safety", "environment", "public_health", "food_safety", "drug_safety"
+]
+AwardLevel = Literal["national", "provincial", "city", "district"]
+RevocationCause = Literal["fraud", "incident"]
+PrizeItem = Literal["plaque", "trophy", "certificate", "money", "title"]
+StageId = Literal[
+    "call",
+    "application",
+    "recommendation",
+    "eligibility",
+    "material_review",
+    "site_review",
+    "presentation",
+    "ranking",
+    "comprehensive_evaluation",
+    "department_consultation",
+    "committee",
+    "approval",
+    "award",
+]
+NonNegInt = Annotated[StrictInt, Field(ge=0)]
+PosInt = Annotated[StrictInt, Field(gt=0)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Identity
+
+
+class Jurisdiction(Frozen):
+    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    name_zh: StrictStr
+    name_en: StrictStr
+    # Other spellings an applicant may write in its profile (区 names with or without city).
+    aliases: tuple[StrictStr, ...] = ()
+
+    def matches(self, text: str) -> bool:
+        t = text.strip()
+        return t == self.id or t == self.name_zh or t in self.aliases
+
+
+class InForce(Frozen):
+    """The period a regulation version is in force, both ends inclusive."""
+
+    # Exact first day, or None when the text gives none (e.g. "自印发之日起施行" without a
+    # printed date): then ``from_not_later_than`` bounds it and dates before that bound
+    # need configuration.
+    from_: dt.date | None = Field(alias="from")
+    from_not_later_than: dt.date | None = None
+    from_not_earlier_than: dt.date | None = None
+    until: dt.date | None = None
+    cite: Citation
+    note: StrictStr | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> InForce:
+        if self.from_ is None and self.from_not_later_than is None:
+            raise ValueError("give `from`, or `from_not_later_than` when the text has no date")
+        start = self.from_ or self.from_not_later_than
+        if self.until is not None and start is not None and self.until < start:
+            raise ValueError("`until` is before the first day in force")
+        return self
+
+
+class Tier(Frozen):
+    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name_zh: StrictStr
+    name_en: StrictStr
+    rank: PosInt  # 1 is the highest honour
+    tracks: tuple[TrackId, ...]
+    cite: Citation
+
+
+class Track(Frozen):
+    name_zh: StrictStr
+    name_en: StrictStr
+    criteria: Cited[StrictStr]  # id of a criteria set in data/criteria
+    # Sector variants (e.g. medical, education guides): sector -> criteria id.
+    sector_criteria: Cited[dict[StrictStr, StrictStr]] | None = None
+    judged_period: MaybeCited[StrictStr] | None = None
+    report_max_chars: MaybeCited[PosInt]
+    cite: Citation
+
+
+# ---------------------------------------------------------------------------------------------
+# Eligibility rules: one kind of rule each, parameters from the regulation.
+
+
+class _Rule(Frozen):
+    cite: Citation
+
+
+class RegisteredInJurisdiction(_Rule):
+    rule: Literal["registered_in_jurisdiction"]
+
+
+class MinYears(_Rule):
+    """Organization: operating at least N years; individual: quality work in the district."""
+
+    rule: Literal["min_years_established"]
+    years: PosInt
+
+
+class LegalPerson(_Rule):
+    rule: Literal["independent_legal_person"]
+
+
+class PaysTaxLocally(_Rule):
+    rule: Literal["pays_tax_locally"]
+
+
+class Licensed(_Rule):
+    rule: Literal["licensed"]
+
+
+class ChiefQualityOfficer(_Rule):
+    rule: Literal["chief_quality_officer"]
+
+
+class ExcellenceModel(_Rule):
+    rule: Literal["excellence_model"]
+    min_years: NonNegInt  # 0: practised at all; N: practised at least N years
+
+
+class NoLosses(_Rule):
+    rule: Literal["no_losses"]
+    years: PosInt  # the N complete years before the year of screening
+    policy_losses_excepted: StrictBool
+
+
+class NoMajorIncidents(_Rule):
+    rule: Literal["no_major_incidents"]
+    years: PosInt
+    kinds: tuple[IncidentKind, ...] = Field(min_length=1)
+    # The text ends its list with 等 ("etc."): incidents of other kinds need a person's
+    # judgement rather than an automatic pass.
+    open_list: StrictBool
+
+
+class NoMajorComplaints(_Rule):
+    rule: Literal["no_major_complaints"]
+    years: PosInt
+    organization_at_fault_only: StrictBool
+
+
+class NoSeriousDishonesty(_Rule):
+    rule: Literal["no_serious_dishonesty"]
+    years: PosInt | None  # None: any record at all (e.g. "个人信用记录良好")
+
+
+class NoSeriousViolations(_Rule):
+    rule: Literal["no_serious_violations"]
+    years: PosInt
+
+
+class NoFailedInspections(_Rule):
+    rule: Literal["no_failed_inspections"]
+    years: PosInt
+
+
+class NotAppliedToCitySameYear(_Rule):
+    rule: Literal["not_applying_to_city_award_same_year"]
+    levels: tuple[AwardLevel, ...] = ("city",)
+
+
+class EmployerRecord(_Rule):
+    """An individual's organization must have a clean record (虹口: only a top manager's)."""
+
+    rule: Literal["employer_record"]
+    only_if_top_manager: StrictBool
+    years: PosInt
+    kinds: tuple[IncidentKind, ...] = Field(min_length=1)
+    open_list: StrictBool
+
+
+class ManualCheck(_Rule):
+    """A qualitative condition a person must judge; the engine lists it, cited."""
+
+    rule: Literal["manual"]
+    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    text_zh: StrictStr
+    text_en: StrictStr
+
+
+EligibilityRule = Annotated[
+    RegisteredInJurisdiction
+    | MinYears
+    | LegalPerson
+    | PaysTaxLocally
+    | Licensed
+    | ChiefQualityOfficer
+    | ExcellenceModel
+    | NoLosses
+    | NoMajorIncidents
+    | NoMajorComplaints
+    | NoSeriousDishonesty
+    | NoSeriousViolations
+    | NoFailedInspections
+    | NotAppliedToCitySameYear
+    | EmployerRecord
+    | ManualCheck,
+    Field(discriminator="rule"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Lockouts and fast track
+
+
+class AfterAwardLockout(Frozen):
+    """A winner may not apply again while (screening year − award year) < years."""
+
+    years: PosInt
+    # Winners of these tiers are barred; a tier left out is exempt (滨江: 提名奖).
+    tiers: tuple[StrictStr, ...] = Field(min_length=1)
+    cite: Citation
+    note: StrictStr | None = None
+
+
+class FastTrack(Frozen):
+    """Applicants holding a higher award skip to a later stage."""
+
+    levels: tuple[AwardLevel, ...] = Field(min_length=1)
+    within_years: PosInt
+    skips_to: StageId
+    cite: Citation
+
+
+# ---------------------------------------------------------------------------------------------
+# Process: application, stages, notices
+
+
+class Recommendation(Frozen):
+    required: StrictBool
+    by_zh: StrictStr  # who recommends, in the regulation's words
+    # 崇明: any unit, department, association, expert or past winner may recommend and the
+    # office must then confirm that the organization wants to apply.
+    third_party_allowed: StrictBool = False
+    confirm_willingness: StrictBool = False
+    cite: Citation
+
+
+class NoticeLength(Frozen):
+    value: PosInt
+    unit: Unit
+    minimum: StrictBool  # "不少于": the office may publish longer
+
+
+class Notice(Frozen):
+    required: StrictBool
+    length: NoticeLength | Silent | None = None
+    audiences: tuple[Literal["public", "applicant_organization", "district_media"], ...] = ()
+    # The stage may be left only when the window has ended without an upheld objection.
+    requires_no_objection: StrictBool = False
+    # 滨江: issues raised during the notice are investigated and reported to the committee.
+    issues_reported_to_committee: StrictBool = False
+    cite: Citation
+    note: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _length_when_required(self) -> Notice:
+        if self.required and self.length is None:
+            raise ValueError("a required notice needs `length` (or `length: {silent: ...}`)")
+        if not self.required and self.length is not None:
+            raise ValueError("a notice that is not required takes no `length`")
+        return self
+
+
+class Notices(Frozen):
+    eligibility: Notice
+    shortlist: Notice
+    final: Notice
+    internal: Notice
+
+
+class NoticeCountingConfig(Frozen):
+    """How notice windows are counted; no regulation states it, so it is configuration."""
+
+    publication_day_counts: StrictBool = True
+    calendar_days_extend_to_workday: StrictBool = False
+    note: StrictStr | None = None
+
+
+class Stage(Frozen):
+    id: StageId
+    name_zh: StrictStr
+    name_en: StrictStr
+    public_name_zh: StrictStr
+    public_name_en: StrictStr
+    notice: NoticeStage | None = None  # the notice published at the end of this stage
+    optional: StrictBool = False
+    cite: Citation
+
+
+class Shortlist(Frozen):
+    method: Literal["best_of_good", "ranking", "ratio_of_awards"]
+    max_ratio_of_awards: Annotated[float, Field(gt=1)] | None = None
+    feedback_to_others: MaybeCited[StrictStr]
+    cite: Citation
+
+
+class Committee(Frozen):
+    name_zh: StrictStr
+    vote: Literal["deliberation", "vote", "secret_ballot"]
+    before_vote_zh: StrictStr | None = None  # e.g. 现场展示或实地核查
+    cite: Citation
+
+
+class Cycle(Frozen):
+    frequency_years: MaybeCited[PosInt]
+    needs_approval: MaybeCited[StrictBool]
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotas and prizes
+
+
+class QuotaLimit(Frozen):
+    tier: StrictStr
+    tracks: tuple[TrackId, ...] = Field(min_length=1)  # more than one: a combined limit
+    max: NonNegInt
+    per: Literal["cycle", "sector"]
+    cite: Citation
+
+
+class Quotas(Frozen):
+    fewer_or_none_allowed: MaybeCited[StrictBool]
+    limits: tuple[QuotaLimit, ...] = Field(min_length=1)
+    adjustable_by_higher_rules: MaybeCited[StrictBool] | None = None
+
+
+class Prize(Frozen):
+    tier: StrictStr
+    track: TrackId
+    items: tuple[PrizeItem, ...]
+    amount_yuan: MaybeCited[NonNegInt]
+    cite: Citation
+
+
+class RepeatWinnerRule(Frozen):
+    tier: StrictStr  # the tier won again
+    previously: tuple[StrictStr, ...]  # having already won one of these tiers
+    items: tuple[PrizeItem, ...]
+    money: StrictBool
+    counts_in_quota: StrictBool
+    cite: Citation
+
+
+class HigherAwardBonus(Frozen):
+    level: AwardLevel
+    tier: Literal["award", "nomination"]
+    amount_yuan: MaybeCited[NonNegInt]
+
+
+class HigherAwardBonuses(Frozen):
+    bonuses: tuple[HigherAwardBonus, ...]
+    only_highest_paid: MaybeCited[StrictBool]
+    cite: Citation
+
+
+class Prizes(Frozen):
+    awards: tuple[Prize, ...]
+    repeat_winners: tuple[RepeatWinnerRule, ...] | Silent
+    higher_level_bonuses: HigherAwardBonuses | Silent
+
+
+# ---------------------------------------------------------------------------------------------
+# After the award
+
+
+class AnnualReport(Frozen):
+    years: PosInt
+    starts: Literal["award_year", "year_after_award"]
+    due_zh: StrictStr | None = None  # e.g. 每年3月前
+    content_zh: StrictStr
+    spot_checks: StrictBool = False
+    cite: Citation
+
+
+class FollowUp(Frozen):
+    winners_of_last_years: PosInt
+    cite: Citation
+
+
+class Revocation(Frozen):
+    lockout_years: MaybeCited[PosInt]
+    lockout_from: Literal["revocation_date"] = "revocation_date"
+    # Only events within N years of the award lead to revocation (瀍河 第二十九条: 2).
+    within_years_of_award: PosInt | None = None
+    discretionary: StrictBool  # "可" (may) rather than "shall"
+    recover: tuple[PrizeItem, ...]
+    published: StrictBool
+    credit_platform: StrictBool
+    cite: Citation
+
+
+class Revocations(Frozen):
+    fraud: Revocation
+    incident: Revocation
+
+
+class TitleUse(Frozen):
+    with_award_year: StrictBool
+    with_track_zh: StrictBool = False
+    never_on_products: StrictBool
+    cite: Citation
+
+
+class Obligations(Frozen):
+    annual_report: AnnualReport | Silent
+    follow_up: FollowUp | Silent
+    title_use: TitleUse
+    winners_join_expert_pool: Cited[StrictBool] | Silent
+    records_retention_years: MaybeCited[PosInt]
+    post_evaluation: Cited[StrictStr] | Silent
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviewers, objections, incubation
+
+
+RecusalRelation = Literal[
+    "interest",  # 利害关系 in general
+    "employed_by_applicant",
+    "serving_applicant",
+    "internal_unit",
+    "subordinate_unit",
+    "business_partner",
+    "competitor",
+    "mentor_of_applicant",
+]
+
+
+class Reviewers(Frozen):
+    team_min_size: MaybeCited[PosInt]
+    team_leader: MaybeCited[StrictBool]
+    dissolved_after: MaybeCited[Literal["year", "cycle"]]
+    recusal: Cited[tuple[RecusalRelation, ...]]
+    staff_recuse_too: MaybeCited[StrictBool]
+    sanctions: Cited[tuple[Literal["criticism", "warning", "disqualification", "public_notice"], ...]]
+    rehire_ban_years_after_disqualification: MaybeCited[PosInt]
+    two_way_supervision: Cited[StrictStr] | Silent
+
+
+class Objections(Frozen):
+    real_name: StrictBool
+    evidence_required: StrictBool
+    cite: Citation
+
+
+class IncubationPool(Frozen):
+    entry_routes: tuple[Literal["self", "industry", "expert"], ...]
+    free_training: StrictBool
+    mentors_recuse: StrictBool
+    cite: Citation
+
+
+# ---------------------------------------------------------------------------------------------
+# The policy
+
+
+class Policy(Frozen):
+    schema_version: Literal[1]
+    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9]*-\d{4}$")
+    jurisdiction: Jurisdiction
+    award_name_zh: StrictStr
+    award_name_en: StrictStr
+    title_zh: StrictStr
+    document_number: MaybeCited[StrictStr]
+    issued_on: MaybeCited[dt.date]
+    in_force: InForce
+    supersedes: Cited[tuple[StrictStr, ...]] | Silent
+
+    tracks: dict[TrackId, Track] = Field(min_length=1)
+    tiers: tuple[Tier, ...] = Field(min_length=1)
+    cycle: Cycle
+    quotas: Quotas
+
+    eligibility: dict[TrackId, tuple[EligibilityRule, ...]]
+    after_award_lockout: AfterAwardLockout | Silent
+    fast_track: FastTrack | Silent
+
+    recommendation: Recommendation
+    stages: tuple[Stage, ...] = Field(min_length=3)
+    notices: Notices
+    notice_counting: NoticeCountingConfig = NoticeCountingConfig()
+    shortlist: Shortlist
+    committee: Committee
+    objections: Objections | Silent
+
+    prizes: Prizes
+    revocation: Revocations
+    obligations: Obligations
+    reviewers: Reviewers
+    incubation_pool: IncubationPool | Silent
+
+    # Filled by a configuration file: dotted key -> the office decision that set it.
+    configured: dict[StrictStr, StrictStr] = {}
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Policy:
+        problems: list[str] = []
+        tier_ids = [t.id for t in self.tiers]
+        if len(set(tier_ids)) != len(tier_ids):
+            problems.append("tiers: duplicate tier id")
+        for tier in self.tiers:
+            for track in tier.tracks:
+                if track not in self.tracks:
+                    problems.append(f"tiers.{tier.id}.tracks: `{track}` is not a declared track")
+        if set(self.eligibility) != set(self.tracks):
+            problems.append(
+                "eligibility: needs exactly one rule list per declared track "
+                f"({', '.join(sorted(self.tracks))})"
+            )
+        known = set(tier_ids)
+        for lim in self.quotas.limits:
+            if lim.tier not in known:
+                problems.append(f"quotas.limits: unknown tier `{lim.tier}`")
+        for prize in self.prizes.awards:
+            if prize.tier not in known:
+                problems.append(f"prizes.awards: unknown tier `{prize.tier}`")
+        if isinstance(self.after_award_lockout, AfterAwardLockout):
+            for t in self.after_award_lockout.tiers:
+                if t not in known:
+                    problems.append(f"after_award_lockout.tiers: unknown tier `{t}`")
+        if not isinstance(self.prizes.repeat_winners, Silent):
+            for r in self.prizes.repeat_winners:
+                for t in (r.tier, *r.previously):
+                    if t not in known:
+                        problems.append(f"prizes.repeat_winners: unknown tier `{t}`")
+        stage_ids = [s.id for s in self.stages]
+        if len(set(stage_ids)) != len(stage_ids):
+            problems.append("stages: a stage appears twice")
+        for needed in ("eligibility", "committee"):
+            if needed not in stage_ids:
+                problems.append(f"stages: the `{needed}` stage is missing")
+        for stage in self.stages:
+            if stage.notice is not None and not getattr(self.notices, stage.notice).required:
+                problems.append(
+                    f"stages.{stage.id}.notice: `{stage.notice}` notice is not required "
+                    "in `notices`"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    # -- convenience --------------------------------------------------------------------------
+
+    def tier(self, tier_id: str) -> Tier:
+        for t in self.tiers:
+            if t.id == tier_id:
+                return t
+        raise KeyError(tier_id)
+
+    def notice(self, stage: str) -> Notice:
+        if stage not in Notices.model_fields:
+            raise KeyError(stage)
+        notice: Notice = getattr(self.notices, stage)
+        return notice
+
+    def stage_index(self, stage_id: str) -> int:
+        return [s.id for s in self.stages].index(stage_id)  # type: ignore[arg-type]
