@@ -1,0 +1,26 @@
+"""Eligibility screening (资格审查) of applicant profiles against a policy."""
+
+from qaward.core.eligibility.engine import (
+    ManualItem,
+    Reason,
+    Screener,
+    ScreeningResult,
+    check_in_force,
+    screen,
+    screener,
+)
+from qaward.core.eligibility.profile import Profile, ProfileBatch, parse_profile, read_profiles
+
+__all__ = [
+    "ManualItem",
+    "Profile",
+    "ProfileBatch",
+    "Reason",
+    "Screener",
+    "ScreeningResult",
+    "check_in_force",
+    "parse_profile",
+    "read_profiles",
+    "screen",
+    "screener",
+]
