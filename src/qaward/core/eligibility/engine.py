@@ -59,6 +59,9 @@ INCIDENT_KIND_ZH: dict[str, str] = {
 }
 
 
+_KIND_ZH = {"organization": "组织", "individual": "个人"}
+
+
 @dataclass(frozen=True)
 class Reason:
     rule: str
@@ -302,7 +305,7 @@ class _Compiler:
 
     def _incident_check(self, rule: str, cite: str, years: int,
                         kinds: tuple[IncidentKind, ...], open_list: bool,
-                        whose_zh: str = "", whose_en: str = "") -> Callable[[Profile, _Outcome], None]:
+                        whose_zh: str = "", whose_en: str = "") -> Check:
         start = years_before(self.on, years)
         listed = set(kinds)
 
@@ -508,7 +511,7 @@ class Screener:
             cite = next(iter(self.policy.tracks.values())).cite
             out.findings.append(Reason(
                 "track_not_offered", cite,
-                f"本奖项只接受{offered}申报，不接受{'个人' if profile.kind == 'individual' else '组织'}申报",
+                f"本奖项只接受{offered}申报，不接受{_KIND_ZH[profile.kind]}申报",
                 f"this award does not take {profile.kind} applications",
             ))
         else:

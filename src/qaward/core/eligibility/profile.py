@@ -176,7 +176,9 @@ def read_profiles(path: Path) -> ProfileBatch:
     elif suffix in (".xlsx", ".xlsm"):
         raws = list(_read_xlsx(path))
     else:
-        raise ProfileFileError(f"{path}: unsupported file type `{suffix}`; use .json, .csv or .xlsx")
+        raise ProfileFileError(
+            f"{path}: unsupported file type `{suffix}`; use .json, .csv or .xlsx"
+        )
     return parse_records(raws, str(path))
 
 

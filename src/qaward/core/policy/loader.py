@@ -25,7 +25,7 @@ from qaward.core.policy.model import Cited, Policy, Silent
 
 T = TypeVar("T")
 
-_TAGS = {"cited", "silent"}
+_TAGS = {"cited", "silent", "given"}
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -53,7 +53,7 @@ _StrictLoader.add_constructor(
 def read_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+            return yaml.load(fh, Loader=_StrictLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise PolicyFileError(str(path), [f"not valid YAML: {exc}"]) from exc
     except OSError as exc:
@@ -81,7 +81,7 @@ def format_validation_error(exc: ValidationError) -> list[str]:
 
 def _is_union_tag(part: object) -> bool:
     # pydantic puts the chosen union member's name in the location, e.g. "Cited[int]".
-    return isinstance(part, str) and ("[" in part or part in ("NoticeLength", "Silent"))
+    return isinstance(part, str) and "[" in part
 
 
 def policy_dirs() -> list[Path]:
@@ -190,14 +190,13 @@ def apply_configuration(raw: Any, config: Any, *, file: str) -> Any:
             problems.append(f"values.{key}: must be a mapping with `cite` naming the decision")
             continue
         decision = str(value["cite"])
-        configured = dict(value)
-        if "value" in configured:
-            configured["source"] = "configuration"
+        if current is None:  # a plain value the text does not print (e.g. in_force.from)
+            if "value" not in value:
+                problems.append(f"values.{key}: give `value` and `cite`")
+                continue
+            parent[last] = value["value"]
         else:
-            # A structured value (e.g. a notice length) has no cite of its own: the decision
-            # is kept in `configured` and shown wherever the value is used.
-            del configured["cite"]
-        parent[last] = configured
+            parent[last] = {**value, "source": "configuration"}
         out.setdefault("configured", {})[str(key)] = decision
     if problems:
         raise PolicyFileError(file, problems)

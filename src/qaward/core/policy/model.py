@@ -86,20 +86,23 @@ class Cited(Frozen, Generic[T]):
         return self
 
 
-def _cited_or_silent(raw: Any) -> str:
+def _given_or_silent(raw: Any) -> str:
     if isinstance(raw, dict):
-        return "silent" if "silent" in raw else "cited"
-    return "silent" if isinstance(raw, Silent) else "cited"
+        return "silent" if "silent" in raw else "given"
+    return "silent" if isinstance(raw, Silent) else "given"
 
 
-MaybeCited = TypeAliasType(
-    "MaybeCited",
+# A value the regulation either gives or is silent about; `{silent: ...}` picks the second.
+OrSilent = TypeAliasType(
+    "OrSilent",
     Annotated[
-        Annotated[Cited[T], Tag("cited")] | Annotated[Silent, Tag("silent")],
-        Discriminator(_cited_or_silent),
+        Annotated[T, Tag("given")] | Annotated[Silent, Tag("silent")],
+        Discriminator(_given_or_silent),
     ],
     type_params=(T,),
 )
+
+MaybeCited = TypeAliasType("MaybeCited", OrSilent[Cited[T]], type_params=(T,))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -356,11 +359,14 @@ class NoticeLength(Frozen):
     value: PosInt
     unit: Unit
     minimum: StrictBool  # "不少于": the office may publish longer
+    # Set only when an office configured a length the regulation leaves open.
+    source: Literal["regulation", "configuration"] = "regulation"
+    cite: StrictStr | None = None
 
 
 class Notice(Frozen):
     required: StrictBool
-    length: NoticeLength | Silent | None = None
+    length: OrSilent[NoticeLength] | None = None
     audiences: tuple[Literal["public", "applicant_organization", "district_media"], ...] = ()
     # The stage may be left only when the window has ended without an upheld objection.
     requires_no_objection: StrictBool = False
@@ -472,8 +478,8 @@ class HigherAwardBonuses(Frozen):
 
 class Prizes(Frozen):
     awards: tuple[Prize, ...]
-    repeat_winners: tuple[RepeatWinnerRule, ...] | Silent
-    higher_level_bonuses: HigherAwardBonuses | Silent
+    repeat_winners: OrSilent[tuple[RepeatWinnerRule, ...]]
+    higher_level_bonuses: OrSilent[HigherAwardBonuses]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,12 +525,12 @@ class TitleUse(Frozen):
 
 
 class Obligations(Frozen):
-    annual_report: AnnualReport | Silent
-    follow_up: FollowUp | Silent
+    annual_report: OrSilent[AnnualReport]
+    follow_up: OrSilent[FollowUp]
     title_use: TitleUse
-    winners_join_expert_pool: Cited[StrictBool] | Silent
+    winners_join_expert_pool: OrSilent[Cited[StrictBool]]
     records_retention_years: MaybeCited[PosInt]
-    post_evaluation: Cited[StrictStr] | Silent
+    post_evaluation: OrSilent[Cited[StrictStr]]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -543,15 +549,18 @@ RecusalRelation = Literal[
 ]
 
 
+Sanction = Literal["criticism", "warning", "disqualification", "public_notice"]
+
+
 class Reviewers(Frozen):
     team_min_size: MaybeCited[PosInt]
     team_leader: MaybeCited[StrictBool]
     dissolved_after: MaybeCited[Literal["year", "cycle"]]
     recusal: Cited[tuple[RecusalRelation, ...]]
     staff_recuse_too: MaybeCited[StrictBool]
-    sanctions: Cited[tuple[Literal["criticism", "warning", "disqualification", "public_notice"], ...]]
+    sanctions: Cited[tuple[Sanction, ...]]
     rehire_ban_years_after_disqualification: MaybeCited[PosInt]
-    two_way_supervision: Cited[StrictStr] | Silent
+    two_way_supervision: OrSilent[Cited[StrictStr]]
 
 
 class Objections(Frozen):
@@ -581,7 +590,7 @@ class Policy(Frozen):
     document_number: MaybeCited[StrictStr]
     issued_on: MaybeCited[dt.date]
     in_force: InForce
-    supersedes: Cited[tuple[StrictStr, ...]] | Silent
+    supersedes: OrSilent[Cited[tuple[StrictStr, ...]]]
 
     tracks: dict[TrackId, Track] = Field(min_length=1)
     tiers: tuple[Tier, ...] = Field(min_length=1)
@@ -589,8 +598,8 @@ class Policy(Frozen):
     quotas: Quotas
 
     eligibility: dict[TrackId, tuple[EligibilityRule, ...]]
-    after_award_lockout: AfterAwardLockout | Silent
-    fast_track: FastTrack | Silent
+    after_award_lockout: OrSilent[AfterAwardLockout]
+    fast_track: OrSilent[FastTrack]
 
     recommendation: Recommendation
     stages: tuple[Stage, ...] = Field(min_length=3)
@@ -598,13 +607,13 @@ class Policy(Frozen):
     notice_counting: NoticeCountingConfig = NoticeCountingConfig()
     shortlist: Shortlist
     committee: Committee
-    objections: Objections | Silent
+    objections: OrSilent[Objections]
 
     prizes: Prizes
     revocation: Revocations
     obligations: Obligations
     reviewers: Reviewers
-    incubation_pool: IncubationPool | Silent
+    incubation_pool: OrSilent[IncubationPool]
 
     # Filled by a configuration file: dotted key -> the office decision that set it.
     configured: dict[StrictStr, StrictStr] = {}

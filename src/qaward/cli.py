@@ -1,0 +1,350 @@
+"""The ``qaward`` command line.
+
+Exit codes: 0 when the command did its work (an ineligible applicant is a result, not an
+error); 1 when it could not (the message is on stderr); 2 for a malformed command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from qaward.core.eligibility import ScreeningResult, read_profiles, screener
+from qaward.core.errors import ConfigurationRequired, PolicyNotInForce, QawardError
+from qaward.core.policy import list_policies, load_policy, require
+from qaward.core.policy.inspect import diff, flatten, validate_all, validate_file
+from qaward.core.policy.model import NoticeLength, Policy, Silent
+from qaward.core.workdays import (
+    NoticeCounting,
+    import_year_file,
+    load_default_calendar,
+    notice_window,
+    today_shanghai,
+)
+
+NOTICE_STAGES = ("eligibility", "shortlist", "final", "internal")
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid date {text!r}: write it as YYYY-MM-DD, e.g. 2026-09-28"
+        ) from None
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+# ---------------------------------------------------------------------------------------------
+# policy
+
+
+def cmd_policy_list(args: argparse.Namespace) -> int:
+    rows = []
+    for pid in list_policies():
+        p = load_policy(pid)
+        f = p.in_force
+        start = f.from_ or f"≤{f.from_not_later_than}"
+        rows.append((pid, p.jurisdiction.name_zh, p.title_zh, _value(p.document_number),
+                     f"{start} … {f.until or ''} ({f.cite})"))
+    if args.json:
+        _print_json([dict(zip(("id", "jurisdiction", "title", "document", "in_force"), r,
+                              strict=True)) for r in rows])
+    else:
+        for r in rows:
+            print("  ".join(str(c) for c in r))
+    return 0
+
+
+def _value(v: Any) -> str:
+    return f"— ({v.silent})" if isinstance(v, Silent) else str(v.value)
+
+
+def cmd_policy_show(args: argparse.Namespace) -> int:
+    p = load_policy(args.policy)
+    if args.json:
+        _print_json(p.model_dump(mode="json", by_alias=True))
+        return 0
+    print(f"{p.id}  {p.title_zh}  {_value(p.document_number)}")
+    print(f"{p.jurisdiction.name_zh} ({p.jurisdiction.id})")
+    for rule in flatten(p).values():
+        print(f"  {rule.key} = {rule.value}   [{rule.cite}]")
+    if p.configured:
+        print("configured by the office:")
+        for key, decision in p.configured.items():
+            print(f"  {key}: {decision}")
+    return 0
+
+
+def cmd_policy_diff(args: argparse.Namespace) -> int:
+    a, b = load_policy(args.left), load_policy(args.right)
+    rows = diff(a, b)
+    if args.json:
+        _print_json([
+            {"rule": r.key,
+             a.id: None if r.left is None else {"value": r.left.value, "article": r.left.cite},
+             b.id: None if r.right is None else {"value": r.right.value, "article": r.right.cite}}
+            for r in rows
+        ])
+        return 0
+    print(f"{len(rows)} rule(s) differ between {a.id} and {b.id}")
+    for r in rows:
+        print(f"{r.key}")
+        for pid, side in ((a.id, r.left), (b.id, r.right)):
+            print(f"  {pid}: " + ("(absent)" if side is None else f"{side.value} [{side.cite}]"))
+    return 0
+
+
+def cmd_policy_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    targets: list[tuple[str, Any]] = []
+    if args.all or not args.targets:
+        targets.extend(validate_all())
+    for t in args.targets:
+        path = Path(t)
+        if path.is_dir():
+            path = path / "policy.yaml"
+        try:
+            targets.append((t, validate_file(path) if path.is_file() else load_policy(t)))
+        except QawardError as err:
+            targets.append((t, err))
+    for name, result in targets:
+        if isinstance(result, Exception):
+            failed += 1
+            print(f"FAIL {name}\n{result}", file=sys.stderr)
+        else:
+            silent = sum(1 for r in flatten(result).values() if r.value.startswith("—"))
+            print(f"ok   {name}: {len(flatten(result))} values, {silent} left open by the "
+                  "regulation")
+    return 1 if failed else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# screen
+
+
+def _result_line(r: ScreeningResult) -> str:
+    mark = "✓ 符合" if r.verdict == "eligible" else "✗ 不符合"
+    extra = []
+    if r.fast_track:
+        extra.append(f"可直接进入资料评审 fast track [{r.fast_track_article}]")
+    if r.barred_until:
+        extra.append(f"barred until {r.barred_until}")
+    if r.manual_checks:
+        extra.append(f"{len(r.manual_checks)} manual check(s)")
+    head = f"{mark}  {r.id}  {r.name}" + (f"  ({'; '.join(extra)})" if extra else "")
+    lines = [head]
+    lines.extend(f"      - {x.message_zh} / {x.message_en} [{x.article}]" for x in r.reasons)
+    return "\n".join(lines)
+
+
+def screen_file(policy: Policy, on: dt.date, path: Path) -> tuple[list[ScreeningResult], list[str]]:
+    """Screen every record of a file; problems of single records are returned, not raised."""
+    batch = read_profiles(path)
+    s = screener(policy, on)
+    results, errors = [], []
+    for rec in batch.records:
+        if isinstance(rec, QawardError):
+            errors.append(str(rec))
+            continue
+        try:
+            results.append(s.screen(rec))
+        except ConfigurationRequired as err:
+            errors.append(f"record {rec.id}: {err}")
+    return results, errors
+
+
+def cmd_screen(args: argparse.Namespace) -> int:
+    policy = load_policy(args.policy)
+    on = args.on or today_shanghai()
+    results, errors = screen_file(policy, on, Path(args.file))
+    if args.json:
+        _print_json([r.to_json() for r in results])
+    else:
+        ok = sum(r.verdict == "eligible" for r in results)
+        print(f"{policy.id} ({policy.title_zh}) on {on}: {ok} eligible, "
+              f"{len(results) - ok} ineligible, {len(errors)} record error(s)")
+        for r in results:
+            print(_result_line(r))
+    if args.out:
+        from qaward.exports import write_screening_xlsx
+
+        write_screening_xlsx(Path(args.out), policy, on, results)
+        print(f"wrote {args.out}", file=sys.stderr)
+    for e in errors:
+        print(f"error: {e}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# calendar
+
+
+def cmd_is_workday(args: argparse.Namespace) -> int:
+    cal = load_default_calendar()
+    work = cal.is_workday(args.date)
+    print(json.dumps({"date": args.date.isoformat(), "workday": work}) if args.json
+          else ("工作日 workday" if work else "休息日 rest day"))
+    return 0
+
+
+def notice_for(policy: Policy, stage: str, start: dt.date) -> dict[str, Any]:
+    """The minimum window of a policy's notice published on ``start``, with its article."""
+    notice = policy.notice(stage)
+    if not notice.required:
+        raise QawardError(
+            f"{policy.id} requires no `{stage}` notice ({notice.cite}): nothing to count"
+        )
+    length = notice.length
+    if isinstance(length, Silent):
+        require(policy, length, f"notices.{stage}.length")
+    assert isinstance(length, NoticeLength)
+    counting = NoticeCounting(
+        publication_day_counts=policy.notice_counting.publication_day_counts,
+        calendar_days_extend_to_workday=policy.notice_counting.calendar_days_extend_to_workday,
+    )
+    w = notice_window(load_default_calendar(), start, length.value, length.unit, counting)
+    unit_zh = "个工作日" if length.unit == "working_days" else "天"
+    rule = f"{'不少于' if length.minimum else ''}{length.value}{unit_zh}"
+    article = notice.cite
+    configured = policy.configured.get(f"notices.{stage}.length")
+    if configured:
+        article += f"; length configured: {configured}"
+    return {"start": w.start.isoformat(), "end": w.end.isoformat(), "rule": rule,
+            "article": article}
+
+
+def cmd_notice(args: argparse.Namespace) -> int:
+    policy = load_policy(args.policy)
+    result = notice_for(policy, args.stage, args.start)
+    if args.json:
+        _print_json(result)
+    else:
+        print(f"{result['start']}至{result['end']}（{result['rule']}，{policy.id} "
+              f"{result['article']}）")
+    return 0
+
+
+def cmd_calendar_import(args: argparse.Namespace) -> int:
+    schedule = import_year_file(args.file)
+    state = "complete" if schedule.complete else "INCOMPLETE (not used for counting)"
+    print(f"imported {schedule.year}: {len(schedule.holidays)} holidays, "
+          f"{len(schedule.working_weekends)} working weekend days, {state}")
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
+# demo: the main job
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    examples = Path(str(resources.files("qaward") / "data" / "examples"))
+    today = args.on or today_shanghai()
+    print(f"qaward demo — screening the bundled example applicants under every policy "
+          f"(today in Asia/Shanghai: {today})\n")
+    status = 0
+    for pid in list_policies():
+        policy = load_policy(pid)
+        file = examples / f"{pid}.json"
+        if not file.is_file():
+            continue
+        on = today
+        try:
+            screener(policy, on)
+        except PolicyNotInForce as err:
+            assert policy.in_force.until is not None
+            on = policy.in_force.until
+            print(f"[{pid}] {err}; screening on its last day in force, {on}, instead")
+        results, errors = screen_file(policy, on, file)
+        ok = sum(r.verdict == "eligible" for r in results)
+        print(f"== {pid}  {policy.title_zh}  screened on {on}: {ok} eligible, "
+              f"{len(results) - ok} ineligible")
+        for r in results:
+            print(_result_line(r))
+        for e in errors:
+            status = 1
+            print(f"error: {e}", file=sys.stderr)
+        print()
+    return status
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qaward", description="qaward command line")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    pol = sub.add_parser("policy", help="list, show, diff and validate regulation versions")
+    psub = pol.add_subparsers(dest="action", required=True)
+    p = psub.add_parser("list", help="the regulation versions known to qaward")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_policy_list)
+    p = psub.add_parser("show", help="every rule of a policy with its article")
+    p.add_argument("policy")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_policy_show)
+    p = psub.add_parser("diff", help="rule-by-rule differences between two policies")
+    p.add_argument("left")
+    p.add_argument("right")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_policy_diff)
+    p = psub.add_parser("validate", help="check policy files (ids, folders or policy.yaml files)")
+    p.add_argument("targets", nargs="*")
+    p.add_argument("--all", action="store_true", help="every known policy (the default)")
+    p.set_defaults(func=cmd_policy_validate)
+
+    p = sub.add_parser("screen", help="screen applicant profiles for eligibility (资格审查)")
+    p.add_argument("--policy", required=True)
+    p.add_argument("--on", type=_date, help="screening date (default: today in Asia/Shanghai)")
+    p.add_argument("--json", action="store_true", help="print a JSON list, one object each")
+    p.add_argument("--out", help="also write the results to an .xlsx workbook")
+    p.add_argument("file", help="profiles as .json, .csv or .xlsx")
+    p.set_defaults(func=cmd_screen)
+
+    cal = sub.add_parser("calendar", help="official working days and notice windows (公示)")
+    csub = cal.add_subparsers(dest="action", required=True)
+    p = csub.add_parser("is-workday", help="is DATE an official working day?")
+    p.add_argument("date", type=_date)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_is_workday)
+    p = csub.add_parser("notice", help="the window of a policy's notice published on a date")
+    p.add_argument("--policy", required=True)
+    p.add_argument("--stage", required=True, choices=NOTICE_STAGES)
+    p.add_argument("--start", required=True, type=_date)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_notice)
+    p = csub.add_parser("import", help="import a year's State Council holiday schedule")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_calendar_import)
+
+    p = sub.add_parser("demo", help="the main job: screen the bundled examples under every policy")
+    p.add_argument("--on", type=_date, help="date to screen on (default: today)")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except QawardError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
