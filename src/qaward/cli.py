@@ -17,14 +17,13 @@ from typing import Any
 
 from qaward.core.eligibility import ScreeningResult, read_profiles, screener
 from qaward.core.errors import ConfigurationRequired, PolicyNotInForce, QawardError
-from qaward.core.policy import list_policies, load_policy, require
+from qaward.core.notices import notice_for
+from qaward.core.policy import list_policies, load_policy
 from qaward.core.policy.inspect import diff, flatten, validate_all, validate_file
-from qaward.core.policy.model import NoticeLength, Policy, Silent
+from qaward.core.policy.model import Policy, Silent
 from qaward.core.workdays import (
-    NoticeCounting,
     import_year_file,
     load_default_calendar,
-    notice_window,
     today_shanghai,
 )
 
@@ -195,32 +194,6 @@ def cmd_is_workday(args: argparse.Namespace) -> int:
     print(json.dumps({"date": args.date.isoformat(), "workday": work}) if args.json
           else ("工作日 workday" if work else "休息日 rest day"))
     return 0
-
-
-def notice_for(policy: Policy, stage: str, start: dt.date) -> dict[str, Any]:
-    """The minimum window of a policy's notice published on ``start``, with its article."""
-    notice = policy.notice(stage)
-    if not notice.required:
-        raise QawardError(
-            f"{policy.id} requires no `{stage}` notice ({notice.cite}): nothing to count"
-        )
-    length = notice.length
-    if isinstance(length, Silent):
-        require(policy, length, f"notices.{stage}.length")
-    assert isinstance(length, NoticeLength)
-    counting = NoticeCounting(
-        publication_day_counts=policy.notice_counting.publication_day_counts,
-        calendar_days_extend_to_workday=policy.notice_counting.calendar_days_extend_to_workday,
-    )
-    w = notice_window(load_default_calendar(), start, length.value, length.unit, counting)
-    unit_zh = "个工作日" if length.unit == "working_days" else "天"
-    rule = f"{'不少于' if length.minimum else ''}{length.value}{unit_zh}"
-    article = notice.cite
-    configured = policy.configured.get(f"notices.{stage}.length")
-    if configured:
-        article += f"; length configured: {configured}"
-    return {"start": w.start.isoformat(), "end": w.end.isoformat(), "rule": rule,
-            "article": article}
 
 
 def cmd_notice(args: argparse.Namespace) -> int:

@@ -1,0 +1,229 @@
+"""The stage engine: which states an application passes through under a policy, and which
+transitions are allowed, each with the article that allows or refuses it.
+
+The sequence comes from the policy's ordered ``stages``; a stage whose notice (公示) the
+policy requires is followed by a notice state. Pure Python: the web layer persists the state
+and records every transition as an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from qaward.core.errors import QawardError
+from qaward.core.policy.model import FastTrack, Policy
+
+# States before the policy's review stages, and the ends an application can reach.
+DRAFT = "draft"
+SUBMITTED = "submitted"
+RETURNED = "returned"  # returned to the applicant for completion, by the office
+ENDS = ("ineligible", "not_shortlisted", "not_awarded", "withdrawn", "removed_by_objection")
+AWARDED = "awarded"
+# Stages that are cycle-level (the call) or that the application states stand for.
+_NOT_APPLICATION_STATES = {"call", "application", "award"}
+
+NOTICE_SUFFIX = "_notice"
+
+StateKind = Literal["intake", "review", "notice", "end", "awarded"]
+
+
+@dataclass(frozen=True)
+class State:
+    id: str
+    kind: StateKind
+    name_zh: str
+    name_en: str
+    public_name_zh: str
+    public_name_en: str
+    cite: str | None
+    notice: str | None = None  # the notice stage (eligibility, shortlist, final, internal)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """An allowed move, with the article that the move follows."""
+
+    source: str
+    target: str
+    article: str | None
+
+
+class TransitionRefused(QawardError):
+    def __init__(self, source: str, target: str, reason_zh: str, reason_en: str,
+                 article: str | None) -> None:
+        self.source, self.target, self.article = source, target, article
+        self.reason_zh, self.reason_en = reason_zh, reason_en
+        cite = f" ({article})" if article else ""
+        super().__init__(f"cannot move from `{source}` to `{target}`: {reason_en}{cite}")
+
+
+_END_NAMES = {
+    "ineligible": ("资格审查未通过", "Not eligible"),
+    "not_shortlisted": ("未进入下一阶段", "Not shortlisted"),
+    "not_awarded": ("未获奖", "Not awarded"),
+    "withdrawn": ("已撤回", "Withdrawn"),
+    "removed_by_objection": ("因异议成立退出评审", "Removed after an upheld objection"),
+}
+
+
+def states(policy: Policy) -> tuple[State, ...]:
+    """Every state of an application under ``policy``, in order, then the ends."""
+    out = [
+        State(DRAFT, "intake", "草稿", "Draft", "填写中", "Draft", None),
+        State(SUBMITTED, "intake", "已提交", "Submitted", "已提交", "Submitted",
+              policy.recommendation.cite),
+        State(RETURNED, "intake", "退回补正", "Returned for completion", "请补正材料",
+              "Please complete your application", None),
+    ]
+    for stage in policy.stages:
+        if stage.id in _NOT_APPLICATION_STATES:
+            continue
+        out.append(State(stage.id, "review", stage.name_zh, stage.name_en,
+                         stage.public_name_zh, stage.public_name_en, stage.cite))
+        if stage.notice is not None and stage.notice != "internal":
+            n = policy.notice(stage.notice)
+            if n.required:
+                out.append(State(f"{stage.id}{NOTICE_SUFFIX}", "notice",
+                                 f"{stage.name_zh}公示", f"{stage.name_en} notice",
+                                 "公示中", "Public notice", n.cite, notice=stage.notice))
+    out.append(State(AWARDED, "awarded", "获奖", "Awarded", "获奖", "Awarded",
+                     _award_cite(policy)))
+    for end in ENDS:
+        zh, en = _END_NAMES[end]
+        out.append(State(end, "end", zh, en, zh, en, None))
+    return tuple(out)
+
+
+def _award_cite(policy: Policy) -> str | None:
+    for s in policy.stages:
+        if s.id == "award":
+            return s.cite
+    return None
+
+
+def state(policy: Policy, state_id: str) -> State:
+    for s in states(policy):
+        if s.id == state_id:
+            return s
+    raise KeyError(state_id)
+
+
+def main_line(policy: Policy) -> tuple[str, ...]:
+    """The ordered states an application passes on its way to the award."""
+    return tuple(s.id for s in states(policy) if s.kind in ("review", "notice", "awarded"))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the guards need to know about an application at the moment of a transition."""
+
+    today: dt.date
+    recommendation_signed: bool = False
+    willingness_confirmed: bool = True
+    internal_notice_evidence: bool = False
+    notice_end: dt.date | None = None  # end of the current notice window, if in a notice
+    open_objections: int = 0
+    upheld_objections: int = 0
+    fast_track: bool = False
+    optional_stage_skipped: bool = False
+
+
+def allowed_targets(policy: Policy, source: str) -> tuple[str, ...]:
+    """The states reachable from ``source`` in one move (before guards)."""
+    line = main_line(policy)
+    if source == DRAFT:
+        return (SUBMITTED, "withdrawn")
+    if source == RETURNED:
+        return (SUBMITTED, "withdrawn")
+    if source == SUBMITTED:
+        first = [line[0], line[1]] if _is_optional(policy, line[0]) else [line[0]]
+        return (*first, RETURNED, "withdrawn")
+    if source not in line:
+        return ()
+    i = line.index(source)
+    targets: list[str] = []
+    if i + 1 < len(line):
+        targets.append(line[i + 1])
+        nxt = state(policy, line[i + 1])
+        # An optional stage (虹口 陈述答辩) may be passed over.
+        if _is_optional(policy, nxt.id) and i + 2 < len(line):
+            targets.append(line[i + 2])
+    if source == "eligibility":
+        targets.append("ineligible")
+        targets.append(RETURNED)
+        if isinstance(policy.fast_track, FastTrack):
+            targets.append(policy.fast_track.skips_to)
+    src = state(policy, source)
+    if src.kind == "notice":
+        targets.append("removed_by_objection")
+    if source in ("material_review", "ranking"):
+        targets.append("not_shortlisted")
+    if source in ("committee", "approval", "comprehensive_evaluation"):
+        targets.append("not_awarded")
+    targets.append("withdrawn")
+    return tuple(dict.fromkeys(targets))
+
+
+def _is_optional(policy: Policy, state_id: str) -> bool:
+    return any(s.id == state_id and s.optional for s in policy.stages)
+
+
+def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> Transition:
+    """Check a move against the policy; return it with its article or raise TransitionRefused."""
+    if target not in allowed_targets(policy, source):
+        raise TransitionRefused(
+            source, target,
+            f"{policy.id} 不允许从“{_name(policy, source)}”直接进入“{_name(policy, target)}”",
+            f"{policy.id} does not allow this step", None,
+        )
+    tgt = state(policy, target) if target not in (RETURNED, "withdrawn") else None
+    rec = policy.recommendation
+    if target == "eligibility":
+        if rec.required and not facts.recommendation_signed:
+            raise TransitionRefused(
+                source, target, f"须经{rec.by_zh}签署推荐意见后方可进入资格审查",
+                "the recommending department has not signed the recommendation", rec.cite)
+        if rec.confirm_willingness and not facts.willingness_confirmed:
+            raise TransitionRefused(
+                source, target, "被推荐组织尚未确认申报意愿",
+                "the recommended organization has not confirmed that it wants to apply",
+                rec.cite)
+        internal = policy.notices.internal
+        if internal.required and _internal_before_application(policy) and \
+                not facts.internal_notice_evidence:
+            raise TransitionRefused(
+                source, target, "未提交组织内部公示的证明材料",
+                "no evidence of the notice inside the organization was uploaded", internal.cite)
+    if source == "eligibility" and isinstance(policy.fast_track, FastTrack) \
+            and target == policy.fast_track.skips_to and not facts.fast_track:
+        raise TransitionRefused(
+            source, target, "不符合直接进入资料评审的条件", "the applicant does not qualify for "
+            "the fast track", policy.fast_track.cite)
+    src = state(policy, source)
+    if src.kind == "notice" and target != "removed_by_objection" and target != "withdrawn":
+        notice = policy.notice(src.notice or "")
+        if facts.notice_end is None or facts.today <= facts.notice_end:
+            raise TransitionRefused(
+                source, target, f"公示期（至{facts.notice_end}）尚未结束",
+                f"the notice window (until {facts.notice_end}) has not ended", notice.cite)
+        if notice.requires_no_objection and (facts.open_objections or facts.upheld_objections):
+            raise TransitionRefused(
+                source, target, "公示期内的异议尚未处理完毕或已成立",
+                "objections raised during the notice are unresolved or upheld", notice.cite)
+    if target == "removed_by_objection" and not facts.upheld_objections:
+        raise TransitionRefused(source, target, "没有成立的异议", "no objection was upheld", None)
+    article = tgt.cite if tgt is not None else None
+    return Transition(source, target, article)
+
+
+def _internal_before_application(policy: Policy) -> bool:
+    return any(s.notice == "internal" and s.id == "application" for s in policy.stages)
+
+
+def _name(policy: Policy, state_id: str) -> str:
+    try:
+        return state(policy, state_id).name_zh
+    except KeyError:
+        return state_id

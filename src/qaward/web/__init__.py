@@ -1,0 +1,1 @@
+"""The Django web layer around the pure core: persistence, permissions, UI and API."""

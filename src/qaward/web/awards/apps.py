@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AwardsConfig(AppConfig):
+    name = "qaward.web.awards"
+    label = "awards"
+    verbose_name = "质量奖 Quality award"
