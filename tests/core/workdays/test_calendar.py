@@ -97,7 +97,8 @@ def test_add_and_count_workdays_across_national_day() -> None:
     assert cal.count_workdays(date(2026, 10, 10), date(2026, 9, 28)) == 0
 
 
-@given(dates_in_data, st.integers(-40, 40))
+# 40 working days either way from these dates stay inside the bundled years.
+@given(st.dates(date(2004, 3, 15), date(2026, 10, 31)), st.integers(-40, 40))
 def test_adding_n_workdays_passes_exactly_n_workdays(d: date, n: int) -> None:
     later = BUNDLED.add_workdays(d, n)
     assert BUNDLED.is_workday(later) or n == 0

@@ -286,7 +286,8 @@ class _Compiler:
 
         def check(p: Profile, out: _Outcome) -> None:
             by_year = {a.year: a for a in p.annual_results}
-            missing = [y for y in years if y not in by_year]
+            # Years before the organization existed have no results to ask for.
+            missing = [y for y in years if y not in by_year and y >= p.established_on.year]
             for y in years:
                 a = by_year.get(y)
                 if a is None or a.profit >= 0:
@@ -432,7 +433,8 @@ class _Compiler:
 
         def check(p: Profile, out: _Outcome) -> None:
             for a in p.awards:
-                if a.level != "district" or a.revoked_on is not None:
+                revoked = a.revoked_on is not None and a.revoked_on <= self.on
+                if a.level != "district" or revoked:
                     continue
                 if a.jurisdiction is not None and not j.matches(a.jurisdiction):
                     continue
@@ -482,10 +484,16 @@ class _Compiler:
 
 def _fast_track(ft: FastTrack, on: dt.date) -> Callable[[Profile], bool]:
     levels = set(ft.levels)
+    places = {level: set(names) for level, names in ft.jurisdictions.items()}
+
+    def counts(level: str, jurisdiction: str | None) -> bool:
+        # Where the policy names whose awards count (虹口: 市级 = 上海市), others do not.
+        return level not in places or (jurisdiction or "").strip() in places[level]
 
     def qualifies(p: Profile) -> bool:
         return any(
-            a.level in levels and a.revoked_on is None and 0 <= on.year - a.year < ft.within_years
+            a.level in levels and a.revoked_on is None and counts(a.level, a.jurisdiction)
+            and 0 <= on.year - a.year < ft.within_years
             for a in p.awards
         )
     return qualifies

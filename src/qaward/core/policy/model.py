@@ -336,6 +336,8 @@ class FastTrack(Frozen):
     """Applicants holding a higher award skip to a later stage."""
 
     levels: tuple[AwardLevel, ...] = Field(min_length=1)
+    # Whose awards count, per level (e.g. city: [上海市, 上海]); a level not listed: any.
+    jurisdictions: dict[AwardLevel, tuple[StrictStr, ...]] = {}
     within_years: PosInt
     skips_to: StageId
     cite: Citation

@@ -31,6 +31,7 @@ from qaward.core.workflow import (
     TransitionRefused,
     plan_transition,
     state,
+    states,
 )
 
 from .models import (
@@ -496,6 +497,10 @@ def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
     except QawardError as err:
         raise ServiceError(str(err), field="stage") from None
     apps = list(applications)
+    notice_state = next((x for x in states(policy) if x.kind == "notice" and x.notice == stage),
+                        None)
+    if notice_state is None:
+        raise ServiceError(f"{policy.id} 的评审流程中没有“{stage}”公示", field="stage")
     with transaction.atomic():
         notice = Notice.objects.create(
             cycle=cycle, stage=stage, title=f"{cycle.title}{_NOTICE_TITLES.get(stage, '')}公示",
@@ -506,6 +511,10 @@ def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
         record_event(actor=actor, jurisdiction=cycle.jurisdiction, entity="notice",
                      entity_id=notice.pk, action="notice_publish", article=window["article"],
                      data={"stage": stage, **window, "applications": [a.pk for a in apps]})
+        # Publishing puts every listed application into the notice state, or none at all.
+        for app in apps:
+            application_transition(application=app, target=notice_state.id, actor=actor,
+                                   reason=notice.title, today=starts_on)
     return notice
 
 

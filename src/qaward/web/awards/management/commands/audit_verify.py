@@ -1,0 +1,20 @@
+"""Verify the hash chain of the audit log; exit 1 if it is broken."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from qaward.web.awards.services import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Check that no audit event was altered, inserted or removed."
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        report = verify_chain()
+        if not report.ok:
+            where = f" at event #{report.first_bad_seq}" if report.first_bad_seq else ""
+            raise CommandError(f"audit chain BROKEN{where}: {report.problem}")
+        self.stdout.write(f"audit chain intact: {report.events} events")
