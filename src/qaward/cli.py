@@ -20,6 +20,7 @@ from qaward.core.errors import ConfigurationRequired, PolicyNotInForce, QawardEr
 from qaward.core.notices import notice_for
 from qaward.core.policy import list_policies, load_policy
 from qaward.core.policy.inspect import diff, flatten, validate_all, validate_file
+from qaward.core.policy.loader import config_file, policy_files
 from qaward.core.policy.model import Policy, Silent
 from qaward.core.workdays import (
     import_year_file,
@@ -113,7 +114,12 @@ def cmd_policy_validate(args: argparse.Namespace) -> int:
         if path.is_dir():
             path = path / "policy.yaml"
         try:
-            targets.append((t, validate_file(path) if path.is_file() else load_policy(t)))
+            if path.is_file():
+                targets.append((t, validate_file(path)))
+            elif t in policy_files():
+                targets.append((t, validate_file(policy_files()[t], config_file(t))))
+            else:
+                targets.append((t, load_policy(t)))  # raises UnknownPolicy with the known ids
         except QawardError as err:
             targets.append((t, err))
     for name, result in targets:

@@ -5,7 +5,7 @@ Pure functions of (policy, date, profile). Every failed hard condition becomes a
 :class:`ManualCheck` items a person must judge. The policy is compiled once per
 (policy, date) into plain closures so that screening a large file stays cheap.
 
-Counting conventions (docs/eligibility.md):
+Counting conventions (docs/conventions.md):
 - "近N年" for annual results: the N complete calendar years before the screening year.
 - "近N年" for events: dated from the same day N years before the screening date up to it.
 - "N年以上" operating: established on or before the same day N years before screening.
@@ -154,12 +154,12 @@ def check_in_force(policy: Policy, on: dt.date) -> None:
         raise PolicyNotInForce(
             policy.id, on, f.cite, f"it was not issued before {f.from_not_earlier_than}"
         )
-    if f.from_not_later_than is not None and on <= f.from_not_later_than:
+    if f.from_not_later_than is not None and on < f.from_not_later_than:
         raise ConfigurationRequired(
             policy.id,
             "in_force.from",
             f"the text gives no date for taking effect ({f.cite}); it is certainly in force "
-            f"after {f.from_not_later_than}, but {on} needs the exact date",
+            f"from {f.from_not_later_than} on, but {on} needs the exact date",
         )
 
 
@@ -464,6 +464,8 @@ class _Compiler:
             for a in p.awards:
                 if a.revoked_on is None or a.revocation_cause is None or a.level != "district":
                     continue
+                if a.revoked_on > self.on:  # not yet revoked on the screening date
+                    continue
                 if a.jurisdiction is not None and not j.matches(a.jurisdiction):
                     continue
                 rule = getattr(rules, a.revocation_cause)
@@ -492,7 +494,8 @@ def _fast_track(ft: FastTrack, on: dt.date) -> Callable[[Profile], bool]:
 
     def qualifies(p: Profile) -> bool:
         return any(
-            a.level in levels and a.revoked_on is None and counts(a.level, a.jurisdiction)
+            a.level in levels and (a.revoked_on is None or a.revoked_on > on)
+            and counts(a.level, a.jurisdiction)
             and 0 <= on.year - a.year < ft.within_years
             for a in p.awards
         )

@@ -1,6 +1,6 @@
 """Applicant profiles: the facts the eligibility engine screens, read from JSON, CSV or XLSX.
 
-Conventions (docs/eligibility.md): top-level booleans (``legal_person``, ``pays_tax_locally``,
+Conventions (docs/conventions.md): top-level booleans (``legal_person``, ``pays_tax_locally``,
 ``licensed``, ``chief_quality_officer``, ``top_manager``) default to true; lists default to
 empty; an event's ``major``/``serious``/``organization_at_fault`` default to true (an event
 counts unless declared otherwise); ``policy_loss`` defaults to false (a loss is excused only
@@ -120,7 +120,7 @@ def _problems(exc: ValidationError) -> list[str]:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "<record>"
         if err["type"] == "extra_forbidden":
-            msg = "unknown field (see docs/eligibility.md for the fields)"
+            msg = "unknown field (see docs/conventions.md for the fields)"
         elif err["type"] == "missing":
             msg = "required field is missing"
         else:
@@ -209,6 +209,7 @@ _LIST_OR_OBJECT_FIELDS = {
     "other_applications",
     "employer",
 }
+_TEXT_FIELDS = {"id", "name", "jurisdiction", "sector"}
 _BOOLEAN_FIELDS = {"legal_person", "pays_tax_locally", "licensed", "chief_quality_officer",
                    "top_manager"}
 _TRUE = {"true", "yes", "y", "1", "是", "有", "√"}
@@ -219,6 +220,9 @@ def _cell_value(column: str, value: Any) -> Any:
     """Convert one cell; list fields hold JSON text. Raises ValueError with a clear message."""
     if isinstance(value, dt.datetime):
         return value.date()
+    if column in _TEXT_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
+        # A spreadsheet stores an id like 1001 as a number; it is still a text field.
+        return str(int(value)) if float(value).is_integer() else str(value)
     if not isinstance(value, str):
         return value
     text = value.strip()

@@ -1,5 +1,9 @@
 """Reading policies as rules: flatten to (rule key → value, article), diff, and validate.
 
+Validation (``validate_file``, run by ``qaward policy validate``) reports at once every
+schema problem, every inconsistency of the policy with itself (``consistency_problems``) and
+every citation of an article that is not in ``source.txt``.
+
 The flat form keys list items by their identity, not their position (eligibility rules by
 rule kind, tiers by id, quotas by tier and tracks, prizes by tier and track), so a diff
 between two districts lines up rule by rule.
@@ -8,14 +12,17 @@ between two districts lines up rule by rule.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
+from qaward.core.criteria.loader import list_criteria
 from qaward.core.errors import PolicyFileError
-from qaward.core.policy.loader import load_policy_file, policy_files
-from qaward.core.policy.model import Policy
+from qaward.core.policy.loader import config_file, load_policy_file, policy_files
+from qaward.core.policy.model import ManualCheck, Notice, Notices, Policy, Silent
 
 SILENT = "—"
 
@@ -127,20 +134,379 @@ def cited_articles_missing(policy: Policy, source_text: str) -> list[str]:
     return problems
 
 
-def validate_file(path: Path) -> Policy:
-    """Load a policy file strictly and check its citations against ``source.txt`` beside it."""
-    policy = load_policy_file(path)
+# ---------------------------------------------------------------------------------------------
+# Validation beyond the schema: consistency of a policy with itself. Each check returns
+# messages "dotted.key: problem"; docs/policy-guide.md section 7 lists them.
+
+# The order the main stages must keep where present; other stages may sit anywhere between.
+STAGE_ORDER: tuple[str, ...] = (
+    "call",
+    "application",
+    "eligibility",
+    "material_review",
+    "site_review",
+    "committee",
+    "approval",
+    "award",
+)
+
+# Rule kinds that only make sense for one track.
+TRACK_ONLY_RULES: dict[str, str] = {
+    "employer_record": "individual",
+    "independent_legal_person": "organization",
+    "chief_quality_officer": "organization",
+    "excellence_model": "organization",
+    "no_losses": "organization",
+    "no_failed_inspections": "organization",
+}
+
+SILENT_MIN_CHARS = 5
+SILENT_PLACEHOLDERS = frozenset({
+    "todo", "tbd", "tbc", "n/a", "na", "none", "nil", "null", "unknown", "missing",
+    "silent", "not given", "not stated", "not set", "?", "-", "—", "…",
+    "无", "空", "未规定", "未明确", "待定", "不详", "略",
+})
+
+
+def _stage_order_problems(policy: Policy) -> list[str]:
+    ids = [s.id for s in policy.stages]
+    present = [s for s in STAGE_ORDER if s in ids]
+    problems = []
+    for n, later in enumerate(present):
+        # the first main stage that should come before `later` but is listed after it
+        earlier = next((e for e in present[:n] if ids.index(e) > ids.index(later)), None)
+        if earlier is not None:
+            problems.append(
+                f"stages: `{later}` comes before `{earlier}`; keep the order "
+                f"{' → '.join(STAGE_ORDER)} (other stages may sit anywhere between)"
+            )
+    return problems
+
+
+def _stage_notice_problems(policy: Policy) -> list[str]:
+    # A notice that is not required is already refused by the model (Policy._consistent).
+    problems = []
+    seen: dict[str, str] = {}
+    for stage in policy.stages:
+        if stage.notice is None:
+            continue
+        if stage.notice in seen:
+            problems.append(
+                f"stages.{stage.id}.notice: the `{stage.notice}` notice is already published "
+                f"at the end of `{seen[stage.notice]}`; a notice belongs to one stage"
+            )
+        else:
+            seen[stage.notice] = stage.id
+        if stage.notice == "internal" and stage.id != "application":
+            problems.append(
+                f"stages.{stage.id}.notice: the `internal` notice belongs to the `application` "
+                "stage (published by the applicant before applying) or to no stage (published "
+                "with the final notice)"
+            )
+    for name in ("eligibility", "shortlist", "final"):
+        if getattr(policy.notices, name).required and name not in seen:
+            problems.append(
+                f"notices.{name}: required, but no stage publishes it "
+                f"(set `notice: {name}` on the stage it ends)"
+            )
+    return problems
+
+
+def _fast_track_problems(policy: Policy) -> list[str]:
+    ft = policy.fast_track
+    if isinstance(ft, Silent):
+        return []
+    ids = [s.id for s in policy.stages]
+    if ft.skips_to not in ids:
+        return [f"fast_track.skips_to: `{ft.skips_to}` is not one of the policy's stages"]
+    problems = []
+    if "eligibility" in ids and ids.index(ft.skips_to) <= ids.index("eligibility"):
+        problems.append(
+            f"fast_track.skips_to: `{ft.skips_to}` is not after `eligibility`, "
+            "so the fast track skips nothing"
+        )
+    if "committee" in ids and ids.index(ft.skips_to) > ids.index("committee"):
+        problems.append(
+            f"fast_track.skips_to: `{ft.skips_to}` comes after `committee`; "
+            "a fast track may not skip the committee"
+        )
+    for level in ft.jurisdictions:
+        if level not in ft.levels:
+            problems.append(
+                f"fast_track.jurisdictions.{level}: `{level}` is not one of the fast track's "
+                f"levels ({', '.join(ft.levels)})"
+            )
+    return problems
+
+
+def _tier_problems(policy: Policy) -> list[str]:
+    problems = []
+    offered = {track for tier in policy.tiers for track in tier.tracks}
+    for track in policy.tracks:
+        if track not in offered:
+            problems.append(
+                f"tracks.{track}: no tier is awarded to this track (add it to a tier's `tracks`)"
+            )
+    for tier in policy.tiers:
+        if len(set(tier.tracks)) != len(tier.tracks):
+            problems.append(f"tiers.{tier.id}.tracks: a track is listed twice")
+    ranks = sorted(t.rank for t in policy.tiers)
+    if ranks != list(range(1, len(ranks) + 1)):
+        problems.append(
+            "tiers: ranks must be 1, 2, … one per tier, 1 the highest honour "
+            f"(got {', '.join(map(str, ranks))})"
+        )
+    return problems
+
+
+def _tracks_of(policy: Policy) -> dict[str, tuple[str, ...]]:
+    return {t.id: tuple(t.tracks) for t in policy.tiers}
+
+
+def _quota_problems(policy: Policy) -> list[str]:
+    problems = []
+    tracks_of = _tracks_of(policy)
+    for i, lim in enumerate(policy.quotas.limits):
+        if lim.tier not in tracks_of:
+            continue  # unknown tier: reported by the model
+        for track in lim.tracks:
+            if track not in tracks_of[lim.tier]:
+                problems.append(
+                    f"quotas.limits.{i}: tier `{lim.tier}` is not awarded to the `{track}` track "
+                    f"(its tracks: {', '.join(tracks_of[lim.tier])})"
+                )
+        if len(set(lim.tracks)) != len(lim.tracks):
+            problems.append(f"quotas.limits.{i}.tracks: a track is listed twice")
+    return problems
+
+
+def _prize_problems(policy: Policy) -> list[str]:
+    problems = []
+    tracks_of = _tracks_of(policy)
+    seen: set[tuple[str, str]] = set()
+    for i, prize in enumerate(policy.prizes.awards):
+        pair = (prize.tier, prize.track)
+        if prize.tier in tracks_of and prize.track not in tracks_of[prize.tier]:
+            problems.append(
+                f"prizes.awards.{i}: tier `{prize.tier}` is not awarded to the `{prize.track}` "
+                f"track (its tracks: {', '.join(tracks_of[prize.tier])})"
+            )
+        if pair in seen:
+            problems.append(
+                f"prizes.awards.{i}: a second prize entry for {prize.tier}/{prize.track}"
+            )
+        seen.add(pair)
+        amount = prize.amount_yuan
+        if not isinstance(amount, Silent) and amount.value > 0 and "money" not in prize.items:
+            problems.append(
+                f"prizes.awards.{i}.items: an amount is given but `money` is not among the items"
+            )
+    for tier in policy.tiers:
+        for track in tier.tracks:
+            if (tier.id, track) not in seen:
+                problems.append(
+                    f"prizes.awards: no entry for tier `{tier.id}` × track `{track}` "
+                    "(give its items and amount_yuan, or amount_yuan: {silent: ...})"
+                )
+    if not isinstance(policy.prizes.repeat_winners, Silent):
+        for i, rule in enumerate(policy.prizes.repeat_winners):
+            if rule.money != ("money" in rule.items):
+                problems.append(
+                    f"prizes.repeat_winners.{i}: `money: {str(rule.money).lower()}` "
+                    "contradicts `items` (list `money` exactly when money is paid)"
+                )
+    return problems
+
+
+def _eligibility_problems(policy: Policy) -> list[str]:
+    problems = []
+    for track, rules in policy.eligibility.items():
+        kinds: set[str] = set()
+        manual_ids: set[str] = set()
+        for i, rule in enumerate(rules):
+            if isinstance(rule, ManualCheck):
+                if rule.id in manual_ids:
+                    problems.append(
+                        f"eligibility.{track}.{i}: manual check id `{rule.id}` is used twice"
+                    )
+                manual_ids.add(rule.id)
+                continue
+            if rule.rule in kinds:
+                problems.append(
+                    f"eligibility.{track}.{i}: rule `{rule.rule}` appears twice "
+                    "(state each kind once, with the strictest parameters the text gives)"
+                )
+            kinds.add(rule.rule)
+            only = TRACK_ONLY_RULES.get(rule.rule)
+            if only is not None and only != track:
+                problems.append(
+                    f"eligibility.{track}.{i}: rule `{rule.rule}` applies to the `{only}` "
+                    "track only"
+                )
+    return problems
+
+
+def _after_award_problems(policy: Policy) -> list[str]:
+    # An empty `tiers` list is refused by the model ("at least 1 item").
+    lock = policy.after_award_lockout
+    if isinstance(lock, Silent) or len(set(lock.tiers)) == len(lock.tiers):
+        return []
+    return ["after_award_lockout.tiers: a tier is listed twice"]
+
+
+def _notice_problems(policy: Policy) -> list[str]:
+    problems = []
+    for name in Notices.model_fields:
+        notice: Notice = getattr(policy.notices, name)
+        if notice.required and not notice.audiences:
+            problems.append(
+                f"notices.{name}.audiences: a required notice needs its audiences "
+                "(public, applicant_organization, district_media)"
+            )
+        if not notice.required:
+            extra = [k for k in ("audiences", "requires_no_objection",
+                                 "issues_reported_to_committee") if getattr(notice, k)]
+            if extra:
+                problems.append(
+                    f"notices.{name}: a notice that is not required takes no "
+                    f"{', '.join(f'`{k}`' for k in extra)}"
+                )
+    return problems
+
+
+def _shortlist_problems(policy: Policy) -> list[str]:
+    s = policy.shortlist
+    if s.method == "ratio_of_awards" and s.max_ratio_of_awards is None:
+        return ["shortlist.max_ratio_of_awards: method `ratio_of_awards` needs the ratio"]
+    if s.method != "ratio_of_awards" and s.max_ratio_of_awards is not None:
+        return [
+            "shortlist.max_ratio_of_awards: only method `ratio_of_awards` takes a ratio "
+            f"(method is `{s.method}`)"
+        ]
+    return []
+
+
+def _in_force_problems(policy: Policy) -> list[str]:
+    f = policy.in_force
+    problems = []
+    if (f.from_not_earlier_than is not None and f.from_not_later_than is not None
+            and f.from_not_earlier_than > f.from_not_later_than):
+        problems.append(
+            "in_force.from_not_earlier_than: after `from_not_later_than` "
+            f"({f.from_not_earlier_than} > {f.from_not_later_than})"
+        )
+    decision = policy.configured.get("in_force.from")
+    by = f" (configured: {decision})" if decision else ""
+    if f.from_ is not None:
+        if f.from_not_later_than is not None and f.from_ > f.from_not_later_than:
+            problems.append(
+                f"in_force.from: {f.from_} is after from_not_later_than "
+                f"{f.from_not_later_than}{by}"
+            )
+        if f.from_not_earlier_than is not None and f.from_ < f.from_not_earlier_than:
+            problems.append(
+                f"in_force.from: {f.from_} is before from_not_earlier_than "
+                f"{f.from_not_earlier_than}{by}"
+            )
+    return problems
+
+
+def _criteria_problems(policy: Policy) -> list[str]:
+    known = set(list_criteria())
+    problems = []
+    for track_id, track in policy.tracks.items():
+        ids = [("criteria", track.criteria.value)]
+        if track.sector_criteria is not None:
+            ids.extend((f"sector_criteria.{sector}", cid)
+                       for sector, cid in track.sector_criteria.value.items())
+        for key, cid in ids:
+            if cid not in known:
+                problems.append(
+                    f"tracks.{track_id}.{key}: no criteria set `{cid}` in data/criteria "
+                    f"(known: {', '.join(sorted(known))})"
+                )
+    return problems
+
+
+def _walk_silences(obj: object, path: str) -> Iterator[tuple[str, Silent]]:
+    if isinstance(obj, Silent):
+        yield path, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _walk_silences(getattr(obj, name), f"{path}.{name}" if path else name)
+    elif isinstance(obj, tuple | list):
+        for i, item in enumerate(obj):
+            yield from _walk_silences(item, f"{path}.{i}")
+    elif isinstance(obj, Mapping):
+        for k, v in obj.items():
+            yield from _walk_silences(v, f"{path}.{k}")
+
+
+def silent_values(policy: Policy) -> list[tuple[str, Silent]]:
+    """(dotted key, silence) for every value the regulation leaves open.
+
+    The key is the one a configuration file uses to fill the value.
+    """
+    return list(_walk_silences(policy, ""))
+
+
+def _silence_problems(policy: Policy) -> list[str]:
+    problems = []
+    for key, s in silent_values(policy):
+        text = s.silent.strip()
+        if len("".join(text.split())) < SILENT_MIN_CHARS or text.lower() in SILENT_PLACEHOLDERS:
+            problems.append(
+                f"{key}.silent: {text!r} does not explain what the regulation leaves open; "
+                f"say what is missing in at least {SILENT_MIN_CHARS} characters "
+                "(e.g. '第二十条 grants 奖金 but no amount is given')"
+            )
+    return problems
+
+
+CONSISTENCY_CHECKS: tuple[Callable[[Policy], list[str]], ...] = (
+    _in_force_problems,
+    _tier_problems,
+    _criteria_problems,
+    _quota_problems,
+    _eligibility_problems,
+    _after_award_problems,
+    _fast_track_problems,
+    _stage_order_problems,
+    _stage_notice_problems,
+    _notice_problems,
+    _shortlist_problems,
+    _prize_problems,
+    _silence_problems,
+)
+
+
+def consistency_problems(policy: Policy) -> list[str]:
+    """Every inconsistency of a policy with itself that the schema cannot express."""
+    return [p for check in CONSISTENCY_CHECKS for p in check(policy)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Validating a file
+
+
+def validate_file(path: Path, config: Path | None = None) -> Policy:
+    """Load a policy file strictly (with the office's configuration file, if given), check it
+    for consistency and check its citations against ``source.txt`` beside it; every problem
+    found is reported at once."""
+    policy = load_policy_file(path, config)
+    problems = consistency_problems(policy)
     source = path.parent / "source.txt"
     if source.is_file():
-        problems = cited_articles_missing(policy, source.read_text(encoding="utf-8"))
-        if problems:
-            raise PolicyFileError(str(path), problems)
+        problems += cited_articles_missing(policy, source.read_text(encoding="utf-8"))
+    if problems:
+        raise PolicyFileError(str(path), problems)
     return policy
 
 
 def validate_all() -> Iterator[tuple[str, Policy | PolicyFileError]]:
+    """Every known policy, each with its configuration file when QAWARD_CONFIG_DIR has one."""
     for pid, path in sorted(policy_files().items()):
         try:
-            yield pid, validate_file(path)
+            yield pid, validate_file(path, config_file(pid))
         except PolicyFileError as err:
             yield pid, err

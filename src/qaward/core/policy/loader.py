@@ -25,7 +25,7 @@ from qaward.core.policy.model import Cited, Policy, Silent
 
 T = TypeVar("T")
 
-_TAGS = {"cited", "silent", "given"}
+_TAGS = {"is-given", "is-silent"}  # union tags of OrSilent, not keys of the file
 
 
 class _StrictLoader(yaml.SafeLoader):

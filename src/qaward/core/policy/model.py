@@ -88,15 +88,15 @@ class Cited(Frozen, Generic[T]):
 
 def _given_or_silent(raw: Any) -> str:
     if isinstance(raw, dict):
-        return "silent" if "silent" in raw else "given"
-    return "silent" if isinstance(raw, Silent) else "given"
+        return "is-silent" if "silent" in raw else "is-given"
+    return "is-silent" if isinstance(raw, Silent) else "is-given"
 
 
 # A value the regulation either gives or is silent about; `{silent: ...}` picks the second.
 OrSilent = TypeAliasType(
     "OrSilent",
     Annotated[
-        Annotated[T, Tag("given")] | Annotated[Silent, Tag("silent")],
+        Annotated[T, Tag("is-given")] | Annotated[Silent, Tag("is-silent")],
         Discriminator(_given_or_silent),
     ],
     type_params=(T,),

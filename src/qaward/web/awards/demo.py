@@ -23,7 +23,8 @@ from .models import Applicant, Department, Jurisdiction, Membership, Recommendat
 
 DEMO_PASSWORD = "demo-2026"
 
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+_SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋"
+             "唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈")
 _GIVEN = ["建国", "海燕", "志强", "晓明", "丽华", "文涛", "雪梅", "国平", "俊杰", "秀英", "立新",
           "红霞", "永刚", "静怡", "子涵", "宏伟", "明辉", "春梅", "振华", "思远"]
 _PREFIX = ["华", "创", "智", "信", "博", "恒", "联", "科", "东", "瑞", "鼎", "安", "中", "新", "汇",
@@ -63,7 +64,8 @@ def _company(rnd: random.Random, place: str, used: set[str]) -> tuple[str, str]:
 def _profile(rnd: random.Random, jurisdiction: str, flaw: str | None, year: int) -> dict[str, Any]:
     p: dict[str, Any] = {
         "jurisdiction": jurisdiction,
-        "established_on": f"{rnd.randint(1998, 2019)}-{rnd.randint(1, 12):02d}-{rnd.randint(1, 28):02d}",
+        "established_on": dt.date(rnd.randint(1998, 2019), rnd.randint(1, 12),
+                                  rnd.randint(1, 28)).isoformat(),
         "excellence_model_since": f"{rnd.randint(2015, 2023)}-01-01",
         "annual_results": [{"year": y, "profit": round(rnd.uniform(300, 9000), 1)}
                            for y in range(year - 5, year)],
@@ -152,7 +154,8 @@ def build_demo(*, policy_id: str = "binjiang-2020", year: int = 2026, count: int
         dept = dept_users[i % len(dept_users)]
         Recommendation.objects.get_or_create(application=app,
                                              defaults={"department": departments[i % 3]})
-        s.recommendation_sign(application=app, actor=dept, opinion="该单位质量管理成效显著，同意推荐。")
+        s.recommendation_sign(application=app, actor=dept,
+                              opinion="该单位质量管理成效显著，同意推荐。")
         app = s.application_transition(application=app, target="eligibility", actor=office,
                                        today=dt.date(year, 5, 6))
         apps.append(app)

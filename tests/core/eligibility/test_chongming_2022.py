@@ -1,0 +1,194 @@
+"""崇明区政府质量奖管理办法 (沪崇府规〔2022〕6号): eligibility at its boundaries.
+
+Screening on 2026-06-15 unless a boundary needs otherwise:
+- 近5年 (losses): 2021 … 2025; 近5年 (events): 2021-06-15 … 2026-06-15;
+- 合法生产、经营3年以上: on or before 2023-06-15.
+Organizations only; in force 2022-12-18 … 2027-11-30 (第四十一条).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from qaward.core.eligibility import parse_profile, screen
+from qaward.core.errors import PolicyNotInForce
+from qaward.core.policy import load_policy
+
+from .helpers import (
+    Case,
+    D,
+    city_application,
+    complaint,
+    district_award,
+    incident,
+    organization,
+    params,
+    record,
+    results,
+    revoked,
+    run,
+)
+
+POLICY = load_policy("chongming-2022")
+
+A2 = "第二条"
+A16_1 = "第十六条第（一）项"
+A16_2 = "第十六条第（二）项"
+A16_3 = "第十六条第（三）项"
+A16_5 = "第十六条第（五）项"
+A16_6 = "第十六条第（六）项"
+A17 = "第十七条"
+A34 = "第三十四条"
+A35 = "第三十五条"
+
+ORGANIZATION_CASES = [
+    Case("the baseline organization is eligible"),
+    Case("an organization registered in another district is ineligible",
+         {"jurisdiction": "上海市长宁区"}, {"registered_in_jurisdiction": A16_1}),
+    Case("the alias 崇明区 counts as registered in 崇明", {"jurisdiction": "崇明区"}),
+    Case("operating since exactly 3 years before screening is eligible",
+         {"established_on": "2023-06-15"}),
+    Case("operating one day less than 3 years is ineligible",
+         {"established_on": "2023-06-16"}, {"min_years_established": A16_2}),
+    Case("an organization without the required licences is ineligible",
+         {"licensed": False}, {"licensed": A16_3}),
+    Case("an organization without a chief quality officer system is ineligible",
+         {"chief_quality_officer": False}, {"chief_quality_officer": A16_6}),
+    Case("a loss in 2021, the first of the 5 complete years, is ineligible",
+         {"annual_results": results(2021)}, {"no_losses": A16_5}),
+    Case("a loss in 2025, the last complete year, is ineligible",
+         {"annual_results": results(2025)}, {"no_losses": A16_5}),
+    Case("a loss in 2020, the year before the 5 years, is eligible",
+         {"annual_results": results(2020)}),
+    Case("a loss in 2026, the year of screening, is eligible",
+         {"annual_results": results(2026)}),
+    Case("a policy loss in 2022 is excepted",
+         {"annual_results": results(2022, policy_loss=True)}),
+    Case("a missing result for 2021 becomes a manual check",
+         {"annual_results": results(missing=[2021])}, manual={"no_losses": A16_5}),
+    Case("results for years before the organization existed are not asked for",
+         {"established_on": "2022-01-01", "annual_results": results(missing=[2021])}),
+    Case("a missing result for the year the organization was established is a manual check",
+         {"established_on": "2021-01-01", "annual_results": results(missing=[2021])},
+         manual={"no_losses": A16_5}),
+    Case("a loss in the year the organization was established counts",
+         {"established_on": "2021-01-01", "annual_results": results(2021)},
+         {"no_losses": A16_5}),
+    Case("a major quality incident exactly 5 years before screening counts",
+         {"incidents": [incident("2021-06-15")]}, {"no_major_incidents": A16_6}),
+    Case("a major quality incident one day earlier does not count",
+         {"incidents": [incident("2021-06-14")]}),
+    Case("a major incident after the screening date is ignored",
+         {"incidents": [incident("2026-06-16")]}),
+    Case("a minor incident does not count",
+         {"incidents": [incident("2025-01-01", major=False)]}),
+    *[Case(f"a major {kind} incident in 2025 is ineligible",
+           {"incidents": [incident("2025-01-01", kind)]}, {"no_major_incidents": A16_6})
+      for kind in ("safety", "environment", "public_health", "food_safety")],
+    Case("a major drug safety incident is a manual check because the list ends with 等",
+         {"incidents": [incident("2025-01-01", "drug_safety")]},
+         manual={"no_major_incidents": A16_6}),
+    Case("a major complaint exactly 5 years before screening counts",
+         {"complaints": [complaint("2021-06-15")]}, {"no_major_complaints": A16_6}),
+    Case("a major complaint one day earlier does not count",
+         {"complaints": [complaint("2021-06-14")]}),
+    Case("a major complaint not due to the organization still counts under 崇明",
+         {"complaints": [complaint("2025-01-01", at_fault=False)]},
+         {"no_major_complaints": A16_6}),
+    Case("serious dishonesty exactly 5 years before screening counts",
+         {"dishonesty": [record("2021-06-15")]}, {"no_serious_dishonesty": A16_6}),
+    Case("serious dishonesty one day earlier does not count",
+         {"dishonesty": [record("2021-06-14")]}),
+    Case("dishonesty that is not serious does not count",
+         {"dishonesty": [record("2025-01-01", serious=False)]}),
+    Case("applying for the city award in the same year is ineligible",
+         {"other_applications": [city_application(2026)]},
+         {"not_applying_to_city_award_same_year": A17}),
+    Case("having applied for the city award the year before is eligible",
+         {"other_applications": [city_application(2025)]}),
+    Case("a failed inspection is not a condition under 崇明",
+         {"failed_inspections": ["2025-01-01"]}),
+    Case("a serious violation is not a separate condition under 崇明",
+         {"violations": [record("2025-01-01")]}),
+    Case("not being an independent legal person is not a condition under 崇明",
+         {"legal_person": False}),
+    Case("not paying tax in the district is not a condition under 崇明",
+         {"pays_tax_locally": False}),
+    Case("not practising performance excellence is not a condition under 崇明",
+         {"excellence_model_since": None}),
+    Case("a national award gives no fast track under 崇明",
+         {"awards": [{"level": "national", "year": 2025}]}),
+]
+
+LOCKOUT_CASES = [
+    Case("a 区长质量奖 winner of 2022 is barred until 31 December 2026",
+         {"awards": [district_award(POLICY, 2022, "mayor")]},
+         {"after_award_lockout": A17}, barred_until=D(2026, 12, 31)),
+    Case("a 质量金奖 winner of 2022 is barred too: both tiers bar",
+         {"awards": [district_award(POLICY, 2022, "gold")]},
+         {"after_award_lockout": A17}, barred_until=D(2026, 12, 31)),
+    Case("a winner of 2021 may apply in 2026 (2026 - 2021 = 5)",
+         {"awards": [district_award(POLICY, 2021, "mayor")]}),
+    Case("a winner of 2025 is barred until 31 December 2029",
+         {"awards": [district_award(POLICY, 2025, "gold")]},
+         {"after_award_lockout": A17}, barred_until=D(2029, 12, 31)),
+    Case("a win of a tier this regulation does not know is a manual check",
+         {"awards": [district_award(POLICY, 2023, "silver")]},
+         manual={"after_award_lockout": A17}),
+    Case("another district's award does not bar",
+         {"awards": [district_award(POLICY, 2024, "mayor", jurisdiction="上海市虹口区")]}),
+    Case("a revoked award of 2023 does not count as a win: only the fraud lockout applies",
+         {"awards": [revoked(POLICY, 2023, "2024-01-20", "fraud")]},
+         {"revocation_lockout": A34}, barred_until=D(2029, 1, 20)),
+    Case("revoked for fraud exactly 5 years before screening is still barred that day",
+         {"awards": [revoked(POLICY, 2019, "2021-06-15", "fraud")]},
+         {"revocation_lockout": A34}, barred_until=D(2026, 6, 15)),
+    Case("revoked for fraud one day earlier may apply",
+         {"awards": [revoked(POLICY, 2019, "2021-06-14", "fraud")]}),
+    Case("revoked for an incident exactly 5 years before screening is still barred",
+         {"awards": [revoked(POLICY, 2019, "2021-06-15", "incident")]},
+         {"revocation_lockout": A35}, barred_until=D(2026, 6, 15)),
+    Case("revoked for an incident one day earlier may apply",
+         {"awards": [revoked(POLICY, 2019, "2021-06-14", "incident")]}),
+]
+
+INDIVIDUAL_CASES = [
+    Case("an individual application is refused: 崇明 awards organizations only",
+         {}, {"track_not_offered": A2}, kind="individual"),
+]
+
+
+@pytest.mark.parametrize("case", params(ORGANIZATION_CASES))
+def test_organization(case: Case) -> None:
+    run(POLICY, case)
+
+
+@pytest.mark.parametrize("case", params(LOCKOUT_CASES))
+def test_lockouts(case: Case) -> None:
+    run(POLICY, case)
+
+
+@pytest.mark.parametrize("case", params(INDIVIDUAL_CASES))
+def test_individual(case: Case) -> None:
+    run(POLICY, case)
+
+
+@pytest.mark.parametrize(
+    "on",
+    [pytest.param(D(2022, 12, 18), id="the first day in force"),
+     pytest.param(D(2027, 11, 30), id="the last day in force")],
+)
+def test_screening_works_inside_the_period_in_force(on: D) -> None:
+    assert screen(POLICY, parse_profile(organization(POLICY)), on).verdict == "eligible"
+
+
+@pytest.mark.parametrize(
+    "on",
+    [pytest.param(D(2022, 12, 17), id="the day before it took effect"),
+     pytest.param(D(2027, 12, 1), id="the day after it expired")],
+)
+def test_screening_outside_the_period_in_force_names_article_41(on: D) -> None:
+    with pytest.raises(PolicyNotInForce) as info:
+        screen(POLICY, parse_profile(organization(POLICY)), on)
+    assert info.value.article == "第四十一条"
+    assert "第四十一条" in str(info.value)
