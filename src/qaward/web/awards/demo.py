@@ -105,7 +105,7 @@ def build_demo(*, policy_id: str = "binjiang-2020", year: int = 2026, count: int
 
     logins: list[tuple[str, str, str]] = []
 
-    def member(username: str, label: str, role: str, **extra: Any) -> User:
+    def member(username: str, label: str, role: Any, **extra: Any) -> User:
         u = _user(username, label)
         Membership.objects.get_or_create(user=u, jurisdiction=j, role=role, defaults=extra)
         logins.append((username, DEMO_PASSWORD, label))
