@@ -214,7 +214,10 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
                 "objections raised during the notice are unresolved or upheld", notice.cite)
     if target == "removed_by_objection" and not facts.upheld_objections:
         raise TransitionRefused(source, target, "没有成立的异议", "no objection was upheld", None)
-    article = tgt.cite if tgt is not None else None
+    # An end (不符合, 未入围, 异议成立 …) follows from the stage being left: cite that article.
+    article = tgt.cite if tgt is not None and tgt.cite else src.cite
+    if target == "removed_by_objection" and src.notice:
+        article = policy.notice(src.notice).cite
     return Transition(source, target, article)
 
 

@@ -410,7 +410,11 @@ def eligibility_screen(*, application: Application, on: dt.date | None = None) -
     """Run the engine on the frozen profile; the result is stored for the office to see."""
     on = on or today_shanghai()
     policy = policy_of(application.cycle)
-    profile = parse_profile(application.profile_snapshot or {})
+    try:
+        profile = parse_profile(application.profile_snapshot or {})
+    except ProfileError as err:
+        raise ServiceError(f"申报条件信息不完整或有误：{'; '.join(err.problems)}",
+                           field="profile") from None
     try:
         result = screener(policy, on).screen(profile).to_json()
     except ConfigurationRequired as err:
@@ -477,6 +481,9 @@ def eligibility_conclude(*, application: Application, actor: Any,
         from qaward.core.workflow import allowed_targets
 
         target = allowed_targets(policy, "eligibility")[0]
+        if state(policy, target).kind == "notice":
+            raise ServiceError("资格审查结论已记录；符合条件的申报须通过发布资格审查公示进入公示期",
+                               field="decision", article=state(policy, target).cite)
     return application_transition(application=application, target=target, actor=actor,
                                   reason=d.reason, expected_version=expected_version,
                                   today=today)
@@ -501,6 +508,8 @@ def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
                         None)
     if notice_state is None:
         raise ServiceError(f"{policy.id} 的评审流程中没有“{stage}”公示", field="stage")
+    if Notice.objects.filter(cycle=cycle, stage=stage).exists():
+        raise ServiceError("本周期该阶段的公示已经发布，不能重复发布", field="stage")
     with transaction.atomic():
         notice = Notice.objects.create(
             cycle=cycle, stage=stage, title=f"{cycle.title}{_NOTICE_TITLES.get(stage, '')}公示",
@@ -568,7 +577,7 @@ def objection_decide(*, objection: Objection, actor: Any, upheld: bool, findings
     if not findings.strip() or not reason.strip():
         raise ServiceError("请填写调查核实情况和处理理由", field="findings" if not findings.strip()
                            else "reason")
-    with transaction.atomic():
+    with transaction.atomic():  # the decision and its consequence, or neither
         o = Objection.objects.select_for_update().select_related("notice__cycle").get(
             pk=objection.pk)
         if o.status not in ("received", "investigating"):
@@ -585,10 +594,10 @@ def objection_decide(*, objection: Objection, actor: Any, upheld: bool, findings
                      entity_id=o.pk, action="objection_decide", from_state=source,
                      to_state=o.status, reason=reason,
                      article=getattr(policy.objections, "cite", "") or notice_rule.cite)
-    if upheld:
-        application_transition(application=o.application, target="removed_by_objection",
-                               actor=actor, reason=reason, today=today)
-    _notify_objector(o)
+        if upheld:
+            application_transition(application=o.application, target="removed_by_objection",
+                                   actor=actor, reason=reason, today=today)
+    transaction.on_commit(lambda: _notify_objector(o))
     return o
 
 
