@@ -116,3 +116,6 @@ DEFAULT_FROM_EMAIL = os.environ.get("QAWARD_FROM_EMAIL", "评审办 <award-offic
 QAWARD_MAX_UPLOAD_BYTES = int(os.environ.get("QAWARD_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# A fixed "today" (YYYY-MM-DD) for demos and browser tests; unset in production.
+QAWARD_TODAY = os.environ.get("QAWARD_TODAY") or None

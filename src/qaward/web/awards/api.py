@@ -52,8 +52,8 @@ from qaward.core.eligibility import parse_profile, screener
 from qaward.core.errors import ConfigurationRequired, ProfileError, QawardError, UnknownPolicy
 from qaward.core.policy import load_policy
 from qaward.core.policy.inspect import flatten
-from qaward.core.workdays import today_shanghai
 from qaward.core.workflow import RETURNED, SUBMITTED, allowed_targets, states
+from qaward.web.clock import today as office_today
 
 from . import public_views as board
 from . import rules, services
@@ -506,7 +506,7 @@ def list_notices(request: HttpRequest, jurisdiction: str = "",
                  status: Literal["", "current", "upcoming", "past"] = "",
                  limit: Annotated[int, Field(ge=1, le=200)] = 50,
                  offset: Annotated[int, Field(ge=0)] = 0) -> list[dict[str, Any]]:
-    today = today_shanghai()
+    today = office_today()
     qs = board.notices_qs()
     if jurisdiction:
         qs = qs.filter(cycle__jurisdiction__code=jurisdiction)
@@ -518,7 +518,7 @@ def list_notices(request: HttpRequest, jurisdiction: str = "",
 @notices.get("/{notice_id}", response={200: NoticeDetailOut, 404: ErrorOut}, auth=None,
              summary="One notice, with how objections are handled")
 def get_notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
-    return _notice_out(get_object_or_404(board.notices_qs(), pk=notice_id), today_shanghai())
+    return _notice_out(get_object_or_404(board.notices_qs(), pk=notice_id), office_today())
 
 
 @notices.post("/{notice_id}/objections",
@@ -674,7 +674,7 @@ def screen(request: HttpRequest, payload: ScreenIn) -> dict[str, Any]:
         policy = load_policy(payload.policy)
     except UnknownPolicy as err:
         raise ServiceError(str(err), field="policy") from None
-    on = payload.on or today_shanghai()
+    on = payload.on or office_today()
     engine = screener(policy, on)  # refuses a date outside the period in force, cited
     results: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []

@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from qaward.core.policy import Policy
 from qaward.core.policy.model import Objections
-from qaward.core.workdays import today_shanghai
+from qaward.web.clock import today as office_today
 
 from . import services
 from .models import Application, Jurisdiction, Notice, Objection, ObjectionEvidence
@@ -305,7 +305,7 @@ class ObjectionForm(forms.Form):
 
 
 def notice_list(request: HttpRequest) -> HttpResponse:
-    today = today_shanghai()
+    today = office_today()
     jurisdiction = request.GET.get("jurisdiction", "")
     status = request.GET.get("status", "")
     qs = notices_qs()
@@ -328,7 +328,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
 
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = get_object_or_404(notices_qs(), pk=pk)
-    today = today_shanghai()
+    today = office_today()
     view = notice_view(notice, today)
     error: ServiceError | None = None
     if request.method == "POST":

@@ -22,7 +22,6 @@ from django.utils import timezone
 from qaward.core.eligibility import parse_profile, screener
 from qaward.core.errors import ConfigurationRequired, PolicyNotInForce, ProfileError, QawardError
 from qaward.core.policy import Policy, load_policy
-from qaward.core.workdays import today_shanghai
 from qaward.core.workflow import (
     DRAFT,
     RETURNED,
@@ -33,6 +32,7 @@ from qaward.core.workflow import (
     state,
     states,
 )
+from qaward.web.clock import today as office_today
 
 from .models import (
     Applicant,
@@ -293,7 +293,7 @@ def application_transition(*, application: Application, target: str, actor: Any,
                            reason: str = "", expected_version: int | None = None,
                            today: dt.date | None = None) -> Application:
     """The one place an application changes state: guard, save, audit, notify."""
-    today = today or today_shanghai()
+    today = today or office_today()
     with transaction.atomic():
         app = _lock(application, expected_version)
         policy = policy_of(app.cycle)
@@ -334,7 +334,7 @@ def application_submit(*, application: Application, actor: Any, expected_version
                        report_chars: int | None, today: dt.date | None = None) -> Application:
     """Freeze the application: check the window, the report length and the profile, pin the
     policy version, then move it to `submitted`."""
-    today = today or today_shanghai()
+    today = today or office_today()
     with transaction.atomic():
         app = _lock(application, expected_version)
         cycle, policy = app.cycle, policy_of(app.cycle)
@@ -408,7 +408,7 @@ def recommendation_sign(*, application: Application, actor: Any, opinion: str) -
 
 def eligibility_screen(*, application: Application, on: dt.date | None = None) -> dict[str, Any]:
     """Run the engine on the frozen profile; the result is stored for the office to see."""
-    on = on or today_shanghai()
+    on = on or office_today()
     policy = policy_of(application.cycle)
     try:
         profile = parse_profile(application.profile_snapshot or {})
@@ -533,7 +533,7 @@ _NOTICE_TITLES = {"eligibility": "资格审查结果", "shortlist": "现场评�
 def objection_submit(*, notice: Notice, application: Application, name: str, id_number: str,
                      phone: str, statement: str, email: str = "",
                      today: dt.date | None = None) -> Objection:
-    today = today or today_shanghai()
+    today = today or office_today()
     policy = policy_of(notice.cycle)
     rule = policy.objections
     article = getattr(rule, "cite", None) or policy.notice(notice.stage).cite

@@ -30,7 +30,6 @@ from django.views.decorators.http import require_POST as _require_POST
 
 from qaward.core.errors import QawardError
 from qaward.core.policy import Policy
-from qaward.core.workdays import today_shanghai
 from qaward.core.workflow import (
     DRAFT,
     ENDS,
@@ -40,6 +39,7 @@ from qaward.core.workflow import (
     allowed_targets,
     states,
 )
+from qaward.web.clock import today as office_today
 
 from . import rules, services, uploads
 from .forms import (
@@ -222,7 +222,7 @@ def console(request: HttpRequest, code: str) -> HttpResponse:
 def cycle_open(request: HttpRequest, code: str) -> HttpResponse:
     j = staff_jurisdiction(request, code)
     require(rules.can_open_cycle(request.user, j))
-    today = today_shanghai()
+    today = office_today()
     if request.method == "POST":
         form = CycleOpenForm(request.POST)
         if form.is_valid():
@@ -594,7 +594,7 @@ def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
                                     "end": notice.ends_on})
                 return redirect("awards:cycle_detail", pk=cycle.pk)
     else:
-        form = NoticePublishForm(initial={"stage": stage, "starts_on": today_shanghai(),
+        form = NoticePublishForm(initial={"stage": stage, "starts_on": office_today(),
                                           "applications": list(candidates)},
                                  stages=stages, candidates=candidates)
     rule = names.policy.notice(stage)
@@ -739,7 +739,7 @@ def outcome_events(apps: list[Application]) -> dict[int, AuditEvent]:
 
 def create_offers(user: Any) -> list[tuple[str, str]]:
     """(applicant, open cycle, track) an applicant may still start."""
-    today = today_shanghai()
+    today = office_today()
     ids = rules.applicant_ids(user)
     applicants = Applicant.objects.filter(pk__in=ids).select_related("jurisdiction")
     taken = set(Application.objects.filter(applicant_id__in=ids).values_list(
@@ -855,7 +855,7 @@ def portal_application(request: HttpRequest, pk: int) -> HttpResponse:
 def portal_profile(request: HttpRequest, pk: int) -> HttpResponse:
     app = portal_application_for(request, pk)
     require(rules.can_edit_application(request.user, app))
-    today = today_shanghai()
+    today = office_today()
     applicant = app.applicant
     if request.method == "POST":
         form = ProfileForm(request.POST, track=app.track, today=today)
