@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # vendored static files, no CDN
     "django.contrib.sessions.middleware.SessionMiddleware",
     "qaward.web.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -100,6 +101,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -110,6 +115,7 @@ LOGIN_REDIRECT_URL = "/"
 EMAIL_BACKEND = os.environ.get(
     "QAWARD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("QAWARD_FROM_EMAIL", "评审办 <award-office@example.gov.cn>")
 
 # Uploads: limits the forms enforce with a clear message (bytes).
