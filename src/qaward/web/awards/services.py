@@ -39,8 +39,10 @@ from .models import (
     Application,
     AuditEvent,
     AuditHead,
+    Consultation,
     Cycle,
     EligibilityDecision,
+    Invitation,
     Jurisdiction,
     Membership,
     Notice,
@@ -607,3 +609,80 @@ def _notify_objector(o: Objection) -> None:
         send_mail(f"异议处理结果：{verdict}",
                   f"{o.objector_name}：\n您对“{o.application.applicant.name}”提出的异议经调查核实，"
                   f"{verdict}。\n处理理由：{o.decision_reason}", None, [o.objector_email])
+
+
+# ---------------------------------------------------------------------------------------------
+# Applicant profiles, invitations, consultations
+
+def applicant_profile_update(*, applicant: Applicant, actor: Any,
+                             profile: dict[str, Any]) -> Applicant:
+    """Replace the applicant's eligibility profile (submitted applications keep their
+    frozen snapshot)."""
+    with transaction.atomic():
+        a = Applicant.objects.select_for_update().select_related("jurisdiction").get(
+            pk=applicant.pk)
+        a.profile = profile
+        a.sector = str(profile.get("sector", a.sector) or "")[:100]
+        a.save(update_fields=["profile", "sector"])
+        record_event(actor=actor, jurisdiction=a.jurisdiction, entity="applicant",
+                              entity_id=a.pk, action="profile_update",
+                              data={"fields": sorted(profile)})
+    return a
+
+
+def invitation_respond(*, invitation: Invitation, actor: Any, accept: bool) -> Invitation:
+    """The invited organization confirms (or declines) that it wants to apply."""
+    with transaction.atomic():
+        inv = Invitation.objects.select_for_update().select_related("cycle__policy").get(
+            pk=invitation.pk)
+        if inv.accepted_at or inv.declined_at:
+            raise ServiceError("该推荐邀请已经答复过")
+        now = timezone.now()
+        if accept:
+            inv.accepted_at = now
+        else:
+            inv.declined_at = now
+        inv.save(update_fields=["accepted_at", "declined_at"])
+        record_event(
+            actor=actor, jurisdiction=inv.jurisdiction, entity="invitation", entity_id=inv.pk,
+            action="invitation_accept" if accept else "invitation_decline",
+            article=policy_of(inv.cycle).recommendation.cite,
+            data={"recommender": inv.recommender})
+    return inv
+
+
+def consultation_record(*, application: Application, actor: Any, department_name: str,
+                        question: str, answer: str = "") -> Consultation:
+    """Record a written consultation of another department (书面征求意见)."""
+    if not department_name.strip() or not question.strip():
+        raise ServiceError("请填写征求意见部门和事项", field="question")
+    with transaction.atomic():
+        app = Application.objects.select_for_update().select_related(
+            "cycle__jurisdiction").get(pk=application.pk)
+        c = Consultation.objects.create(
+            application=app, department_name=department_name.strip(), question=question.strip(),
+            answer=answer.strip(), answered_at=timezone.now() if answer.strip() else None)
+        record_event(actor=actor, jurisdiction=app.cycle.jurisdiction,
+                              entity="application", entity_id=app.pk,
+                              action="consultation_record", reason=question.strip(),
+                              data={"consultation": c.pk, "department": c.department_name,
+                                    "answered": bool(c.answer)})
+    return c
+
+
+def consultation_answer(*, consultation: Consultation, actor: Any, answer: str) -> Consultation:
+    if not answer.strip():
+        raise ServiceError("请填写书面回复", field="answer")
+    with transaction.atomic():
+        c = Consultation.objects.select_for_update().select_related(
+            "application__cycle__jurisdiction").get(pk=consultation.pk)
+        if c.answered_at is not None:
+            raise ServiceError("该征求意见已登记回复", field="answer")
+        c.answer, c.answered_at = answer.strip(), timezone.now()
+        c.save(update_fields=["answer", "answered_at"])
+        record_event(actor=actor, jurisdiction=c.application.cycle.jurisdiction,
+                              entity="application", entity_id=c.application_id,
+                              action="consultation_answer", reason=c.answer,
+                              data={"consultation": c.pk, "department": c.department_name})
+    return c
+

@@ -18,12 +18,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required as _login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST as _require_POST
@@ -515,7 +514,7 @@ def consultation_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return refused(request, app, form, "consultation_form")
     try:
-        consultation_record(application=app, actor=request.user, **form.cleaned_data)
+        services.consultation_record(application=app, actor=request.user, **form.cleaned_data)
     except QawardError as err:
         return refused(request, app, form, "consultation_form", err)
     return done(request, app, _("已登记书面征求意见。"))
@@ -531,7 +530,7 @@ def consultation_answer_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("请填写书面回复。"))
         return redirect("awards:application_detail", pk=app.pk)
     try:
-        consultation_answer(consultation=c, actor=request.user,
+        services.consultation_answer(consultation=c, actor=request.user,
                             answer=form.cleaned_data["answer"])
     except QawardError as err:
         messages.error(request, str(err))
@@ -862,7 +861,7 @@ def portal_profile(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             profile = form.profile(previous=applicant.profile)
             try:
-                applicant_profile_update(applicant=applicant, actor=request.user,
+                services.applicant_profile_update(applicant=applicant, actor=request.user,
                                          profile=profile)
             except ServiceError as err:
                 show_service_error(form, err)
@@ -942,7 +941,7 @@ def invitation_respond_view(request: HttpRequest, pk: int, answer: str) -> HttpR
     if answer not in ("accept", "decline"):
         raise Http404
     try:
-        invitation_respond(invitation=inv, actor=request.user, accept=answer == "accept")
+        services.invitation_respond(invitation=inv, actor=request.user, accept=answer == "accept")
     except ServiceError as err:
         messages.error(request, str(err))
     else:
@@ -1005,82 +1004,3 @@ def department_application(request: HttpRequest, pk: int) -> HttpResponse:
         "recommendation": rules.recommendation_of(app), "policy": policy,
         "documents": app.documents.order_by("kind", "-uploaded_at"),
         "profile": app.profile_snapshot or app.applicant.profile})
-
-
-# ---------------------------------------------------------------------------------------------
-# Writes that services.py does not offer yet. Written as services are (keyword-only, one
-# transaction, one audit event naming the actor); to be moved to services.py unchanged.
-
-
-def applicant_profile_update(*, applicant: Applicant, actor: Any,
-                             profile: dict[str, Any]) -> Applicant:
-    """Replace the applicant's eligibility profile (submitted applications keep their
-    frozen snapshot)."""
-    with transaction.atomic():
-        a = Applicant.objects.select_for_update().select_related("jurisdiction").get(
-            pk=applicant.pk)
-        a.profile = profile
-        a.sector = str(profile.get("sector", a.sector) or "")[:100]
-        a.save(update_fields=["profile", "sector"])
-        services.record_event(actor=actor, jurisdiction=a.jurisdiction, entity="applicant",
-                              entity_id=a.pk, action="profile_update",
-                              data={"fields": sorted(profile)})
-    return a
-
-
-def invitation_respond(*, invitation: Invitation, actor: Any, accept: bool) -> Invitation:
-    """The invited organization confirms (or declines) that it wants to apply."""
-    with transaction.atomic():
-        inv = Invitation.objects.select_for_update().select_related("cycle__policy").get(
-            pk=invitation.pk)
-        if inv.accepted_at or inv.declined_at:
-            raise ServiceError("该推荐邀请已经答复过")
-        now = timezone.now()
-        if accept:
-            inv.accepted_at = now
-        else:
-            inv.declined_at = now
-        inv.save(update_fields=["accepted_at", "declined_at"])
-        services.record_event(
-            actor=actor, jurisdiction=inv.jurisdiction, entity="invitation", entity_id=inv.pk,
-            action="invitation_accept" if accept else "invitation_decline",
-            article=services.policy_of(inv.cycle).recommendation.cite,
-            data={"recommender": inv.recommender})
-    return inv
-
-
-def consultation_record(*, application: Application, actor: Any, department_name: str,
-                        question: str, answer: str = "") -> Consultation:
-    """Record a written consultation of another department (书面征求意见)."""
-    if not department_name.strip() or not question.strip():
-        raise ServiceError("请填写征求意见部门和事项", field="question")
-    with transaction.atomic():
-        app = Application.objects.select_for_update().select_related(
-            "cycle__jurisdiction").get(pk=application.pk)
-        c = Consultation.objects.create(
-            application=app, department_name=department_name.strip(), question=question.strip(),
-            answer=answer.strip(), answered_at=timezone.now() if answer.strip() else None)
-        services.record_event(actor=actor, jurisdiction=app.cycle.jurisdiction,
-                              entity="application", entity_id=app.pk,
-                              action="consultation_record", reason=question.strip(),
-                              data={"consultation": c.pk, "department": c.department_name,
-                                    "answered": bool(c.answer)})
-    return c
-
-
-def consultation_answer(*, consultation: Consultation, actor: Any, answer: str) -> Consultation:
-    if not answer.strip():
-        raise ServiceError("请填写书面回复", field="answer")
-    with transaction.atomic():
-        c = Consultation.objects.select_for_update().select_related(
-            "application__cycle__jurisdiction").get(pk=consultation.pk)
-        if c.answered_at is not None:
-            raise ServiceError("该征求意见已登记回复", field="answer")
-        c.answer, c.answered_at = answer.strip(), timezone.now()
-        c.save(update_fields=["answer", "answered_at"])
-        services.record_event(actor=actor, jurisdiction=c.application.cycle.jurisdiction,
-                              entity="application", entity_id=c.application_id,
-                              action="consultation_answer", reason=c.answer,
-                              data={"consultation": c.pk, "department": c.department_name})
-    return c
-
