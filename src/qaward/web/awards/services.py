@@ -686,3 +686,37 @@ def consultation_answer(*, consultation: Consultation, actor: Any, answer: str) 
                               data={"consultation": c.pk, "department": c.department_name})
     return c
 
+
+
+def invitation_create(*, cycle: Cycle, applicant: Applicant, recommender: str,
+                      recommender_kind: str, reason: str, actor: Any) -> Invitation:
+    """Record a third-party recommendation (e.g. 崇明 第二十条): the organization is invited
+    and nothing is filed for it until it accepts."""
+    policy = policy_of(cycle)
+    rec = policy.recommendation
+    if not rec.third_party_allowed:
+        raise ServiceError(f"{policy.title_zh}未规定由第三方推荐组织参评", field="recommender",
+                           article=rec.cite)
+    if applicant.jurisdiction_id != cycle.jurisdiction_id:
+        raise ServiceError("被推荐组织不属于本辖区", field="applicant")
+    if not recommender.strip() or not reason.strip():
+        raise ServiceError("请填写推荐方和推荐理由",
+                           field="recommender" if not recommender.strip() else "reason")
+    with transaction.atomic():
+        if Invitation.objects.filter(cycle=cycle, applicant=applicant, accepted_at__isnull=True,
+                                     declined_at__isnull=True).exists():
+            raise ServiceError("已向该组织发出推荐邀请，正在等待其确认", field="applicant")
+        inv = Invitation.objects.create(
+            jurisdiction=cycle.jurisdiction, cycle=cycle, applicant=applicant,
+            recommender=recommender.strip(), recommender_kind=recommender_kind.strip(),
+            reason=reason.strip())
+        record_event(actor=actor, jurisdiction=cycle.jurisdiction, entity="invitation",
+                     entity_id=inv.pk, action="invitation_create", article=rec.cite,
+                     data={"applicant": applicant.pk, "recommender": inv.recommender})
+    if applicant.email:
+        transaction.on_commit(lambda: send_mail(
+            f"【{policy.award_name_zh}】推荐参评确认",
+            f"{applicant.name}：\n{inv.recommender}推荐贵单位参加“{cycle.title}”。"
+            f"推荐理由：{inv.reason}\n请登录申报系统确认是否申报（{policy.title_zh}{rec.cite}）。",
+            None, [applicant.email]))
+    return inv
