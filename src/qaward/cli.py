@@ -222,6 +222,29 @@ def cmd_calendar_import(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# audit
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Check the web application's audit log (hash chain) in the configured database."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qaward.web.settings")
+    django.setup()
+    from qaward.web.awards.services import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        print(f"audit chain intact: {report.events} events")
+        return 0
+    where = f" at event #{report.first_bad_seq}" if report.first_bad_seq else ""
+    print(f"error: audit chain BROKEN{where}: {report.problem}", file=sys.stderr)
+    return 1
+
+
+# ---------------------------------------------------------------------------------------------
 # demo: the main job
 
 
@@ -305,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = csub.add_parser("import", help="import a year's State Council holiday schedule")
     p.add_argument("file")
     p.set_defaults(func=cmd_calendar_import)
+
+    aud = sub.add_parser("audit", help="the audit log of the web application")
+    asub = aud.add_subparsers(dest="action", required=True)
+    p = asub.add_parser("verify", help="check the hash chain (QAWARD_DATABASE_URL selects the db)")
+    p.set_defaults(func=cmd_audit_verify)
 
     p = sub.add_parser("demo", help="the main job: screen the bundled examples under every policy")
     p.add_argument("--on", type=_date, help="date to screen on (default: today)")

@@ -111,6 +111,7 @@ MEDIA_URL = "/media/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
 
 EMAIL_BACKEND = os.environ.get(
     "QAWARD_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +36,12 @@ class VersionedForm(forms.Form):
     refused by the service with "changed by someone else"."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # Several of these forms share a page: each gets its own element ids.
+    id_prefix = "action"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -74,6 +81,7 @@ class ApplicationFilterForm(forms.Form):
 
 
 class TransitionForm(VersionedForm):
+    id_prefix = "transition"
     target = forms.ChoiceField(label=_("转入"))
     reason = forms.CharField(label=_("说明"), required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))
@@ -84,10 +92,12 @@ class TransitionForm(VersionedForm):
 
 
 class ReturnForm(VersionedForm):
+    id_prefix = "return"
     reason = forms.CharField(label=_("需补正的内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class EligibilityDecisionForm(VersionedForm):
+    id_prefix = "decide"
     decision = forms.ChoiceField(label=_("审查结论"), widget=forms.RadioSelect,
                                  choices=[("eligible", _("符合申报条件")),
                                           ("ineligible", _("不符合申报条件"))])
@@ -97,7 +107,7 @@ class EligibilityDecisionForm(VersionedForm):
 
 
 class ConcludeForm(VersionedForm):
-    pass
+    id_prefix = "conclude"
 
 
 class ConsultationForm(forms.Form):
@@ -120,12 +130,12 @@ class NoticePublishForm(forms.Form):
         widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args: Any, stages: list[tuple[str, str]], candidates: Any,
-                 **kwargs: Any) -> None:
+                 state_label: Callable[[str], str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = stages
         field = self.fields["applications"]
         field.queryset = candidates
-        field.label_from_instance = lambda app: f"{app.applicant.name}（{app.state}）"
+        field.label_from_instance = lambda app: f"{app.applicant.name}（{state_label(app.state)}）"
 
 
 class ObjectionAssignForm(forms.Form):

@@ -18,7 +18,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required as _login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -494,6 +493,7 @@ def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         # A target no longer offered usually means the application moved on meanwhile.
         if "target" in form.errors and form.data.get("expected_version") != str(app.version):
+            form.errors.pop("target")  # the stale version, not the choice, is the problem
             return refused(request, app, form, "transition_form", services.StaleVersion())
         return refused(request, app, form, "transition_form")
     try:
@@ -576,7 +576,8 @@ def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         raise Http404
     candidates = notice_candidates(cycle, stage, names)
     if request.method == "POST":
-        form = NoticePublishForm(request.POST, stages=stages, candidates=candidates)
+        form = NoticePublishForm(request.POST, stages=stages, candidates=candidates,
+                                 state_label=names.staff)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -585,8 +586,6 @@ def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
                     applications=d["applications"])
             except ServiceError as err:
                 show_service_error(form, err)
-            except IntegrityError:
-                form.add_error(None, _("本周期该阶段的公示已经发布。"))
             else:
                 messages.success(request, _("已发布公示：%(title)s，公示期 %(start)s 至 %(end)s")
                                  % {"title": notice.title, "start": notice.starts_on,
@@ -595,6 +594,7 @@ def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     else:
         form = NoticePublishForm(initial={"stage": stage, "starts_on": office_today(),
                                           "applications": list(candidates)},
+                                 state_label=names.staff,
                                  stages=stages, candidates=candidates)
     rule = names.policy.notice(stage)
     return render(request, "awards/notice_publish.html", {
@@ -783,6 +783,8 @@ def portal(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def portal_create(request: HttpRequest) -> HttpResponse:
+    if not rules.applicant_ids(request.user):
+        raise Http404
     offers = create_offers(request.user)
     form = ApplicationCreateForm(request.POST, offers=offers)
     if not form.is_valid():
