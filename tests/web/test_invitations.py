@@ -47,3 +47,24 @@ def test_an_invitation_is_refused_where_only_the_competent_department_recommends
     with pytest.raises(s.ServiceError, match="四、（二）"):
         s.invitation_create(cycle=cycle, applicant=org, recommender="某协会",
                             recommender_kind="association", reason="推荐", actor=office)
+
+
+def test_the_office_records_a_recommendation_in_the_cycle_page(client: object) -> None:
+    _, office, cycle, org = setup_cycle("shanghai-chongming")
+    client.force_login(office)  # type: ignore[attr-defined]
+    page = client.get(f"/console/cycles/{cycle.pk}/")  # type: ignore[attr-defined]
+    assert "第三方推荐" in page.content.decode()
+    response = client.post(  # type: ignore[attr-defined]
+        f"/console/cycles/{cycle.pk}/invitations/new/",
+        {"applicant": org.pk, "recommender": "区农业农村委", "recommender_kind": "competent",
+         "reason": "绿色农业质量管理成效突出"}, follow=True)
+    html = response.content.decode()
+    assert "已记录推荐" in html
+    assert "区农业农村委：待确认" in html.replace(" ", "")
+
+
+def test_no_recommendation_form_where_the_regulation_has_no_third_parties(client: object) -> None:
+    _, office, cycle, _org = setup_cycle("hangzhou-binjiang")
+    client.force_login(office)  # type: ignore[attr-defined]
+    page = client.get(f"/console/cycles/{cycle.pk}/")  # type: ignore[attr-defined]
+    assert "记录推荐" not in page.content.decode()

@@ -435,6 +435,8 @@ PAGES: list[Page] = [
          args=code, check=audit_log_of_its_district),
     Page("awards:cycle_detail", "GET", "cycle application list", STAFF_PAGE,
          args=lambda d: {"pk": d.cycle.pk}, check=cycle_list_of_its_cycle),
+    Page("awards:invitation_create", "POST", "third-party recommendation", OFFICE_ACTION,
+         args=lambda d: {"pk": d.cycle.pk}, area="/console/"),
     Page("awards:notice_publish", "GET", "notice publishing form", OFFICE_ACTION,
          args=lambda d: {"pk": d.cycle.pk, "stage": "final"}),
     Page("awards:notice_publish", "POST", "notice publishing", OFFICE_ACTION,

@@ -13,6 +13,8 @@ urlpatterns = [
     path("console/<slug:code>/cycles/new/", views.cycle_open, name="cycle_open"),
     path("console/<slug:code>/audit/", views.audit_log, name="audit_log"),
     path("console/cycles/<int:pk>/", views.cycle_detail, name="cycle_detail"),
+    path("console/cycles/<int:pk>/invitations/new/", views.invitation_create,
+         name="invitation_create"),
     path("console/cycles/<int:pk>/notices/<slug:stage>/new/", views.notice_publish,
          name="notice_publish"),
     path("console/notices/<int:pk>/", views.notice_objections, name="notice_objections"),

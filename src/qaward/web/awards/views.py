@@ -49,6 +49,7 @@ from .forms import (
     CycleOpenForm,
     DocumentUploadForm,
     EligibilityDecisionForm,
+    InvitationForm,
     NoticePublishForm,
     ObjectionAssignForm,
     ObjectionDecideForm,
@@ -304,7 +305,33 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         if s not in existing] if is_office else [],
         "is_office": is_office,
         "stages": [(s.id, s.name_en if english() else s.name_zh, s.cite) for s in policy.stages],
+        "invitation_form": (InvitationForm(applicants=cycle.jurisdiction.applicants.filter(
+            kind="organization").order_by("name"))
+            if is_office and policy.recommendation.third_party_allowed else None),
+        "invitations": cycle.invitations.select_related("applicant").order_by("-created_at"),
     })
+
+
+@login_required
+@require_POST
+def invitation_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a third-party recommendation: the organization is asked to confirm."""
+    cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"), pk=pk)
+    if not rules.can_view_console(request.user, cycle):
+        raise Http404
+    require(rules.is_office(request.user, cycle))
+    form = InvitationForm(request.POST, applicants=cycle.jurisdiction.applicants.filter(
+        kind="organization"))
+    if form.is_valid():
+        try:
+            services.invitation_create(cycle=cycle, actor=request.user, **form.cleaned_data)
+        except ServiceError as err:
+            messages.error(request, str(err))
+        else:
+            messages.success(request, _("已记录推荐，并请被推荐组织确认申报意愿。"))
+    else:
+        messages.error(request, _("请选择被推荐组织并填写推荐方和推荐理由。"))
+    return redirect("awards:cycle_detail", pk=cycle.pk)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -55,3 +56,33 @@ def nav_links(context: template.Context) -> list[tuple[str, str]]:
 register.filter("bi", bi)
 register.filter("get_item", get_item)
 register.simple_tag(nav_links, takes_context=True, name="nav_links")
+
+
+ACTION_LABELS = {
+    "application_create": _("创建申报"),
+    "transition": _("状态变更"),
+    "recommendation_sign": _("签署推荐意见"),
+    "eligibility_decide": _("资格审查结论"),
+    "eligibility_sign_off": _("负责人签批"),
+    "document_add": _("上传材料"),
+    "profile_update": _("更新申报条件信息"),
+    "consultation_record": _("书面征求意见"),
+    "consultation_answer": _("登记书面回复"),
+    "notice_publish": _("发布公示"),
+    "objection_submit": _("提出异议"),
+    "objection_assign": _("指定调查人"),
+    "objection_decide": _("异议处理结论"),
+    "objection_evidence_add": _("异议证明材料"),
+    "invitation_create": _("第三方推荐"),
+    "invitation_accept": _("确认申报意愿"),
+    "invitation_decline": _("放弃申报"),
+    "cycle_open": _("开启评选周期"),
+}
+
+
+def action_label(action: str) -> str:
+    """The audit action in the reader's words (the code stays in the title attribute)."""
+    return str(ACTION_LABELS.get(action, action))
+
+
+register.filter("action_label", action_label)
