@@ -572,7 +572,11 @@ def test_page(world: World, page: Page, scope: str | None, role: str, expected: 
         response = client.post(url, page.data(d) if page.data else {})
     if getattr(response, "streaming", False):
         b"".join(response.streaming_content)
-    response.close()
+        # Close the file, not the response: response.close() sends request_finished, whose
+        # close_old_connections would end the module's transaction on PostgreSQL.
+        stream = getattr(response, "file_to_stream", None)
+        if stream is not None:
+            stream.close()
     outcome = classify_page(response, page.method, page.area)
     if expected != ALLOWED:
         assert fingerprint() == before, f"{page.method} {url} changed something"
