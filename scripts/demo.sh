@@ -23,4 +23,4 @@ qaward-manage audit_verify
 
 echo "== 3. serving on http://127.0.0.1:$PORT/  (public notice board: /notices/, API: /api/docs)"
 exec gunicorn qaward.web.wsgi:application --bind "127.0.0.1:$PORT" --workers 2 \
-    --access-logfile - --log-level warning
+    --no-control-socket --access-logfile - --log-level warning

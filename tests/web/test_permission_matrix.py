@@ -501,8 +501,9 @@ PAGES: list[Page] = [
          outcomes(forbidden=(OWNER,)), args=app_of("submitted"), subject="submitted"),
     Page("awards:portal_submit", "POST", "portal submission (draft)", outcomes((OWNER,)),
          args=app_of("draft"), area="/portal/"),
+    # Submitting again is answered with "申报已提交" on the application's page; nothing changes.
     Page("awards:portal_submit", "POST", "portal submission (submitted)",
-         outcomes(forbidden=(OWNER,)), args=app_of("submitted"), subject="submitted"),
+         outcomes((OWNER,)), args=app_of("submitted"), subject="submitted", area="/portal/"),
     Page("awards:invitation_respond", "POST", "recommendation invitation answer",
          outcomes((OWNER,)), args=lambda d: {"pk": d.invitation.pk, "answer": "accept"},
          subject="invited", area="/portal/"),

@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -48,7 +49,11 @@ log = logging.getLogger(__name__)
 
 def notices_qs() -> QuerySet[Notice]:
     """Notices with everything the board shows, in two queries whatever their number."""
-    apps = Application.objects.select_related("applicant").order_by("applicant__name", "pk")
+    # Only what a listed name needs: no JSON column is decoded for a list of thousands.
+    apps = (Application.objects.select_related("applicant")
+            .only("pk", "applicant__name", "applicant__kind")
+            .annotate(employer_name=KT("profile_snapshot__employer__name"))
+            .order_by("applicant__name", "pk"))
     return (Notice.objects.select_related("cycle__jurisdiction", "cycle__policy")
             .prefetch_related(Prefetch("applications", queryset=apps))
             .order_by("-starts_on", "-pk"))
@@ -82,9 +87,11 @@ def listed_name(app: Application) -> str:
     applicant = app.applicant
     if applicant.kind != "individual":
         return str(applicant.name)
-    profile = app.profile_snapshot or applicant.profile or {}
-    employer = profile.get("employer") if isinstance(profile, dict) else None
-    employer_name = employer.get("name") if isinstance(employer, dict) else None
+    employer_name = getattr(app, "employer_name", None)
+    if employer_name is None:
+        profile = app.profile_snapshot or applicant.profile or {}
+        employer = profile.get("employer") if isinstance(profile, dict) else None
+        employer_name = employer.get("name") if isinstance(employer, dict) else None
     return f"{applicant.name}（{employer_name}）" if employer_name else str(applicant.name)
 
 

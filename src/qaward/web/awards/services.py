@@ -364,8 +364,9 @@ def application_submit(*, application: Application, actor: Any, expected_version
         app.profile_snapshot = parsed.model_dump(mode="json")
         app.report_chars = report_chars
         app.save(update_fields=["pinned_policy_id", "profile_snapshot", "report_chars"])
-    return application_transition(application=app, target=SUBMITTED, actor=actor,
-                                  expected_version=app.version, today=today)
+        # Frozen and moved in the same transaction: never a half-submitted draft.
+        return application_transition(application=app, target=SUBMITTED, actor=actor,
+                                      expected_version=app.version, today=today)
 
 
 def application_return(*, application: Application, actor: Any, reason: str,

@@ -930,6 +930,10 @@ def portal_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def portal_submit(request: HttpRequest, pk: int) -> HttpResponse:
     app = portal_application_for(request, pk)
+    if app.state not in (DRAFT, RETURNED) and rules.can_view_application(request.user, app):
+        # A second click on 提交 after the first went through: say so, not "forbidden".
+        messages.info(request, _("申报已提交。"))
+        return redirect("awards:portal_application", pk=app.pk)
     require(rules.can_edit_application(request.user, app))
     form = SubmitForm(request.POST)
     status = 200
