@@ -10,7 +10,9 @@ echo "== mypy (strict on the pure core)"; mypy src/qaward
 echo "== import contracts"; lint-imports
 echo "== policies"; qaward policy validate --all
 echo "== pytest (SQLite)"; pytest -n 2 -q "$@"
-echo "== pytest: the web layer again on the real PostgreSQL server"
+# The pure core (tests/core, tests/test_cli.py) touches no database; everything that does
+# runs again on the real PostgreSQL server.
+echo "== pytest: the web layer and the browser tests again on the real PostgreSQL server"
 bash scripts/ensure_postgres.sh
 QAWARD_DATABASE_URL=${QAWARD_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/qaward} \
-    pytest -n 2 -q tests/web
+    pytest -n 2 -q tests/web tests/browser

@@ -68,3 +68,23 @@ def test_no_recommendation_form_where_the_regulation_has_no_third_parties(client
     client.force_login(office)  # type: ignore[attr-defined]
     page = client.get(f"/console/cycles/{cycle.pk}/")  # type: ignore[attr-defined]
     assert "记录推荐" not in page.content.decode()
+
+
+def test_the_committee_reads_the_investigation_report_without_the_objector(
+        client: object) -> None:
+    """滨江 四、（七）: issues raised during the notice are investigated and reported to the
+    committee; the committee sees the findings, never the objector's personal data."""
+    from qaward.web.awards.demo import build_demo
+    from qaward.web.awards.models import Objection
+
+    build_demo(policy_id="binjiang-2020", count=6)
+    objection = Objection.objects.get()
+    assert objection.reported_to_committee
+    committee = User.objects.get(username="committee")
+    client.force_login(committee)  # type: ignore[attr-defined]
+    html = client.get(  # type: ignore[attr-defined]
+        f"/console/applications/{objection.application_id}/").content.decode()
+    assert "提交评委会" in html
+    assert objection.findings in html
+    assert objection.objector_name not in html
+    assert objection.objector_id_number not in html

@@ -370,6 +370,11 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
         "consultations": app.consultations.order_by("asked_at"),
         "notices": app.notices.order_by("starts_on"),
         "objections": app.objections.count(),
+        # 滨江 四、（七）: investigations of issues raised during the notice go to the committee;
+        # staff readers (committee included) see findings and decision, never the objector.
+        "committee_reports": app.objections.filter(reported_to_committee=True)
+        .select_related("notice").only("pk", "findings", "decision_reason", "status",
+                                       "decided_at", "notice__title", "notice__article"),
         "can_decide": rules.can_decide_eligibility(user, app),
         "can_sign_off": bool(decision and decision.overrides_engine
                              and decision.signed_off_at is None
