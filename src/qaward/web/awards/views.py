@@ -952,6 +952,10 @@ def portal_submit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, err)
         except QawardError as err:
             if isinstance(err, services.StaleVersion):
+                app.refresh_from_db()
+                if app.state == SUBMITTED:  # the same submission, clicked twice at once
+                    messages.info(request, _("申报已提交。"))
+                    return redirect("awards:portal_application", pk=app.pk)
                 status = 409
             field = getattr(err, "field", None)
             label = SUBMIT_FIELDS.get(field or "")
