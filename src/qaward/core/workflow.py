@@ -127,7 +127,6 @@ class Facts:
     open_objections: int = 0
     upheld_objections: int = 0
     fast_track: bool = False
-    optional_stage_skipped: bool = False
 
 
 def allowed_targets(policy: Policy, source: str) -> tuple[str, ...]:

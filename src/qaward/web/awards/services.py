@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
@@ -52,7 +52,6 @@ from .models import (
     Role,
 )
 
-User = AbstractBaseUser
 GENESIS = "0" * 64
 
 
