@@ -92,15 +92,22 @@ def policy_dirs() -> list[Path]:
 
 
 def policy_files() -> dict[str, Path]:
+    return dict(_scan_policy_dirs(tuple(policy_dirs())))
+
+
+@cache
+def _scan_policy_dirs(dirs: tuple[Path, ...]) -> tuple[tuple[str, Path], ...]:
+    # Scanned once per set of folders: every page of the web layer looks a policy up, and
+    # policies are installed with the application, not while it runs.
     found: dict[str, Path] = {}
-    for base in policy_dirs():
+    for base in dirs:
         if not base.is_dir():
             continue
         for sub in sorted(base.iterdir()):
             f = sub / "policy.yaml"
             if f.is_file():
                 found[sub.name] = f
-    return found
+    return tuple(found.items())
 
 
 def list_policies() -> list[str]:
