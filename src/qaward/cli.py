@@ -233,15 +233,15 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qaward.web.settings")
     django.setup()
-    from qaward.web.awards.services import verify_chain
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
 
-    report = verify_chain()
-    if report.ok:
-        print(f"audit chain intact: {report.events} events")
-        return 0
-    where = f" at event #{report.first_bad_seq}" if report.first_bad_seq else ""
-    print(f"error: audit chain BROKEN{where}: {report.problem}", file=sys.stderr)
-    return 1
+    try:
+        call_command("audit_verify")  # the same check as `qaward-manage audit_verify`
+    except CommandError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
 
 
 # ---------------------------------------------------------------------------------------------

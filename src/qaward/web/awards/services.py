@@ -19,15 +19,18 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
-from qaward.core.eligibility import parse_profile, screener
+from qaward.core.eligibility import check_in_force, parse_profile, screener
 from qaward.core.errors import ConfigurationRequired, PolicyNotInForce, ProfileError, QawardError
-from qaward.core.policy import Policy, load_policy
+from qaward.core.notices import notice_for
+from qaward.core.policy import Policy, list_policies, load_policy
+from qaward.core.policy.loader import policy_files
 from qaward.core.workflow import (
     DRAFT,
     RETURNED,
     SUBMITTED,
     Facts,
     TransitionRefused,
+    allowed_targets,
     plan_transition,
     state,
     states,
@@ -152,8 +155,6 @@ def policy_of(cycle: Cycle) -> Policy:
 
 def sync_policies() -> list[PolicyVersion]:
     """Register every policy file in the database (jurisdictions included)."""
-    from qaward.core.policy import list_policies
-    from qaward.core.policy.loader import policy_files
 
     out = []
     files = policy_files()
@@ -173,7 +174,6 @@ def sync_policies() -> list[PolicyVersion]:
 
 def policy_in_force(jurisdiction: Jurisdiction, on: dt.date) -> tuple[PolicyVersion, Policy]:
     """The jurisdiction's policy version in force on ``on``; refusals cite the article."""
-    from qaward.core.eligibility import check_in_force
 
     refusals: list[str] = []
     for pv in jurisdiction.policies.order_by("-in_force_from"):
@@ -480,8 +480,6 @@ def eligibility_conclude(*, application: Application, actor: Any,
     elif application.fast_track and hasattr(policy.fast_track, "skips_to"):
         target = policy.fast_track.skips_to
     else:
-        from qaward.core.workflow import allowed_targets
-
         target = allowed_targets(policy, "eligibility")[0]
         if state(policy, target).kind == "notice":
             raise ServiceError("资格审查结论已记录；符合条件的申报须通过发布资格审查公示进入公示期",
@@ -498,7 +496,6 @@ def eligibility_conclude(*, application: Application, actor: Any,
 def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
                    applications: Iterable[Application]) -> Notice:
     """Publish the notice of a stage; its window comes from the policy and the calendar."""
-    from qaward.core.notices import notice_for
 
     policy = policy_of(cycle)
     try:
