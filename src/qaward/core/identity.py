@@ -275,10 +275,11 @@ def _parse_phone(value: str) -> tuple[str, str] | None:
     if marked:
         candidates.append((text[:marked.start()], marked.group(1)))
     else:
-        candidates.append((text, None))
+        # 010-2000000-1: a short last group after a complete landline is its extension.
         dashed = _DASH_EXTENSION.match(text)
         if dashed:
             candidates.append((dashed.group(1), dashed.group(2)))
+        candidates.append((text, None))
     for body, extension in candidates:
         digits = _phone_digits(body)
         if digits is None:

@@ -255,6 +255,8 @@ def test_a_number_valid_both_ways_is_taken_as_a_persons() -> None:
         pytest.param("0571 8654321", "0571-8654321", id="4-digit area code, 7 digits"),
         pytest.param("+86 21 6234 5678", "021-62345678", id="landline with +86, no trunk 0"),
         pytest.param("021-62345678-123", "021-62345678-123", id="extension after a hyphen"),
+        pytest.param("010-2000000-1", "010-2000000-1", id="a 7-digit number, then extension"),
+        pytest.param("021-6234-5678", "021-62345678", id="local number in two groups"),
         pytest.param("021-62345678转123", "021-62345678-123", id="extension after 转"),
         pytest.param("021-62345678 ext. 8", "021-62345678-8", id="extension after ext."),
         pytest.param("021-62345678#801", "021-62345678-801", id="extension after #"),
@@ -440,3 +442,39 @@ def test_every_problem_speaks_both_languages() -> None:
     for p in problems:
         assert "实名" in p.message_zh or "电话" in p.message_zh
         assert p.message_en.strip() and not any("\u4e00" <= c <= "\u9fff" for c in p.code)
+
+
+# --- properties of normalization ------------------------------------------------------------
+
+separators = st.sampled_from(["", " ", "-", " - "])
+
+
+@given(st.sampled_from(["010", "021", "029", "0571", "0755", "0991"]),
+       st.from_regex(r"[2-9][0-9]{6,7}", fullmatch=True), separators,
+       st.one_of(st.none(), st.from_regex(r"[1-9][0-9]{0,5}", fullmatch=True)),
+       st.booleans())
+def test_any_landline_normalizes_to_area_local_extension_and_stays_so(
+        area: str, local: str, sep: str, extension: str | None, international: bool) -> None:
+    if len(set(local)) == 1:
+        return
+    dialled = f"+86 {area[1:]}" if international else area
+    text = f"{dialled}{sep}{local}" + (f"转{extension}" if extension else "")
+    normal = f"{area}-{local}" + (f"-{extension}" if extension else "")
+    assert normalize_phone(text) == normal
+    assert normalize_phone(normal) == normal
+
+
+cjk = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF).filter(lambda c: c != "某")
+
+
+@given(st.lists(st.text(cjk, min_size=1, max_size=6), min_size=1, max_size=3), separators)
+def test_chinese_names_normalize_once_and_stay_accepted(parts: list[str], space: str) -> None:
+    raw = f"{space}·{space}".join(parts).replace("-", " ")
+    name = normalize_name(raw)
+    assert normalize_name(name) == name
+    assert name == "·".join(parts)
+    if 2 <= len(name) <= 30 and len(set(name.replace("·", ""))) > 1 \
+            and name not in {"匿名", "无名", "无名氏", "没有", "佚名", "不详", "未知", "保密",
+                             "测试", "姓名", "名字", "本人", "实名", "群众", "网友", "市民",
+                             "举报人", "某人"}:
+        assert person_name_problems(raw) == []
