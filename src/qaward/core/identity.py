@@ -232,8 +232,8 @@ def id_number_problems(value: str, *, today: dt.date) -> list[IdentityProblem]:
 
 # --- phone numbers --------------------------------------------------------------------------
 
-_EXTENSION_MARK = re.compile(r"(?:转|分机|ext\.?|x|#)\s*(\d{1,6})$", re.IGNORECASE)
-_DASH_EXTENSION = re.compile(r"^(.*\d)\s*-\s*(\d{1,6})$")
+_EXTENSION_MARK = re.compile(r"(?:转|分机|ext\.?|x|#)\s*([0-9]{1,6})$", re.IGNORECASE)
+_DASH_EXTENSION = re.compile(r"^(.*[0-9])\s*-\s*([0-9]{1,6})$")
 _PHONE_JUNK = re.compile(r"[\s\-().]+")
 _COUNTRY_PREFIX = re.compile(r"^(?:\+86|0086)")
 _MOBILE = re.compile(r"1[3-9]\d{9}")

@@ -281,6 +281,7 @@ def test_plausible_phones(value: str, normal: str) -> None:
         pytest.param("021-623456789", "phone.format", id="local number of 9 digits"),
         pytest.param("13812345678转1", "phone.format", id="a mobile has no extension"),
         pytest.param("138abcd5678", "phone.format", id="letters"),
+        pytest.param("021-62345678转١٢", "phone.format", id="an extension in other digits"),
         pytest.param("13333333333", "phone.placeholder", id="1 and ten 3s"),
         pytest.param("19999999999", "phone.placeholder", id="1 and ten 9s"),
         pytest.param("021-88888888", "phone.placeholder", id="landline of one digit"),
