@@ -1,9 +1,12 @@
 """Shared helpers for the eligibility tests.
 
-Each policy module starts from a fully eligible baseline profile for its jurisdiction and
-changes one thing per case, so that every case isolates one rule. A :class:`Case` states the
-exact failing rules with the article the policy cites for them, the extra manual checks the
-change causes, and ``barred_until``.
+Each policy's table module (``tables/<policy>.py``) starts from a fully eligible baseline
+profile for its jurisdiction and changes one thing per case, so that every case isolates one
+rule. A :class:`Case` states the exact failing rules with the article the policy cites for
+them, the extra manual checks the change causes, ``barred_until`` and the fast track with its
+article; or, with ``stops``, the error that stops the screening and the article or
+configuration key it names. One parametrised test (``test_policy_cases.py``) runs every row of
+every table through :func:`run`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any, Literal
 import pytest
 
 from qaward.core.eligibility import ScreeningResult, parse_profile, screen
+from qaward.core.errors import ConfigurationRequired, PolicyNotInForce
 from qaward.core.policy import Policy
 from qaward.core.policy.model import ManualCheck
 
@@ -109,6 +113,25 @@ def city_application(year: int) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class Stops:
+    """The screening does not give a result: it raises ``error`` for the case's policy.
+
+    ``PolicyNotInForce`` names the ``article`` (in the error and its message);
+    ``ConfigurationRequired`` names the configuration ``key``.
+    """
+
+    error: type[PolicyNotInForce] | type[ConfigurationRequired]
+    article: str | None = None
+    key: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.error is PolicyNotInForce:
+            assert self.article and self.key is None, "PolicyNotInForce names an article"
+        else:
+            assert self.key and self.article is None, "ConfigurationRequired names a key"
+
+
+@dataclass(frozen=True)
 class Case:
     """One screening: the change to the baseline and everything the result must show."""
 
@@ -120,6 +143,17 @@ class Case:
     manual: Mapping[str, str] = field(default_factory=dict)  # extra manual checks
     kind: Kind = "organization"
     fast_track: bool = False
+    fast_track_article: str | None = None
+    says: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # rule -> (zh, en) words
+    stops: Stops | None = None
+
+    def __post_init__(self) -> None:
+        assert self.fast_track is (self.fast_track_article is not None), (
+            f"{self.id}: a fast track case names the fast track's article, and only it")
+        assert set(self.says) <= set(self.fails), f"{self.id}: `says` words of failing rules"
+        if self.stops is not None:
+            assert not (self.fails or self.manual or self.barred_until or self.fast_track
+                        or self.says), f"{self.id}: a screening that stops has no result"
 
 
 def params(cases: Iterable[Case]) -> list[Any]:
@@ -127,6 +161,20 @@ def params(cases: Iterable[Case]) -> list[Any]:
     ids = [c.id for c in cases]
     assert len(set(ids)) == len(ids), "case ids must be unique"
     return [pytest.param(c, id=c.id) for c in cases]
+
+
+def table_params(tables: Iterable[tuple[Policy, Mapping[str, Iterable[Case]]]]) -> list[Any]:
+    """``(policy, case)`` parameters of every case of every policy's tables, with ids
+    ``policy/table/case``; case ids are unique within a policy."""
+    out: list[Any] = []
+    for policy, groups in tables:
+        ids: set[str] = set()
+        for group, cases in groups.items():
+            for case in cases:
+                assert case.id not in ids, f"{policy.id}: case id used twice: {case.id}"
+                ids.add(case.id)
+                out.append(pytest.param(policy, case, id=f"{policy.id}/{group}/{case.id}"))
+    return out
 
 
 def standing_manual(policy: Policy, kind: Kind) -> set[tuple[str, str]]:
@@ -140,14 +188,27 @@ def build(policy: Policy, case: Case) -> dict[str, Any]:
     return make(policy, **case.changes)
 
 
-def run(policy: Policy, case: Case) -> ScreeningResult:
-    result = screen(policy, parse_profile(build(policy, case)), case.on)
+def run(policy: Policy, case: Case) -> ScreeningResult | None:
+    profile = parse_profile(build(policy, case))
+    if case.stops is not None:
+        with pytest.raises(case.stops.error) as info:
+            screen(policy, profile, case.on)
+        error = info.value
+        assert error.policy_id == policy.id
+        if isinstance(error, PolicyNotInForce):
+            assert error.article == case.stops.article
+            assert case.stops.article in str(error)
+        else:
+            assert error.key == case.stops.key
+        return None
+    result = screen(policy, profile, case.on)
     check(policy, case, result)
     return result
 
 
 def check(policy: Policy, case: Case, result: ScreeningResult) -> None:
     assert {(r.rule, r.article) for r in result.reasons} == set(case.fails.items())
+    assert len(result.reasons) == len(case.fails), "one reason per failing rule"
     assert result.verdict == ("ineligible" if case.fails else "eligible")
     for r in result.reasons:
         assert r.message_zh.strip() and r.message_en.strip(), r
@@ -157,5 +218,9 @@ def check(policy: Policy, case: Case, result: ScreeningResult) -> None:
         assert m.text_zh.strip() and m.text_en.strip(), m
     assert result.barred_until == case.barred_until
     assert result.fast_track is case.fast_track
-    assert (result.fast_track_article is None) is (not case.fast_track)
+    assert result.fast_track_article == case.fast_track_article
+    for r in result.reasons:
+        if r.rule in case.says:
+            zh, en = case.says[r.rule]
+            assert zh in r.message_zh and en in r.message_en, r
     assert result.on == case.on and result.policy == policy.id

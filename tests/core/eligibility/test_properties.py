@@ -1,7 +1,7 @@
 """Properties of the eligibility engine over random profiles, for all five policies.
 
 Screening dates are drawn inside each policy's period in force. 滨江 revocations for an
-accident stop screening with a request for configuration (tested in test_binjiang_2020.py), so
+accident stop screening with a request for configuration (tested in tables/binjiang_2020.py), so
 the random 滨江 profiles only hold fraud revocations.
 """
 

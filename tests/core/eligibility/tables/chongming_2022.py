@@ -8,25 +8,20 @@ Organizations only; in force 2022-12-18 … 2027-11-30 (第四十一条).
 
 from __future__ import annotations
 
-import pytest
-
-from qaward.core.eligibility import parse_profile, screen
 from qaward.core.errors import PolicyNotInForce
 from qaward.core.policy import load_policy
 
-from .helpers import (
+from ..helpers import (
     Case,
     D,
+    Stops,
     city_application,
     complaint,
     district_award,
     incident,
-    organization,
-    params,
     record,
     results,
     revoked,
-    run,
 )
 
 POLICY = load_policy("chongming-2022")
@@ -158,37 +153,18 @@ INDIVIDUAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", params(ORGANIZATION_CASES))
-def test_organization(case: Case) -> None:
-    run(POLICY, case)
+IN_FORCE_CASES = [
+    Case("screening works on the first day in force", on=D(2022, 12, 18)),
+    Case("screening works on the last day in force", on=D(2027, 11, 30)),
+    *[Case(f"screening on {when} names 第四十一条", on=on,
+           stops=Stops(PolicyNotInForce, article="第四十一条"))
+      for when, on in (("the day before it took effect", D(2022, 12, 17)),
+                       ("the day after it expired", D(2027, 12, 1)))],
+]
 
-
-@pytest.mark.parametrize("case", params(LOCKOUT_CASES))
-def test_lockouts(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize("case", params(INDIVIDUAL_CASES))
-def test_individual(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2022, 12, 18), id="the first day in force"),
-     pytest.param(D(2027, 11, 30), id="the last day in force")],
-)
-def test_screening_works_inside_the_period_in_force(on: D) -> None:
-    assert screen(POLICY, parse_profile(organization(POLICY)), on).verdict == "eligible"
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2022, 12, 17), id="the day before it took effect"),
-     pytest.param(D(2027, 12, 1), id="the day after it expired")],
-)
-def test_screening_outside_the_period_in_force_names_article_41(on: D) -> None:
-    with pytest.raises(PolicyNotInForce) as info:
-        screen(POLICY, parse_profile(organization(POLICY)), on)
-    assert info.value.article == "第四十一条"
-    assert "第四十一条" in str(info.value)
+CASES = {
+    "organization": ORGANIZATION_CASES,
+    "lockouts": LOCKOUT_CASES,
+    "individual": INDIVIDUAL_CASES,
+    "in force": IN_FORCE_CASES,
+}

@@ -7,27 +7,21 @@ Screening on 2026-06-15 unless a boundary needs otherwise (the regulation expire
 
 from __future__ import annotations
 
-import pytest
-
-from qaward.core.eligibility import parse_profile, screen
 from qaward.core.errors import PolicyNotInForce
 from qaward.core.policy import load_policy
 
-from .helpers import (
+from ..helpers import (
     Case,
     D,
+    Stops,
     city_application,
     complaint,
     district_award,
     employer,
     incident,
-    individual,
-    organization,
-    params,
     record,
     results,
     revoked,
-    run,
 )
 
 POLICY = load_policy("hongkou-2021")
@@ -150,7 +144,7 @@ LOCKOUT_CASES = [
          {"awards": [district_award(POLICY, 2025, "gold", jurisdiction="上海市长宁区")]}),
     Case("the city award does not bar (it gives the fast track instead)",
          {"awards": [{"level": "city", "jurisdiction": "上海市", "year": 2025}]},
-         fast_track=True),
+         fast_track=True, fast_track_article=A15),
     Case("a revoked award of 2024 does not count as a win: only the fraud lockout applies",
          {"awards": [revoked(POLICY, 2024, "2024-03-01", "fraud")]},
          {"revocation_lockout": A28}, barred_until=D(2027, 3, 1)),
@@ -184,17 +178,18 @@ LOCKOUT_CASES = [
 
 FAST_TRACK_CASES = [
     Case("the China Quality Award of 2022 (4 years ago) takes the fast track",
-         {"awards": [{"level": "national", "year": 2022}]}, fast_track=True),
+         {"awards": [{"level": "national", "year": 2022}]},
+         fast_track=True, fast_track_article=A15),
     Case("the China Quality Award of 2021 (5 years ago) does not",
          {"awards": [{"level": "national", "year": 2021}]}),
     Case("the Shanghai city government quality award of 2022 takes the fast track",
          {"awards": [{"level": "city", "jurisdiction": "上海市", "year": 2022}]},
-         fast_track=True),
+         fast_track=True, fast_track_article=A15),
     Case("the Shanghai city award of 2021 (5 years ago) does not",
          {"awards": [{"level": "city", "jurisdiction": "上海", "year": 2021}]}),
     Case("the Shanghai city award of the screening year takes the fast track",
          {"awards": [{"level": "city", "jurisdiction": "shanghai", "year": 2026}]},
-         fast_track=True),
+         fast_track=True, fast_track_article=A15),
     Case("another city's government quality award does not take the fast track",
          {"awards": [{"level": "city", "jurisdiction": "杭州市", "year": 2024}]}),
     Case("a city award that does not say whose does not take the fast track",
@@ -213,11 +208,18 @@ FAST_TRACK_CASES = [
          {"awards": [{"level": "city", "jurisdiction": "上海市", "year": 2027}]}),
     Case("an individual holding the city award of 2023 takes the fast track",
          {"awards": [{"level": "city", "jurisdiction": "上海市", "year": 2023}]},
-         kind="individual", fast_track=True),
+         kind="individual", fast_track=True, fast_track_article=A15),
     Case("the fast track does not waive the conditions",
          {"awards": [{"level": "city", "jurisdiction": "上海市", "year": 2024}],
           "licensed": False},
-         {"licensed": A11_2}, fast_track=True),
+         {"licensed": A11_2}, fast_track=True, fast_track_article=A15),
+]
+
+FAST_TRACK_CASES += [
+    Case("a city award of 2024 revoked only after the screening date still gives the fast track",
+         {"awards": [{"level": "city", "jurisdiction": "上海市", "year": 2024,
+                      "revoked_on": "2026-07-01", "revocation_cause": "fraud"}]},
+         fast_track=True, fast_track_article=A15),
 ]
 
 INDIVIDUAL_CASES = [
@@ -282,54 +284,21 @@ INDIVIDUAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", params(ORGANIZATION_CASES))
-def test_organization(case: Case) -> None:
-    run(POLICY, case)
+IN_FORCE_CASES = [
+    *[Case(f"the baseline {kind} is eligible on {when}", on=on, kind=kind)
+      for when, on in (("the first day in force", D(2021, 11, 22)),
+                       ("the last day in force", D(2026, 11, 21)))
+      for kind in ("organization", "individual")],
+    *[Case(f"screening on {when} names 第三十三条", on=on,
+           stops=Stops(PolicyNotInForce, article="第三十三条"))
+      for when, on in (("the day after it expired", D(2026, 11, 22)),
+                       ("the day before it took effect", D(2021, 11, 21)))],
+]
 
-
-@pytest.mark.parametrize("case", params(LOCKOUT_CASES))
-def test_lockouts(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize("case", params(FAST_TRACK_CASES))
-def test_fast_track(case: Case) -> None:
-    result = run(POLICY, case)
-    if case.fast_track:
-        assert result.fast_track_article == A15
-
-
-def test_a_city_award_revoked_after_the_screening_date_still_gives_the_fast_track() -> None:
-    run(POLICY, Case(
-        "city award of 2024, revoked only after the screening date",
-        {"awards": [{"level": "city", "jurisdiction": "上海市", "year": 2024,
-                     "revoked_on": "2026-07-01", "revocation_cause": "fraud"}]},
-        fast_track=True))
-
-
-@pytest.mark.parametrize("case", params(INDIVIDUAL_CASES))
-def test_individual(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2021, 11, 22), id="the first day in force"),
-     pytest.param(D(2026, 11, 21), id="the last day in force")],
-)
-def test_screening_works_inside_the_period_in_force(on: D) -> None:
-    for make in (organization, individual):
-        result = screen(POLICY, parse_profile(make(POLICY)), on)
-        assert result.verdict == "eligible"
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2026, 11, 22), id="the day after it expired"),
-     pytest.param(D(2021, 11, 21), id="the day before it took effect")],
-)
-def test_screening_outside_the_period_in_force_names_article_33(on: D) -> None:
-    with pytest.raises(PolicyNotInForce) as info:
-        screen(POLICY, parse_profile(organization(POLICY)), on)
-    assert info.value.article == "第三十三条"
-    assert "第三十三条" in str(info.value)
+CASES = {
+    "organization": ORGANIZATION_CASES,
+    "lockouts": LOCKOUT_CASES,
+    "fast track": FAST_TRACK_CASES,
+    "individual": INDIVIDUAL_CASES,
+    "in force": IN_FORCE_CASES,
+}

@@ -9,26 +9,20 @@ and takes no individual applications. It takes effect 自印发之日起 with no
 
 from __future__ import annotations
 
-import pytest
-
-from qaward.core.eligibility import parse_profile, screen
 from qaward.core.errors import ConfigurationRequired, PolicyNotInForce
 from qaward.core.policy import load_policy
 
-from .helpers import (
+from ..helpers import (
     Case,
     D,
+    Stops,
     city_application,
     complaint,
     district_award,
     incident,
-    individual,
-    organization,
-    params,
     record,
     results,
     revoked,
-    run,
 )
 
 POLICY = load_policy("chanhe-2021")
@@ -142,58 +136,34 @@ INDIVIDUAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", params(ORGANIZATION_CASES))
-def test_organization(case: Case) -> None:
-    run(POLICY, case)
+INDIVIDUAL_CASES += [
+    Case("an individual is refused with both messages naming the organization award",
+         {}, {"track_not_offered": A2}, kind="individual",
+         says={"track_not_offered": ("组织奖", "individual")}),
+]
 
+IN_FORCE_CASES = [
+    *[Case(f"screening works on {when}", on=on)
+      for when, on in (("31 December 2021 (certainly in force: issued in 2021)",
+                        D(2021, 12, 31)),
+                       ("1 January 2022 (certainly in force)", D(2022, 1, 1)),
+                       ("a date in 2026", D(2026, 6, 15)))],
+    Case("screening works with no end date (results for 2038-2039 missing: a manual check)",
+         on=D(2040, 1, 1), manual={"no_losses": A11}),
+    *[Case(f"{when} needs the configured first day", on=on,
+           stops=Stops(ConfigurationRequired, key="in_force.from"))
+      for when, on in (("a date in 2021", D(2021, 6, 15)),
+                       ("the first day of 2021", D(2021, 1, 1)),
+                       ("the day before the last day of 2021", D(2021, 12, 30)))],
+    *[Case(f"{when} is not in force (第三十条)", on=on,
+           stops=Stops(PolicyNotInForce, article="第三十条"))
+      for when, on in (("the last day of 2020", D(2020, 12, 31)),
+                       ("a date in 2020", D(2020, 6, 15)))],
+]
 
-@pytest.mark.parametrize("case", params(LOCKOUT_CASES))
-def test_lockouts(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize("case", params(INDIVIDUAL_CASES))
-def test_individual(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2021, 12, 31), id="31 December 2021 is certainly in force (issued in 2021)"),
-     pytest.param(D(2022, 1, 1), id="1 January 2022 is certainly in force"),
-     pytest.param(D(2026, 6, 15), id="2026 is in force"),
-     pytest.param(D(2040, 1, 1), id="there is no end date")],
-)
-def test_screening_works_once_certainly_in_force(on: D) -> None:
-    assert screen(POLICY, parse_profile(organization(POLICY)), on).verdict == "eligible"
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2021, 6, 15), id="a date in 2021"),
-     pytest.param(D(2021, 1, 1), id="the first day of 2021"),
-     pytest.param(D(2021, 12, 30), id="the day before the last day of 2021")],
-)
-def test_a_date_in_2021_needs_the_configured_first_day(on: D) -> None:
-    with pytest.raises(ConfigurationRequired) as info:
-        screen(POLICY, parse_profile(organization(POLICY)), on)
-    assert info.value.key == "in_force.from"
-    assert info.value.policy_id == "chanhe-2021"
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2020, 12, 31), id="the last day of 2020"),
-     pytest.param(D(2020, 6, 15), id="a date in 2020")],
-)
-def test_a_date_before_2021_is_not_in_force(on: D) -> None:
-    with pytest.raises(PolicyNotInForce) as info:
-        screen(POLICY, parse_profile(organization(POLICY)), on)
-    assert info.value.article == "第三十条"
-    assert "第三十条" in str(info.value)
-
-
-def test_individual_is_refused_with_both_messages() -> None:
-    result = screen(POLICY, parse_profile(individual(POLICY)), D(2026, 6, 15))
-    (reason,) = result.reasons
-    assert "组织奖" in reason.message_zh and "individual" in reason.message_en
+CASES = {
+    "organization": ORGANIZATION_CASES,
+    "lockouts": LOCKOUT_CASES,
+    "individual": INDIVIDUAL_CASES,
+    "in force": IN_FORCE_CASES,
+}

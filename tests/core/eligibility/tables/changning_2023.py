@@ -8,27 +8,21 @@ On 2028-02-29 the dates N years back are 28 February (conventions: 29 February s
 
 from __future__ import annotations
 
-import pytest
-
-from qaward.core.eligibility import parse_profile, screen
 from qaward.core.errors import PolicyNotInForce
 from qaward.core.policy import load_policy
 
-from .helpers import (
+from ..helpers import (
     Case,
     D,
+    Stops,
     city_application,
     complaint,
     district_award,
     employer,
     incident,
-    individual,
-    organization,
-    params,
     record,
     results,
     revoked,
-    run,
 )
 
 POLICY = load_policy("changning-2023")
@@ -203,38 +197,20 @@ INDIVIDUAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", params(ORGANIZATION_CASES))
-def test_organization(case: Case) -> None:
-    run(POLICY, case)
+IN_FORCE_CASES = [
+    *[Case(f"the baseline {kind} is eligible on {when}", on=on, kind=kind)
+      for when, on in (("the first day in force", D(2023, 11, 15)),
+                       ("the last day in force", D(2028, 11, 14)))
+      for kind in ("organization", "individual")],
+    *[Case(f"screening on {when} names 第三十九条", on=on,
+           stops=Stops(PolicyNotInForce, article="第三十九条"))
+      for when, on in (("the day before it took effect", D(2023, 11, 14)),
+                       ("the day after it expired", D(2028, 11, 15)))],
+]
 
-
-@pytest.mark.parametrize("case", params(LOCKOUT_CASES))
-def test_lockouts(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize("case", params(INDIVIDUAL_CASES))
-def test_individual(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2023, 11, 15), id="the first day in force"),
-     pytest.param(D(2028, 11, 14), id="the last day in force")],
-)
-def test_screening_works_inside_the_period_in_force(on: D) -> None:
-    for make in (organization, individual):
-        assert screen(POLICY, parse_profile(make(POLICY)), on).verdict == "eligible"
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2023, 11, 14), id="the day before it took effect"),
-     pytest.param(D(2028, 11, 15), id="the day after it expired")],
-)
-def test_screening_outside_the_period_in_force_names_article_39(on: D) -> None:
-    with pytest.raises(PolicyNotInForce) as info:
-        screen(POLICY, parse_profile(organization(POLICY)), on)
-    assert info.value.article == "第三十九条"
-    assert "第三十九条" in str(info.value)
+CASES = {
+    "organization": ORGANIZATION_CASES,
+    "lockouts": LOCKOUT_CASES,
+    "individual": INDIVIDUAL_CASES,
+    "in force": IN_FORCE_CASES,
+}

@@ -11,26 +11,20 @@ sets no lockout, so screening stops and asks for configuration.
 
 from __future__ import annotations
 
-import pytest
-
-from qaward.core.eligibility import parse_profile, screen
 from qaward.core.errors import ConfigurationRequired, PolicyNotInForce
 from qaward.core.policy import load_policy
 
-from .helpers import (
+from ..helpers import (
     Case,
     D,
+    Stops,
     city_application,
     complaint,
     district_award,
     incident,
-    individual,
-    organization,
-    params,
     record,
     results,
     revoked,
-    run,
 )
 
 POLICY = load_policy("binjiang-2020")
@@ -150,59 +144,31 @@ INDIVIDUAL_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", params(ORGANIZATION_CASES))
-def test_organization(case: Case) -> None:
-    run(POLICY, case)
+SPECIAL_CASES = [
+    *[Case(f"a revocation after an accident asks for configuration ({when})",
+           {"awards": [revoked(POLICY, 2011, revoked_on, "incident")]},
+           stops=Stops(ConfigurationRequired, key="revocation.incident.lockout_years"))
+      for when, revoked_on in (("revoked last year", "2025-09-01"),
+                               ("revoked long ago", "2012-09-01"))],
+    Case("won 2025, revoked for an accident only after the screening date",
+         {"awards": [revoked(POLICY, 2025, "2026-07-01", "incident", tier="award")]},
+         {"after_award_lockout": S5_4}, barred_until=D(2029, 12, 31)),
+    Case("an individual with an incident revocation is still just refused",
+         {"awards": [revoked(POLICY, 2020, "2025-09-01", "incident")]},
+         {"track_not_offered": S1_2}, kind="individual"),
+]
 
+IN_FORCE_CASES = [
+    Case("screening works on the first day in force", on=D(2020, 8, 10)),
+    Case("screening works with no end date", on=D(2040, 1, 1)),
+    Case("screening before 10 August 2020 is refused citing the final section",
+         on=D(2020, 8, 9), stops=Stops(PolicyNotInForce, article="八、附则")),
+]
 
-@pytest.mark.parametrize("case", params(LOCKOUT_CASES))
-def test_lockouts(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize("case", params(INDIVIDUAL_CASES))
-def test_individual(case: Case) -> None:
-    run(POLICY, case)
-
-
-@pytest.mark.parametrize(
-    "revoked_on",
-    [pytest.param("2025-09-01", id="revoked last year"),
-     pytest.param("2012-09-01", id="revoked long ago")],
-)
-def test_a_revocation_after_an_accident_asks_for_configuration(revoked_on: str) -> None:
-    award = revoked(POLICY, 2011, revoked_on, "incident")
-    profile = parse_profile(organization(POLICY, awards=[award]))
-    with pytest.raises(ConfigurationRequired) as info:
-        screen(POLICY, profile, D(2026, 6, 15))
-    assert info.value.key == "revocation.incident.lockout_years"
-    assert info.value.policy_id == "binjiang-2020"
-
-
-def test_an_accident_revocation_after_the_screening_date_is_ignored() -> None:
-    run(POLICY, Case(
-        "won 2025, revoked for an accident only after the screening date",
-        {"awards": [revoked(POLICY, 2025, "2026-07-01", "incident", tier="award")]},
-        {"after_award_lockout": S5_4}, barred_until=D(2029, 12, 31)))
-
-
-def test_an_individual_with_an_incident_revocation_is_still_just_refused() -> None:
-    award = revoked(POLICY, 2020, "2025-09-01", "incident")
-    result = screen(POLICY, parse_profile(individual(POLICY, awards=[award])), D(2026, 6, 15))
-    assert [(r.rule, r.article) for r in result.reasons] == [("track_not_offered", S1_2)]
-
-
-@pytest.mark.parametrize(
-    "on",
-    [pytest.param(D(2020, 8, 10), id="the first day in force"),
-     pytest.param(D(2040, 1, 1), id="there is no end date")],
-)
-def test_screening_works_once_in_force(on: D) -> None:
-    assert screen(POLICY, parse_profile(organization(POLICY)), on).verdict == "eligible"
-
-
-def test_screening_before_10_august_2020_is_refused_citing_the_final_section() -> None:
-    with pytest.raises(PolicyNotInForce) as info:
-        screen(POLICY, parse_profile(organization(POLICY)), D(2020, 8, 9))
-    assert info.value.article == "八、附则"
-    assert "八、附则" in str(info.value)
+CASES = {
+    "organization": ORGANIZATION_CASES,
+    "lockouts": LOCKOUT_CASES,
+    "individual": INDIVIDUAL_CASES,
+    "special": SPECIAL_CASES,
+    "in force": IN_FORCE_CASES,
+}
