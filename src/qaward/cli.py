@@ -22,13 +22,14 @@ from qaward.core.policy import list_policies, load_policy
 from qaward.core.policy.inspect import diff, flatten, validate_all, validate_file
 from qaward.core.policy.loader import config_file, policy_files
 from qaward.core.policy.model import Policy, Silent
+from qaward.core.states import NoticeId
 from qaward.core.workdays import (
     import_year_file,
     load_default_calendar,
     today_shanghai,
 )
 
-NOTICE_STAGES = ("eligibility", "shortlist", "final", "internal")
+NOTICE_STAGES = tuple(n.value for n in NoticeId)
 
 
 def _date(text: str) -> dt.date:
