@@ -162,6 +162,39 @@ def test_policy_show_lists_rules_with_their_articles(capsys: pytest.CaptureFixtu
     assert "eligibility.individual[min_years_established].years = 5   [第十七条第（一）项]" in lines
 
 
+def test_policy_show_lists_exits_notice_titles_and_timing_with_their_articles(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "policy", "show", "changning-2023")
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert "stages[material_review].exits[not_shortlisted].to = not_shortlisted   " \
+        "[第二十二条第二款]" in lines
+    assert "stages[site_review].exits = none   [第二十三条]" in lines
+    assert "stages[approval].public_name_zh = 提请审定   [第二十五条第二款]" in lines
+    assert "notices.final.title_zh = 拟获奖名单   [第二十五条第二款]" in lines
+    assert "cycle.reviewed_on_arrival = no   [第二十条]" in lines
+    removal = next(line for line in lines if line.startswith("objection_removal_by = "))
+    assert removal.startswith("objection_removal_by = — (第三十一条")
+    assert removal.endswith("[第三十一条]")
+
+
+def test_policy_diff_shows_where_stages_end_differently(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "policy", "diff", "chanhe-2021", "binjiang-2020", "--json")
+    assert code == 0
+    by_rule = {r["rule"]: r for r in json.loads(out)}
+    # 瀍河 第十八条 drops applicants at the ranking; 滨江 四、（四） at the material review.
+    ranking = by_rule["stages[ranking].exits[not_shortlisted].to"]
+    assert ranking["chanhe-2021"] == {"value": "not_shortlisted", "article": "第十八条"}
+    assert ranking["binjiang-2020"] is None
+    material = by_rule["stages[material_review].exits[not_shortlisted].to"]
+    assert material["binjiang-2020"] == {"value": "not_shortlisted", "article": "四、（四）"}
+    assert by_rule["objection_removal_by"]["binjiang-2020"] == {"value": "committee",
+                                                               "article": "四、（七）"}
+    assert by_rule["notices.final.title_zh"]["chanhe-2021"] == {"value": "拟奖名单",
+                                                               "article": "第十九条"}
+
+
 def test_policy_show_unknown_policy_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(capsys, "policy", "show", "pudong-2030")
     assert code == 1

@@ -137,6 +137,8 @@ class Facts:
     open_objections: int = 0
     upheld_objections: int = 0
     fast_track: bool = False
+    # Last day of the cycle's application window; None: not checked (e.g. no window set).
+    application_window_closes: dt.date | None = None
 
 
 def allowed_targets(policy: Policy, source: str) -> tuple[str, ...]:
@@ -183,6 +185,7 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
             f"{policy.id} does not allow this step", None,
         )
     tgt = state(policy, target) if target not in (RETURNED, WITHDRAWN) else None
+    _check_window(policy, source, target, facts)
     rec = policy.recommendation
     if target == StageId.ELIGIBILITY:
         if rec.required and not facts.recommendation_signed:
@@ -230,6 +233,21 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
     if target == REMOVED_BY_OBJECTION and src.notice:
         article = policy.notice(src.notice).cite
     return Transition(source, target, article)
+
+
+def _check_window(policy: Policy, source: str, target: str, facts: Facts) -> None:
+    """No review stage begins before the application window closes, unless the policy has
+    applications reviewed on arrival. Recommending happens within the window."""
+    closes = facts.application_window_closes
+    if closes is None or policy.reviewed_on_arrival or facts.today > closes:
+        return
+    if target in (SUBMITTED, RETURNED, WITHDRAWN, StageId.RECOMMENDATION) or \
+            state(policy, target).kind not in ("review", "notice"):
+        return
+    raise TransitionRefused(
+        source, target, f"申报期（至{closes}）尚未结束，评审不得提前开始",
+        f"the application window (until {closes}) is still open; reviews begin after it "
+        "closes", policy.cycle.reviewed_on_arrival.cite)
 
 
 def _internal_before_application(policy: Policy) -> bool:

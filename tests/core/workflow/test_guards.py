@@ -433,3 +433,37 @@ def test_notice_state_ids_follow_the_table() -> None:
     assert notice_state_id(StageId.COMMITTEE) == "committee_notice"
     p = load_policy("changning-2023")
     assert state(p, notice_state_id("approval")).notice == "final"
+
+
+# ---------------------------------------------------------------------------------------------
+# The application window: no review before it closes (none of the five reviews on arrival)
+
+
+@pytest.mark.parametrize("policy_id", ALL_IDS)
+def test_no_review_begins_before_the_application_window_closes(policy_id: str) -> None:
+    p = load_policy(policy_id)
+    closes = dt.date(2026, 6, 30)
+    first_review = "eligibility"
+    source = "recommendation"
+    for today in (closes - dt.timedelta(days=10), closes):
+        err = refused(p, source, first_review,
+                      ok_facts(today=today, application_window_closes=closes))
+        assert err.article == p.cycle.reviewed_on_arrival.cite
+    after = ok_facts(today=closes + dt.timedelta(days=1), application_window_closes=closes)
+    assert plan_transition(p, source, first_review, after).target == first_review
+    # Recommending, returning and withdrawing happen within the window.
+    during = ok_facts(today=closes, application_window_closes=closes)
+    assert plan_transition(p, "submitted", "recommendation", during).target == "recommendation"
+    assert plan_transition(p, "submitted", R, during).target == R
+    assert plan_transition(p, "recommendation", W, during).target == W
+
+
+def test_a_policy_that_reviews_on_arrival_may_begin_at_once() -> None:
+    def change(raw: dict[str, Any]) -> None:
+        raw["cycle"]["reviewed_on_arrival"] = {"value": True, "cite": "第十六条"}
+
+    p = modified("chanhe-2021", change)
+    closes = TODAY + dt.timedelta(days=30)
+    t = plan_transition(p, "recommendation", "eligibility",
+                        ok_facts(application_window_closes=closes))
+    assert t.target == "eligibility"

@@ -56,11 +56,18 @@ def _identity(item: Mapping[str, Any]) -> str | None:
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, list | tuple) and not value:
+        return "none"
     if isinstance(value, list | tuple):
         return ", ".join(_fmt(v) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+# Keys a rule listing leaves out: citations (shown beside each rule), notes and English names.
+_NOT_SHOWN = frozenset({"cite", "note", "name_en", "public_name_en", "text_en", "title_en",
+                        "title_cite"})
 
 
 def flatten(policy: Policy) -> dict[str, FlatRule]:
@@ -77,9 +84,11 @@ def flatten(policy: Policy) -> dict[str, FlatRule]:
                 out[key] = FlatRule(key, _fmt(obj["value"]), cite)
                 return
             for k, v in obj.items():
-                if k in ("cite", "note", "name_en", "public_name_en", "text_en") or v is None:
+                if k in _NOT_SHOWN or v is None:
                     continue
-                walk(v, f"{key}.{k}" if key else str(k), cite)
+                # A notice's title has its own article (title_cite).
+                at = str(obj.get("title_cite") or cite) if k.startswith("title_") else cite
+                walk(v, f"{key}.{k}" if key else str(k), at)
         elif isinstance(obj, list | tuple) and obj and all(isinstance(i, Mapping) for i in obj):
             for i, item in enumerate(obj):
                 walk(item, f"{key}[{_identity(item) or i}]", cite)
