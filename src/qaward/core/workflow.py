@@ -2,8 +2,11 @@
 transitions are allowed, each with the article that allows or refuses it.
 
 The sequence comes from the policy's ordered ``stages``; a stage whose notice (公示) the
-policy requires is followed by a notice state. Pure Python: the web layer persists the state
-and records every transition as an audit event.
+policy requires is followed by a notice state. Where a stage may send an application besides
+the next stage comes from the stage's ``exits`` in the policy; state ids, kinds and the names
+of the fixed states and ends come from :mod:`qaward.core.states`. Pure Python: the web layer
+persists the state and records every transition as an audit event. State ids leave this module
+as plain ``str``.
 """
 
 from __future__ import annotations
@@ -84,25 +87,27 @@ def states(policy: Policy) -> tuple[State, ...]:
         return State(state_id, "intake", lb.name_zh, lb.name_en, lb.public_zh, lb.public_en,
                      cite)
 
-    out = [fixed(DRAFT, None), fixed(SUBMITTED, policy.recommendation.cite),
-           fixed(RETURNED, None)]
+    out = [fixed(DRAFT.value, None), fixed(SUBMITTED.value, policy.recommendation.cite),
+           fixed(RETURNED.value, None)]
     for stage in policy.stages:
         if stage.id in CYCLE_LEVEL:
             continue
-        out.append(State(stage.id, "review", stage.name_zh, stage.name_en,
+        out.append(State(stage.id.value, "review", stage.name_zh, stage.name_en,
                          stage.public_name_zh, stage.public_name_en, stage.cite))
         if stage.notice is not None and stage.notice != NoticeId.INTERNAL:
             n = policy.notice(stage.notice)
             if n.required:
                 out.append(State(notice_state_id(stage.id), "notice",
                                  f"{stage.name_zh}公示", f"{stage.name_en} notice",
-                                 "公示中", "Public notice", n.cite, notice=stage.notice))
+                                 "公示中", "Public notice", n.cite,
+                                 notice=stage.notice.value))
     award = LABELS[AWARDED]
-    out.append(State(AWARDED, "awarded", award.name_zh, award.name_en, award.public_zh,
+    out.append(State(AWARDED.value, "awarded", award.name_zh, award.name_en, award.public_zh,
                      award.public_en, _award_cite(policy)))
     for end in ENDS:
         lb = LABELS[end]
-        out.append(State(end, "end", lb.name_zh, lb.name_en, lb.public_zh, lb.public_en, None))
+        out.append(State(end.value, "end", lb.name_zh, lb.name_en, lb.public_zh, lb.public_en,
+                         None))
     return tuple(out)
 
 
@@ -145,10 +150,10 @@ def allowed_targets(policy: Policy, source: str) -> tuple[str, ...]:
     """The states reachable from ``source`` in one move (before guards)."""
     line = main_line(policy)
     if source in (DRAFT, RETURNED):
-        return (SUBMITTED, WITHDRAWN)
+        return (SUBMITTED.value, WITHDRAWN.value)
     if source == SUBMITTED:
         first = [line[0], line[1]] if _is_optional(policy, line[0]) else [line[0]]
-        return (*first, RETURNED, WITHDRAWN)
+        return (*first, RETURNED.value, WITHDRAWN.value)
     if source not in line or source == AWARDED:
         return ()
     i = line.index(source)
@@ -169,7 +174,7 @@ def allowed_targets(policy: Policy, source: str) -> tuple[str, ...]:
         # The stage's own exits (未入围, 未获奖, 退回补正 …), as the policy lists them.
         targets.extend(e.to.value for e in policy.stage(source).exits)
     targets.append(WITHDRAWN)
-    return tuple(dict.fromkeys(targets))
+    return tuple(dict.fromkeys(str(t) for t in targets))
 
 
 def _is_optional(policy: Policy, state_id: str) -> bool:

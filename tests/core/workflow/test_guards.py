@@ -467,3 +467,11 @@ def test_a_policy_that_reviews_on_arrival_may_begin_at_once() -> None:
     t = plan_transition(p, "recommendation", "eligibility",
                         ok_facts(application_window_closes=closes))
     assert t.target == "eligibility"
+
+
+@pytest.mark.parametrize("policy_id", ALL_IDS)
+def test_state_ids_leave_the_engine_as_plain_strings(policy_id: str) -> None:
+    p = load_policy(policy_id)
+    for s in states(p):
+        assert type(s.id) is str and (s.notice is None or type(s.notice) is str)
+        assert all(type(t) is str for t in allowed_targets(p, s.id))
