@@ -21,6 +21,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from qaward.cli import main
+from qaward.core.policy import load_policy
+from qaward.core.policy.inspect import policy_digest
 
 POLICY_IDS = ["binjiang-2020", "changning-2023", "chanhe-2021", "chongming-2022", "hongkou-2021"]
 EXAMPLES = Path(str(resources.files("qaward") / "data" / "examples"))
@@ -149,6 +151,9 @@ def test_policy_list_json(capsys: pytest.CaptureFixture[str]) -> None:
     by_id = {r["id"]: r for r in rows}
     assert by_id["changning-2023"]["jurisdiction"] == "上海市长宁区"
     assert by_id["binjiang-2020"]["document"] == "区办〔2020〕4号"
+    # The digest a cycle pins: one per policy content.
+    assert by_id["hongkou-2021"]["digest"] == policy_digest(load_policy("hongkou-2021"))
+    assert len({r["digest"] for r in rows}) == len(rows)
 
 
 def test_policy_show_lists_rules_with_their_articles(capsys: pytest.CaptureFixture[str]) -> None:

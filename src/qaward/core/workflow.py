@@ -39,7 +39,7 @@ from qaward.core.states import (
 __all__ = [
     "AWARDED", "DRAFT", "ENDS", "NOTICE_SUFFIX", "RETURNED", "SUBMITTED", "Facts", "State",
     "StateKind", "Transition", "TransitionRefused", "allowed_targets", "main_line",
-    "plan_transition", "state", "states",
+    "notice_state_of", "plan_transition", "state", "states",
 ]
 
 StateKind = Literal["intake", "review", "notice", "end", "awarded"]
@@ -123,6 +123,12 @@ def state(policy: Policy, state_id: str) -> State:
         if s.id == state_id:
             return s
     raise KeyError(state_id)
+
+
+def notice_state_of(policy: Policy, notice: str) -> State | None:
+    """The state in which ``notice`` (eligibility, shortlist, final) runs under ``policy``, or
+    None when no stage publishes it as a state of its own (not required, or ``internal``)."""
+    return next((s for s in states(policy) if s.kind == "notice" and s.notice == notice), None)
 
 
 def main_line(policy: Policy) -> tuple[str, ...]:

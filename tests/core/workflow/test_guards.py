@@ -30,6 +30,7 @@ from qaward.core.workflow import (
     TransitionRefused,
     allowed_targets,
     main_line,
+    notice_state_of,
     plan_transition,
     state,
     states,
@@ -475,3 +476,16 @@ def test_state_ids_leave_the_engine_as_plain_strings(policy_id: str) -> None:
     for s in states(p):
         assert type(s.id) is str and (s.notice is None or type(s.notice) is str)
         assert all(type(t) is str for t in allowed_targets(p, s.id))
+
+
+def test_the_state_of_each_notice() -> None:
+    def notice_state(policy_id: str, notice: str) -> str | None:
+        s = notice_state_of(load_policy(policy_id), notice)
+        return None if s is None else s.id
+
+    assert notice_state("changning-2023", "final") == "approval_notice"
+    assert notice_state("binjiang-2020", "final") == "committee_notice"
+    assert notice_state("hongkou-2021", "shortlist") == "material_review_notice"
+    hongkou = load_policy("hongkou-2021")
+    assert notice_state_of(hongkou, "internal") is None  # runs with the final notice
+    assert notice_state_of(load_policy("chanhe-2021"), "eligibility") is None
