@@ -21,6 +21,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from qaward.cli import main
+from qaward.core.policy import load_policy
+from qaward.core.policy.inspect import policy_digest
 
 POLICY_IDS = ["binjiang-2020", "changning-2023", "chanhe-2021", "chongming-2022", "hongkou-2021"]
 EXAMPLES = Path(str(resources.files("qaward") / "data" / "examples"))
@@ -149,6 +151,9 @@ def test_policy_list_json(capsys: pytest.CaptureFixture[str]) -> None:
     by_id = {r["id"]: r for r in rows}
     assert by_id["changning-2023"]["jurisdiction"] == "上海市长宁区"
     assert by_id["binjiang-2020"]["document"] == "区办〔2020〕4号"
+    # The digest a cycle pins: one per policy content.
+    assert by_id["hongkou-2021"]["digest"] == policy_digest(load_policy("hongkou-2021"))
+    assert len({r["digest"] for r in rows}) == len(rows)
 
 
 def test_policy_show_lists_rules_with_their_articles(capsys: pytest.CaptureFixture[str]) -> None:
@@ -160,6 +165,39 @@ def test_policy_show_lists_rules_with_their_articles(capsys: pytest.CaptureFixtu
     assert "after_award_lockout.years = 5   [第十八条]" in lines
     assert "eligibility.organization[licensed].rule = licensed   [第十六条第（二）项]" in lines
     assert "eligibility.individual[min_years_established].years = 5   [第十七条第（一）项]" in lines
+
+
+def test_policy_show_lists_exits_notice_titles_and_timing_with_their_articles(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "policy", "show", "changning-2023")
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert "stages[material_review].exits[not_shortlisted].to = not_shortlisted   " \
+        "[第二十二条第二款]" in lines
+    assert "stages[site_review].exits = none   [第二十三条]" in lines
+    assert "stages[approval].public_name_zh = 提请审定   [第二十五条第二款]" in lines
+    assert "notices.final.title_zh = 拟获奖名单   [第二十五条第二款]" in lines
+    assert "cycle.reviewed_on_arrival = no   [第二十条]" in lines
+    removal = next(line for line in lines if line.startswith("objection_removal_by = "))
+    assert removal.startswith("objection_removal_by = — (第三十一条")
+    assert removal.endswith("[第三十一条]")
+
+
+def test_policy_diff_shows_where_stages_end_differently(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "policy", "diff", "chanhe-2021", "binjiang-2020", "--json")
+    assert code == 0
+    by_rule = {r["rule"]: r for r in json.loads(out)}
+    # 瀍河 第十八条 drops applicants at the ranking; 滨江 四、（四） at the material review.
+    ranking = by_rule["stages[ranking].exits[not_shortlisted].to"]
+    assert ranking["chanhe-2021"] == {"value": "not_shortlisted", "article": "第十八条"}
+    assert ranking["binjiang-2020"] is None
+    material = by_rule["stages[material_review].exits[not_shortlisted].to"]
+    assert material["binjiang-2020"] == {"value": "not_shortlisted", "article": "四、（四）"}
+    assert by_rule["objection_removal_by"]["binjiang-2020"] == {"value": "committee",
+                                                               "article": "四、（七）"}
+    assert by_rule["notices.final.title_zh"]["chanhe-2021"] == {"value": "拟奖名单",
+                                                               "article": "第十九条"}
 
 
 def test_policy_show_unknown_policy_exits_1(capsys: pytest.CaptureFixture[str]) -> None:

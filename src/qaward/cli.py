@@ -19,16 +19,23 @@ from qaward.core.eligibility import ScreeningResult, read_profiles, screener
 from qaward.core.errors import ConfigurationRequired, PolicyNotInForce, QawardError
 from qaward.core.notices import notice_for
 from qaward.core.policy import list_policies, load_policy
-from qaward.core.policy.inspect import diff, flatten, validate_all, validate_file
+from qaward.core.policy.inspect import (
+    diff,
+    flatten,
+    policy_digest,
+    validate_all,
+    validate_file,
+)
 from qaward.core.policy.loader import config_file, policy_files
 from qaward.core.policy.model import Policy, Silent
+from qaward.core.states import NoticeId
 from qaward.core.workdays import (
     import_year_file,
     load_default_calendar,
     today_shanghai,
 )
 
-NOTICE_STAGES = ("eligibility", "shortlist", "final", "internal")
+NOTICE_STAGES = tuple(n.value for n in NoticeId)
 
 
 def _date(text: str) -> dt.date:
@@ -57,8 +64,10 @@ def cmd_policy_list(args: argparse.Namespace) -> int:
         rows.append((pid, p.jurisdiction.name_zh, p.title_zh, _value(p.document_number),
                      f"{start} … {f.until or ''} ({f.cite})"))
     if args.json:
-        _print_json([dict(zip(("id", "jurisdiction", "title", "document", "in_force"), r,
-                              strict=True)) for r in rows])
+        # digest: what a cycle pins (qaward.core.policy.inspect.policy_digest).
+        _print_json([{**dict(zip(("id", "jurisdiction", "title", "document", "in_force"), r,
+                                 strict=True)), "digest": policy_digest(load_policy(r[0]))}
+                     for r in rows])
     else:
         for r in rows:
             print("  ".join(str(c) for c in r))

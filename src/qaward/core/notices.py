@@ -35,3 +35,14 @@ def notice_for(policy: Policy, stage: str, start: dt.date) -> dict[str, Any]:
         article += f"; length configured: {configured}"
     return {"start": w.start.isoformat(), "end": w.end.isoformat(), "rule": rule,
             "article": article}
+
+
+def notice_title(policy: Policy, stage: str) -> tuple[str, str]:
+    """The title (zh, en) of a policy's notice, in the regulation's words where it has them
+    (``notices.<stage>.title_zh``); a notice a policy does not require has none."""
+    notice = policy.notice(stage)
+    if not notice.required or notice.title_zh is None or notice.title_en is None:
+        raise QawardError(
+            f"{policy.id} requires no `{stage}` notice ({notice.cite}): it has no title"
+        )
+    return notice.title_zh, notice.title_en

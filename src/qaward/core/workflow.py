@@ -2,8 +2,11 @@
 transitions are allowed, each with the article that allows or refuses it.
 
 The sequence comes from the policy's ordered ``stages``; a stage whose notice (公示) the
-policy requires is followed by a notice state. Pure Python: the web layer persists the state
-and records every transition as an audit event.
+policy requires is followed by a notice state. Where a stage may send an application besides
+the next stage comes from the stage's ``exits`` in the policy; state ids, kinds and the names
+of the fixed states and ends come from :mod:`qaward.core.states`. Pure Python: the web layer
+persists the state and records every transition as an audit event. State ids leave this module
+as plain ``str``.
 """
 
 from __future__ import annotations
@@ -14,17 +17,30 @@ from typing import Literal
 
 from qaward.core.errors import QawardError
 from qaward.core.policy.model import FastTrack, Policy
+from qaward.core.states import (
+    AWARDED,
+    CYCLE_LEVEL,
+    DRAFT,
+    ENDS,
+    LABELS,
+    NOTICE_SUFFIX,
+    REMOVED_BY_OBJECTION,
+    RETURNED,
+    SUBMITTED,
+    WITHDRAWN,
+    Kind,
+    NoticeId,
+    StageId,
+    kind_of,
+    notice_state_id,
+)
 
-# States before the policy's review stages, and the ends an application can reach.
-DRAFT = "draft"
-SUBMITTED = "submitted"
-RETURNED = "returned"  # returned to the applicant for completion, by the office
-ENDS = ("ineligible", "not_shortlisted", "not_awarded", "withdrawn", "removed_by_objection")
-AWARDED = "awarded"
-# Stages that are cycle-level (the call) or that the application states stand for.
-_NOT_APPLICATION_STATES = {"call", "application", "award"}
-
-NOTICE_SUFFIX = "_notice"
+# Re-exported for the web layer, which imports these names from here.
+__all__ = [
+    "AWARDED", "DRAFT", "ENDS", "NOTICE_SUFFIX", "RETURNED", "SUBMITTED", "Facts", "State",
+    "StateKind", "Transition", "TransitionRefused", "allowed_targets", "main_line",
+    "notice_state_of", "plan_transition", "state", "states",
+]
 
 StateKind = Literal["intake", "review", "notice", "end", "awarded"]
 
@@ -39,6 +55,11 @@ class State:
     public_name_en: str
     cite: str | None
     notice: str | None = None  # the notice stage (eligibility, shortlist, final, internal)
+
+    @property
+    def step_kind(self) -> Kind:
+        """What kind of step the state is, from the table of states (review, decision …)."""
+        return kind_of(self.id)
 
 
 @dataclass(frozen=True)
@@ -59,46 +80,40 @@ class TransitionRefused(QawardError):
         super().__init__(f"cannot move from `{source}` to `{target}`: {reason_en}{cite}")
 
 
-_END_NAMES = {
-    "ineligible": ("资格审查未通过", "Not eligible"),
-    "not_shortlisted": ("未进入下一阶段", "Not shortlisted"),
-    "not_awarded": ("未获奖", "Not awarded"),
-    "withdrawn": ("已撤回", "Withdrawn"),
-    "removed_by_objection": ("因异议成立退出评审", "Removed after an upheld objection"),
-}
-
-
 def states(policy: Policy) -> tuple[State, ...]:
     """Every state of an application under ``policy``, in order, then the ends."""
-    out = [
-        State(DRAFT, "intake", "草稿", "Draft", "填写中", "Draft", None),
-        State(SUBMITTED, "intake", "已提交", "Submitted", "已提交", "Submitted",
-              policy.recommendation.cite),
-        State(RETURNED, "intake", "退回补正", "Returned for completion", "请补正材料",
-              "Please complete your application", None),
-    ]
+    def fixed(state_id: str, cite: str | None) -> State:
+        lb = LABELS[state_id]
+        return State(state_id, "intake", lb.name_zh, lb.name_en, lb.public_zh, lb.public_en,
+                     cite)
+
+    out = [fixed(DRAFT.value, None), fixed(SUBMITTED.value, policy.recommendation.cite),
+           fixed(RETURNED.value, None)]
     for stage in policy.stages:
-        if stage.id in _NOT_APPLICATION_STATES:
+        if stage.id in CYCLE_LEVEL:
             continue
-        out.append(State(stage.id, "review", stage.name_zh, stage.name_en,
+        out.append(State(stage.id.value, "review", stage.name_zh, stage.name_en,
                          stage.public_name_zh, stage.public_name_en, stage.cite))
-        if stage.notice is not None and stage.notice != "internal":
+        if stage.notice is not None and stage.notice != NoticeId.INTERNAL:
             n = policy.notice(stage.notice)
             if n.required:
-                out.append(State(f"{stage.id}{NOTICE_SUFFIX}", "notice",
+                out.append(State(notice_state_id(stage.id), "notice",
                                  f"{stage.name_zh}公示", f"{stage.name_en} notice",
-                                 "公示中", "Public notice", n.cite, notice=stage.notice))
-    out.append(State(AWARDED, "awarded", "获奖", "Awarded", "获奖", "Awarded",
-                     _award_cite(policy)))
+                                 "公示中", "Public notice", n.cite,
+                                 notice=stage.notice.value))
+    award = LABELS[AWARDED]
+    out.append(State(AWARDED.value, "awarded", award.name_zh, award.name_en, award.public_zh,
+                     award.public_en, _award_cite(policy)))
     for end in ENDS:
-        zh, en = _END_NAMES[end]
-        out.append(State(end, "end", zh, en, zh, en, None))
+        lb = LABELS[end]
+        out.append(State(end.value, "end", lb.name_zh, lb.name_en, lb.public_zh, lb.public_en,
+                         None))
     return tuple(out)
 
 
 def _award_cite(policy: Policy) -> str | None:
     for s in policy.stages:
-        if s.id == "award":
+        if s.id == StageId.AWARD:
             return s.cite
     return None
 
@@ -108,6 +123,12 @@ def state(policy: Policy, state_id: str) -> State:
         if s.id == state_id:
             return s
     raise KeyError(state_id)
+
+
+def notice_state_of(policy: Policy, notice: str) -> State | None:
+    """The state in which ``notice`` (eligibility, shortlist, final) runs under ``policy``, or
+    None when no stage publishes it as a state of its own (not required, or ``internal``)."""
+    return next((s for s in states(policy) if s.kind == "notice" and s.notice == notice), None)
 
 
 def main_line(policy: Policy) -> tuple[str, ...]:
@@ -127,19 +148,19 @@ class Facts:
     open_objections: int = 0
     upheld_objections: int = 0
     fast_track: bool = False
+    # Last day of the cycle's application window; None: not checked (e.g. no window set).
+    application_window_closes: dt.date | None = None
 
 
 def allowed_targets(policy: Policy, source: str) -> tuple[str, ...]:
     """The states reachable from ``source`` in one move (before guards)."""
     line = main_line(policy)
-    if source == DRAFT:
-        return (SUBMITTED, "withdrawn")
-    if source == RETURNED:
-        return (SUBMITTED, "withdrawn")
+    if source in (DRAFT, RETURNED):
+        return (SUBMITTED.value, WITHDRAWN.value)
     if source == SUBMITTED:
         first = [line[0], line[1]] if _is_optional(policy, line[0]) else [line[0]]
-        return (*first, RETURNED, "withdrawn")
-    if source not in line:
+        return (*first, RETURNED.value, WITHDRAWN.value)
+    if source not in line or source == AWARDED:
         return ()
     i = line.index(source)
     targets: list[str] = []
@@ -149,20 +170,17 @@ def allowed_targets(policy: Policy, source: str) -> tuple[str, ...]:
         # An optional stage (虹口 陈述答辩) may be passed over.
         if _is_optional(policy, nxt.id) and i + 2 < len(line):
             targets.append(line[i + 2])
-    if source == "eligibility":
-        targets.append("ineligible")
-        targets.append(RETURNED)
-        if isinstance(policy.fast_track, FastTrack):
-            targets.append(policy.fast_track.skips_to)
+    # The fast track (虹口 第十五条第二款) is decided at the eligibility review.
+    if source == StageId.ELIGIBILITY and isinstance(policy.fast_track, FastTrack):
+        targets.append(policy.fast_track.skips_to)
     src = state(policy, source)
     if src.kind == "notice":
-        targets.append("removed_by_objection")
-    if source in ("material_review", "ranking"):
-        targets.append("not_shortlisted")
-    if source in ("committee", "approval", "comprehensive_evaluation"):
-        targets.append("not_awarded")
-    targets.append("withdrawn")
-    return tuple(dict.fromkeys(targets))
+        targets.append(REMOVED_BY_OBJECTION)
+    elif src.kind == "review":
+        # The stage's own exits (未入围, 未获奖, 退回补正 …), as the policy lists them.
+        targets.extend(e.to.value for e in policy.stage(source).exits)
+    targets.append(WITHDRAWN)
+    return tuple(dict.fromkeys(str(t) for t in targets))
 
 
 def _is_optional(policy: Policy, state_id: str) -> bool:
@@ -177,9 +195,10 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
             f"{policy.id} 不允许从“{_name(policy, source)}”直接进入“{_name(policy, target)}”",
             f"{policy.id} does not allow this step", None,
         )
-    tgt = state(policy, target) if target not in (RETURNED, "withdrawn") else None
+    tgt = state(policy, target) if target not in (RETURNED, WITHDRAWN) else None
+    _check_window(policy, source, target, facts)
     rec = policy.recommendation
-    if target == "eligibility":
+    if target == StageId.ELIGIBILITY:
         if rec.required and not facts.recommendation_signed:
             raise TransitionRefused(
                 source, target, f"须经{rec.by_zh}签署推荐意见后方可进入资格审查",
@@ -195,13 +214,13 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
             raise TransitionRefused(
                 source, target, "未提交组织内部公示的证明材料",
                 "no evidence of the notice inside the organization was uploaded", internal.cite)
-    if source == "eligibility" and isinstance(policy.fast_track, FastTrack) \
+    if source == StageId.ELIGIBILITY and isinstance(policy.fast_track, FastTrack) \
             and target == policy.fast_track.skips_to and not facts.fast_track:
         raise TransitionRefused(
             source, target, "不符合直接进入资料评审的条件", "the applicant does not qualify for "
             "the fast track", policy.fast_track.cite)
     src = state(policy, source)
-    if src.kind == "notice" and target != "removed_by_objection" and target != "withdrawn":
+    if src.kind == "notice" and target not in (REMOVED_BY_OBJECTION, WITHDRAWN):
         notice = policy.notice(src.notice or "")
         if facts.notice_end is None or facts.today <= facts.notice_end:
             raise TransitionRefused(
@@ -211,17 +230,40 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
             raise TransitionRefused(
                 source, target, "公示期内的异议尚未处理完毕或已成立",
                 "objections raised during the notice are unresolved or upheld", notice.cite)
-    if target == "removed_by_objection" and not facts.upheld_objections:
-        raise TransitionRefused(source, target, "没有成立的异议", "no objection was upheld", None)
-    # An end (不符合, 未入围, 异议成立 …) follows from the stage being left: cite that article.
+    if target == REMOVED_BY_OBJECTION and not facts.upheld_objections:
+        objections = getattr(policy.objections, "cite", None)
+        raise TransitionRefused(source, target, "没有成立的异议", "no objection was upheld",
+                                objections)
+    # An end (不符合, 未入围, 异议成立 …) follows from the stage being left: cite the exit's
+    # article, else the stage's.
     article = tgt.cite if tgt is not None and tgt.cite else src.cite
-    if target == "removed_by_objection" and src.notice:
+    if src.kind == "review" and (target in (RETURNED, *ENDS)):
+        exit_ = policy.stage(source).exit(target)
+        if exit_ is not None and exit_.cite:
+            article = exit_.cite
+    if target == REMOVED_BY_OBJECTION and src.notice:
         article = policy.notice(src.notice).cite
     return Transition(source, target, article)
 
 
+def _check_window(policy: Policy, source: str, target: str, facts: Facts) -> None:
+    """No review stage begins before the application window closes, unless the policy has
+    applications reviewed on arrival. Recommending happens within the window."""
+    closes = facts.application_window_closes
+    if closes is None or policy.reviewed_on_arrival or facts.today > closes:
+        return
+    if target in (SUBMITTED, RETURNED, WITHDRAWN, StageId.RECOMMENDATION) or \
+            state(policy, target).kind not in ("review", "notice"):
+        return
+    raise TransitionRefused(
+        source, target, f"申报期（至{closes}）尚未结束，评审不得提前开始",
+        f"the application window (until {closes}) is still open; reviews begin after it "
+        "closes", policy.cycle.reviewed_on_arrival.cite)
+
+
 def _internal_before_application(policy: Policy) -> bool:
-    return any(s.notice == "internal" and s.id == "application" for s in policy.stages)
+    return any(s.notice == NoticeId.INTERNAL and s.id == StageId.APPLICATION
+               for s in policy.stages)
 
 
 def _name(policy: Policy, state_id: str) -> str:

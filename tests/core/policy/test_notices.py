@@ -16,6 +16,7 @@ import pytest
 
 from qaward.cli import NOTICE_STAGES, notice_for
 from qaward.core.errors import CalendarNotAvailable, ConfigurationRequired, QawardError
+from qaward.core.notices import notice_title
 from qaward.core.policy import load_policy
 from qaward.core.policy.model import NoticeLength, Silent
 from qaward.core.workdays import load_default_calendar, notice_window
@@ -280,3 +281,11 @@ def test_a_configured_length_is_used_and_cited_with_the_office_decision(
                       "article": "第十五条; length configured: 区审定办通知（2026）3号"}
     with pytest.raises(ConfigurationRequired):  # the shortlist notice is still open
         notice_for(load_policy(HK), "shortlist", D(2026, 9, 28))
+
+
+def test_notice_titles_in_the_regulations_words() -> None:
+    assert notice_title(load_policy("changning-2023"), "final") == ("拟获奖名单",
+                                                                   "Proposed winners")
+    assert notice_title(load_policy("hongkou-2021"), "shortlist")[0] == "现场评审名单"
+    with pytest.raises(QawardError, match="requires no `shortlist` notice"):
+        notice_title(load_policy("chanhe-2021"), "shortlist")

@@ -11,6 +11,8 @@ between two districts lines up rule by rule.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from qaward.core.criteria.loader import list_criteria
 from qaward.core.errors import PolicyFileError
 from qaward.core.policy.loader import config_file, load_policy_file, policy_files
 from qaward.core.policy.model import ManualCheck, Notice, Notices, Policy, Silent
+from qaward.core.states import ExitTarget, NoticeId, StageId
 
 SILENT = "—"
 
@@ -47,15 +50,24 @@ def _identity(item: Mapping[str, Any]) -> str | None:
         return f"{item['tier']}-after-{'+'.join(item['previously'])}"
     if "id" in item:
         return str(item["id"])
+    if "to" in item:  # a stage's exit
+        return str(item["to"])
     return None
 
 
 def _fmt(value: Any) -> str:
+    if isinstance(value, list | tuple) and not value:
+        return "none"
     if isinstance(value, list | tuple):
         return ", ".join(_fmt(v) for v in value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
+
+
+# Keys a rule listing leaves out: citations (shown beside each rule), notes and English names.
+_NOT_SHOWN = frozenset({"cite", "note", "name_en", "public_name_en", "text_en", "title_en",
+                        "title_cite"})
 
 
 def flatten(policy: Policy) -> dict[str, FlatRule]:
@@ -72,9 +84,11 @@ def flatten(policy: Policy) -> dict[str, FlatRule]:
                 out[key] = FlatRule(key, _fmt(obj["value"]), cite)
                 return
             for k, v in obj.items():
-                if k in ("cite", "note", "name_en", "public_name_en", "text_en") or v is None:
+                if k in _NOT_SHOWN or v is None:
                     continue
-                walk(v, f"{key}.{k}" if key else str(k), cite)
+                # A notice's title has its own article (title_cite).
+                at = str(obj.get("title_cite") or cite) if k.startswith("title_") else cite
+                walk(v, f"{key}.{k}" if key else str(k), at)
         elif isinstance(obj, list | tuple) and obj and all(isinstance(i, Mapping) for i in obj):
             for i, item in enumerate(obj):
                 walk(item, f"{key}[{_identity(item) or i}]", cite)
@@ -139,15 +153,15 @@ def cited_articles_missing(policy: Policy, source_text: str) -> list[str]:
 # messages "dotted.key: problem"; docs/policy-guide.md section 7 lists them.
 
 # The order the main stages must keep where present; other stages may sit anywhere between.
-STAGE_ORDER: tuple[str, ...] = (
-    "call",
-    "application",
-    "eligibility",
-    "material_review",
-    "site_review",
-    "committee",
-    "approval",
-    "award",
+STAGE_ORDER: tuple[StageId, ...] = (
+    StageId.CALL,
+    StageId.APPLICATION,
+    StageId.ELIGIBILITY,
+    StageId.MATERIAL_REVIEW,
+    StageId.SITE_REVIEW,
+    StageId.COMMITTEE,
+    StageId.APPROVAL,
+    StageId.AWARD,
 )
 
 # Rule kinds that only make sense for one track.
@@ -197,18 +211,51 @@ def _stage_notice_problems(policy: Policy) -> list[str]:
             )
         else:
             seen[stage.notice] = stage.id
-        if stage.notice == "internal" and stage.id != "application":
+        if stage.notice == NoticeId.INTERNAL and stage.id != StageId.APPLICATION:
             problems.append(
                 f"stages.{stage.id}.notice: the `internal` notice belongs to the `application` "
                 "stage (published by the applicant before applying) or to no stage (published "
                 "with the final notice)"
             )
-    for name in ("eligibility", "shortlist", "final"):
+    for name in (NoticeId.ELIGIBILITY, NoticeId.SHORTLIST, NoticeId.FINAL):
         if getattr(policy.notices, name).required and name not in seen:
             problems.append(
                 f"notices.{name}: required, but no stage publishes it "
                 f"(set `notice: {name}` on the stage it ends)"
             )
+    return problems
+
+
+# Exits that end or return an application before the comparative review begins, and those
+# that only a later stage can take.
+_EARLY_EXITS = (ExitTarget.INELIGIBLE, ExitTarget.RETURNED)
+
+
+def _exit_problems(policy: Policy) -> list[str]:
+    problems = []
+    ids = [s.id for s in policy.stages]
+    at = ids.index(StageId.ELIGIBILITY) if StageId.ELIGIBILITY in ids else len(ids)
+    for n, stage in enumerate(policy.stages):
+        for e in stage.exits:
+            early = e.to in _EARLY_EXITS
+            if early and n > at:
+                problems.append(
+                    f"stages.{stage.id}.exits: `{e.to}` is an exit of the eligibility review "
+                    "or a stage before it; a later stage ends an application with "
+                    "`not_shortlisted` or `not_awarded`"
+                )
+            if not early and n <= at:
+                problems.append(
+                    f"stages.{stage.id}.exits: `{e.to}` is an exit of a stage after the "
+                    "eligibility review; before it, an application is `ineligible` or "
+                    "`returned`"
+                )
+    if StageId.ELIGIBILITY in ids and \
+            policy.stages[at].exit(ExitTarget.INELIGIBLE) is None:
+        problems.append(
+            "stages.eligibility.exits: the eligibility review must be able to end an "
+            "application: add `ineligible`"
+        )
     return problems
 
 
@@ -220,12 +267,13 @@ def _fast_track_problems(policy: Policy) -> list[str]:
     if ft.skips_to not in ids:
         return [f"fast_track.skips_to: `{ft.skips_to}` is not one of the policy's stages"]
     problems = []
-    if "eligibility" in ids and ids.index(ft.skips_to) <= ids.index("eligibility"):
+    if StageId.ELIGIBILITY in ids and \
+            ids.index(ft.skips_to) <= ids.index(StageId.ELIGIBILITY):
         problems.append(
             f"fast_track.skips_to: `{ft.skips_to}` is not after `eligibility`, "
             "so the fast track skips nothing"
         )
-    if "committee" in ids and ids.index(ft.skips_to) > ids.index("committee"):
+    if StageId.COMMITTEE in ids and ids.index(ft.skips_to) > ids.index(StageId.COMMITTEE):
         problems.append(
             f"fast_track.skips_to: `{ft.skips_to}` comes after `committee`; "
             "a fast track may not skip the committee"
@@ -472,6 +520,7 @@ CONSISTENCY_CHECKS: tuple[Callable[[Policy], list[str]], ...] = (
     _after_award_problems,
     _fast_track_problems,
     _stage_order_problems,
+    _exit_problems,
     _stage_notice_problems,
     _notice_problems,
     _shortlist_problems,
@@ -483,6 +532,51 @@ CONSISTENCY_CHECKS: tuple[Callable[[Policy], list[str]], ...] = (
 def consistency_problems(policy: Policy) -> list[str]:
     """Every inconsistency of a policy with itself that the schema cannot express."""
     return [p for check in CONSISTENCY_CHECKS for p in check(policy)]
+
+
+def notice_titles_missing(policy: Policy, source_text: str) -> list[str]:
+    """Notice titles said to be in the regulation's words that the source text does not
+    contain (spaces and line breaks ignored)."""
+    text = "".join(source_text.split())
+    problems = []
+    for name in Notices.model_fields:
+        notice: Notice = getattr(policy.notices, name)
+        if notice.title_zh is None or notice.title_derived is not None:
+            continue
+        if "".join(notice.title_zh.split()) not in text:
+            problems.append(
+                f"notices.{name}.title_zh: {notice.title_zh!r} is not in source.txt; use the "
+                "regulation's own words, or explain in `title_derived` how the title was "
+                "derived from what the text says is published"
+            )
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# Pinning: a digest of a policy's content, and what changed between two versions
+
+
+def policy_digest(policy: Policy | Path) -> str:
+    """SHA-256 (hex) of a policy's content: the canonical JSON of its model, so formatting
+    and comments do not change it but every value, citation and configured value does.
+
+    A path is loaded first (with no configuration file)."""
+    if isinstance(policy, Path):
+        policy = load_policy_file(policy)
+    dumped = policy.model_dump(mode="json", by_alias=True)
+    canonical = json.dumps(dumped, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def changed_values(old: Policy, new: Policy) -> list[DiffRow]:
+    """Every rule whose value differs between two loaded policies (e.g. the version a cycle
+    pinned and the one on disk now), keyed as ``qaward policy diff`` shows them. Unlike
+    ``diff`` between districts, a changed id counts."""
+    rows = diff(old, new)
+    if old.id != new.id:
+        a, b = flatten(old)["id"], flatten(new)["id"]
+        rows.insert(0, DiffRow("id", a, b))
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -497,7 +591,9 @@ def validate_file(path: Path, config: Path | None = None) -> Policy:
     problems = consistency_problems(policy)
     source = path.parent / "source.txt"
     if source.is_file():
-        problems += cited_articles_missing(policy, source.read_text(encoding="utf-8"))
+        text = source.read_text(encoding="utf-8")
+        problems += cited_articles_missing(policy, text)
+        problems += notice_titles_missing(policy, text)
     if problems:
         raise PolicyFileError(str(path), problems)
     return policy

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -27,6 +28,8 @@ from pydantic import (
     model_validator,
 )
 from typing_extensions import TypeAliasType
+
+from qaward.core.states import CYCLE_LEVEL, ExitTarget, NoticeId, StageId
 
 T = TypeVar("T")
 
@@ -110,28 +113,14 @@ MaybeCited = TypeAliasType("MaybeCited", OrSilent[Cited[T]], type_params=(T,))
 
 TrackId = Literal["organization", "individual"]
 Unit = Literal["working_days", "days"]
-NoticeStage = Literal["eligibility", "shortlist", "final", "internal"]
+# Stage and notice ids come from the one table of states (qaward.core.states).
+NoticeStage = NoticeId
 IncidentKind = Literal[
     "quality", "safety", "environment", "public_health", "food_safety", "drug_safety"
 ]
 AwardLevel = Literal["national", "provincial", "city", "district"]
 RevocationCause = Literal["fraud", "incident"]
 PrizeItem = Literal["plaque", "trophy", "certificate", "money", "title"]
-StageId = Literal[
-    "call",
-    "application",
-    "recommendation",
-    "eligibility",
-    "material_review",
-    "site_review",
-    "presentation",
-    "ranking",
-    "comprehensive_evaluation",
-    "department_consultation",
-    "committee",
-    "approval",
-    "award",
-]
 NonNegInt = Annotated[StrictInt, Field(ge=0)]
 PosInt = Annotated[StrictInt, Field(gt=0)]
 
@@ -374,6 +363,13 @@ class Notice(Frozen):
     requires_no_objection: StrictBool = False
     # 滨江: issues raised during the notice are investigated and reported to the committee.
     issues_reported_to_committee: StrictBool = False
+    # The notice's title (the list it publishes) in the regulation's own words, with the
+    # article that names it. Where the text names no list, ``title_derived`` explains how
+    # the title was derived from what the text says is published.
+    title_zh: StrictStr | None = Field(default=None, min_length=2)
+    title_en: StrictStr | None = Field(default=None, min_length=2)
+    title_cite: Citation | None = None
+    title_derived: StrictStr | None = Field(default=None, min_length=5)
     cite: Citation
     note: StrictStr | None = None
 
@@ -383,6 +379,16 @@ class Notice(Frozen):
             raise ValueError("a required notice needs `length` (or `length: {silent: ...}`)")
         if not self.required and self.length is not None:
             raise ValueError("a notice that is not required takes no `length`")
+        titled = [k for k in ("title_zh", "title_en", "title_cite", "title_derived")
+                  if getattr(self, k) is not None]
+        if self.required and not {"title_zh", "title_en", "title_cite"} <= set(titled):
+            raise ValueError(
+                "a required notice needs its title: `title_zh` in the regulation's words, "
+                "`title_en` and `title_cite` (add `title_derived` when the text names no list)"
+            )
+        if not self.required and titled:
+            raise ValueError(
+                f"a notice that is not required takes no title ({', '.join(titled)})")
         return self
 
 
@@ -401,6 +407,20 @@ class NoticeCountingConfig(Frozen):
     note: StrictStr | None = None
 
 
+def _exit_from_id(raw: Any) -> Any:
+    return {"to": raw} if isinstance(raw, str) else raw
+
+
+class Exit(Frozen):
+    """A way out of a stage other than the next stage: ``not_shortlisted``, or
+    ``{to: not_shortlisted, cite: 第二十二条第二款}`` when another article than the stage's
+    own allows it."""
+
+    to: ExitTarget
+    cite: Citation | None = None  # None: the stage's own article
+    note: StrictStr | None = None
+
+
 class Stage(Frozen):
     id: StageId
     name_zh: StrictStr
@@ -409,7 +429,24 @@ class Stage(Frozen):
     public_name_en: StrictStr
     notice: NoticeStage | None = None  # the notice published at the end of this stage
     optional: StrictBool = False
+    # Where the stage may send an application besides the next stage (withdrawal is always
+    # possible; an upheld objection removes from a notice).
+    exits: tuple[Annotated[Exit, BeforeValidator(_exit_from_id)], ...] = ()
     cite: Citation
+
+    @model_validator(mode="after")
+    def _exits_fit(self) -> Stage:
+        targets = [e.to for e in self.exits]
+        if len(set(targets)) != len(targets):
+            raise ValueError(f"stages.{self.id}.exits: an exit is listed twice")
+        if self.exits and self.id in CYCLE_LEVEL:
+            raise ValueError(
+                f"stages.{self.id}.exits: `{self.id}` belongs to the cycle, not to an "
+                "application; it takes no exits")
+        return self
+
+    def exit(self, target: str) -> Exit | None:
+        return next((e for e in self.exits if e.to == target), None)
 
 
 class Shortlist(Frozen):
@@ -429,6 +466,10 @@ class Committee(Frozen):
 class Cycle(Frozen):
     frequency_years: MaybeCited[PosInt]
     needs_approval: MaybeCited[StrictBool]
+    # True: applications are reviewed as they arrive, so a review stage may begin while the
+    # application window is open. False (and silence): no later stage begins before the
+    # window closes. Cite the article that sets the deadline or the comparative review.
+    reviewed_on_arrival: MaybeCited[StrictBool]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -571,6 +612,9 @@ class Objections(Frozen):
     cite: Citation
 
 
+ObjectionDecider = Literal["committee", "office_head", "office", "government"]
+
+
 class IncubationPool(Frozen):
     entry_routes: tuple[Literal["self", "industry", "expert"], ...]
     free_training: StrictBool
@@ -610,6 +654,9 @@ class Policy(Frozen):
     shortlist: Shortlist
     committee: Committee
     objections: OrSilent[Objections]
+    # Who decides that an upheld objection removes an application; where the text is
+    # silent the office head signs off (see ``objection_removal_decider``), configurable.
+    objection_removal_by: MaybeCited[ObjectionDecider]
 
     prizes: Prizes
     revocation: Revocations
@@ -654,7 +701,7 @@ class Policy(Frozen):
         stage_ids = [s.id for s in self.stages]
         if len(set(stage_ids)) != len(stage_ids):
             problems.append("stages: a stage appears twice")
-        for needed in ("eligibility", "committee"):
+        for needed in (StageId.ELIGIBILITY, StageId.COMMITTEE):
             if needed not in stage_ids:
                 problems.append(f"stages: the `{needed}` stage is missing")
         for stage in self.stages:
@@ -683,3 +730,22 @@ class Policy(Frozen):
 
     def stage_index(self, stage_id: str) -> int:
         return [s.id for s in self.stages].index(stage_id)  # type: ignore[arg-type]
+
+    def stage(self, stage_id: str) -> Stage:
+        for s in self.stages:
+            if s.id == stage_id:
+                return s
+        raise KeyError(stage_id)
+
+    @property
+    def reviewed_on_arrival(self) -> bool:
+        """Whether a review stage may begin before the application window closes; silence
+        means no."""
+        v = self.cycle.reviewed_on_arrival
+        return False if isinstance(v, Silent) else bool(v.value)
+
+    @property
+    def objection_removal_decider(self) -> ObjectionDecider:
+        """Who decides an upheld objection's removal; silence means the office head."""
+        v = self.objection_removal_by
+        return "office_head" if isinstance(v, Silent) else v.value
