@@ -12,9 +12,11 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from qaward.web.awards import services as s
-from qaward.web.awards.api import issue_token
-from qaward.web.awards.models import Application, Membership, Objection, Role
+from qaward.web.accounts.models import Membership, Role
+from qaward.web.api import issue_token
+from qaward.web.audit.services import verify_chain
+from qaward.web.cycles.models import Application
+from qaward.web.notices.models import Objection
 from tests.web.test_public import BINJIANG_PROFILE, OBJECTOR, PDF, World, build_world
 
 pytestmark = pytest.mark.django_db(transaction=False)
@@ -334,4 +336,4 @@ def test_a_user_with_no_role_sees_no_cycle(world: World, client: Client) -> None
     Membership.objects.create(user=stranger, jurisdiction=world.binjiang, role=Role.AUDITOR)
     page = body(client.get(f"/api/cycles/{world.cycle_b.pk}/applications", **bearer(stranger)))
     assert page["count"] == 2
-    assert s.verify_chain().ok
+    assert verify_chain().ok

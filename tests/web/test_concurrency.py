@@ -10,8 +10,18 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 
-from qaward.web.awards import services as s
-from qaward.web.awards.models import Applicant, AuditEvent, Jurisdiction, Membership, Role
+from qaward.web.accounts.models import Jurisdiction, Membership, Role
+from qaward.web.audit.models import AuditEvent
+from qaward.web.audit.services import verify_chain
+from qaward.web.common.errors import StaleVersion
+from qaward.web.cycles.models import Applicant
+from qaward.web.cycles.services import (
+    application_create,
+    application_submit,
+    application_transition,
+    cycle_open,
+)
+from qaward.web.policies.services import sync_policies
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -25,17 +35,17 @@ pytestmark = [
 
 
 def submitted_application() -> tuple[object, User]:
-    s.sync_policies()
+    sync_policies()
     j = Jurisdiction.objects.get(code="hangzhou-binjiang")
     office = User.objects.create_user("office")
     Membership.objects.create(user=office, jurisdiction=j, role=Role.OFFICE)
-    cycle = s.cycle_open(jurisdiction=j, year=2026, title="周期", opened_on=dt.date(2026, 3, 2),
+    cycle = cycle_open(jurisdiction=j, year=2026, title="周期", opened_on=dt.date(2026, 3, 2),
                          applications_close_on=dt.date(2026, 4, 30), actor=office)
     org = Applicant.objects.create(jurisdiction=j, kind="organization", name="杭州示例有限公司",
                                    profile={"jurisdiction": "滨江区",
                                             "established_on": "2010-01-01"})
-    app = s.application_create(cycle=cycle, applicant=org, track="organization", actor=office)
-    app = s.application_submit(application=app, actor=office, expected_version=app.version,
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
+    app = application_submit(application=app, actor=office, expected_version=app.version,
                                report_chars=1000, today=dt.date(2026, 4, 1))
     return app, office
 
@@ -49,10 +59,10 @@ def test_of_two_concurrent_moves_with_the_same_version_exactly_one_wins() -> Non
     def move(target: str) -> None:
         try:
             barrier.wait()
-            s.application_transition(application=app, target=target, actor=office,
+            application_transition(application=app, target=target, actor=office,
                                      expected_version=version, today=dt.date(2026, 4, 2))
             outcomes.append("ok")
-        except s.StaleVersion:
+        except StaleVersion:
             outcomes.append("stale")
         finally:
             connection.close()
@@ -69,4 +79,4 @@ def test_of_two_concurrent_moves_with_the_same_version_exactly_one_wins() -> Non
     moves = AuditEvent.objects.filter(entity="application", entity_id=str(app.pk),
                                       action="transition", from_state="submitted")
     assert moves.count() == 1
-    assert s.verify_chain().ok
+    assert verify_chain().ok

@@ -50,29 +50,28 @@ from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from qaward.core.workflow import allowed_targets
-from qaward.web.awards import public_views as board
-from qaward.web.awards import rules
-from qaward.web.awards import services as s
-from qaward.web.awards.api import api, issue_token
-from qaward.web.awards.models import (
-    Applicant,
-    Application,
-    AuditEvent,
-    Consultation,
-    Cycle,
-    Department,
-    Document,
-    EligibilityDecision,
-    Invitation,
-    Jurisdiction,
-    Membership,
-    Notice,
-    Objection,
-    ObjectionEvidence,
-    Recommendation,
-    Role,
+from qaward.web.accounts import rules
+from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
+from qaward.web.api import api, issue_token
+from qaward.web.audit.models import AuditEvent
+from qaward.web.audit.services import verify_chain
+from qaward.web.cycles.models import Applicant, Application, Cycle, Document, EligibilityDecision
+from qaward.web.cycles.services import (
+    application_create,
+    application_submit,
+    application_transition,
+    cycle_open,
+    document_add,
+    eligibility_conclude,
+    eligibility_decide,
+    eligibility_screen,
 )
-from qaward.web.awards.uploads import document_add
+from qaward.web.notices import services as notice_services
+from qaward.web.notices.models import Notice, Objection, ObjectionEvidence
+from qaward.web.notices.services import notice_publish
+from qaward.web.policies.services import policy_of, sync_policies
+from qaward.web.recommendations.models import Consultation, Invitation, Recommendation
+from qaward.web.recommendations.services import consultation_record, recommendation_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -184,16 +183,16 @@ def walk(app: Application, to: str, *, office: User, dept: User) -> Application:
     """Move an application along its policy's main line up to the state ``to``."""
     while app.state != to:
         if app.state == "recommendation":
-            s.recommendation_sign(application=app, actor=dept, opinion="同意推荐")
-            app = s.application_transition(application=app, target="eligibility", actor=office,
+            recommendation_sign(application=app, actor=dept, opinion="同意推荐")
+            app = application_transition(application=app, target="eligibility", actor=office,
                                            today=REVIEWED_ON)
         elif app.state == "eligibility":
-            assert s.eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
-            s.eligibility_decide(application=app, actor=office, decision="eligible")
-            app = s.eligibility_conclude(application=app, actor=office, today=REVIEWED_ON)
+            assert eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
+            eligibility_decide(application=app, actor=office, decision="eligible")
+            app = eligibility_conclude(application=app, actor=office, today=REVIEWED_ON)
         else:
-            target = allowed_targets(s.policy_of(app.cycle), app.state)[0]
-            app = s.application_transition(application=app, target=target, actor=office,
+            target = allowed_targets(policy_of(app.cycle), app.state)[0]
+            app = application_transition(application=app, target=target, actor=office,
                                            today=REVIEWED_ON)
     return app
 
@@ -213,16 +212,16 @@ def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str
         applicants[subject] = a
         owners[subject] = member(f"{tag}-applicant-{subject}", j, Role.APPLICANT, applicant=a)
 
-    cycle = s.cycle_open(jurisdiction=j, year=2026, title=f"2026年度{j.name_zh}政府质量奖",
+    cycle = cycle_open(jurisdiction=j, year=2026, title=f"2026年度{j.name_zh}政府质量奖",
                          opened_on=OPENED, applications_close_on=CLOSES, actor=office)
     policy_id = cycle.policy.policy_id
 
     def create(subject: str) -> Application:
-        return s.application_create(cycle=cycle, applicant=applicants[subject],
+        return application_create(cycle=cycle, applicant=applicants[subject],
                                     track="organization", actor=owners[subject])
 
     def submit(app: Application, subject: str) -> Application:
-        return s.application_submit(application=app, actor=owners[subject],
+        return application_submit(application=app, actor=owners[subject],
                                     expected_version=app.version, report_chars=20000,
                                     today=SUBMITTED_ON)
 
@@ -234,19 +233,19 @@ def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str
                             upload=SimpleUploadedFile("证实性材料.pdf", PDF,
                                                       content_type="application/pdf"))
     app = walk(submit(app, "eligibility"), "eligibility", office=office, dept=users[DEPT])
-    assert s.eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
-    s.eligibility_decide(application=app, actor=office, decision="ineligible",
+    assert eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
+    eligibility_decide(application=app, actor=office, decision="ineligible",
                          reason="书面征求意见反映存在未结质量投诉")  # overrides: head signs off
-    consultation = s.consultation_record(application=app, actor=office,
+    consultation = consultation_record(application=app, actor=office,
                                          department_name="区市场监管局", question="有无质量投诉？")
     apps["eligibility"] = app
 
     app = walk(submit(create("notice"), "notice"), before_notice, office=office,
                dept=users[DEPT])
-    notice = s.notice_publish(cycle=cycle, stage=notice_stage, starts_on=NOTICE_FROM,
+    notice = notice_publish(cycle=cycle, stage=notice_stage, starts_on=NOTICE_FROM,
                               actor=office, applications=[app])
     assert notice.starts_on <= TODAY <= notice.ends_on
-    objection = board.objection_submit_with_evidence(
+    objection = notice_services.objection_submit_with_evidence(
         notice=notice, application=app, name="赵异议", id_number="310105198001011234",
         phone="13800138000", statement="该公司2025年发生过质量事故，附报道截图。",
         files=[SimpleUploadedFile("报道.pdf", PDF, content_type="application/pdf")])
@@ -272,7 +271,7 @@ def world(django_db_setup: None, django_db_blocker: Any,
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            s.sync_policies()
+            sync_policies()
             w = World(
                 home=build_district("hangzhou-binjiang", "bj", notice_stage="final",
                                     before_notice="committee"),
@@ -325,7 +324,7 @@ def test_the_world_holds_each_object_in_its_state(world: World) -> None:
         assert d.objection.status == "received" and d.evidence.file
         assert d.invitation.accepted_at is None and d.invitation.declined_at is None
     assert world.home.policy_id == "binjiang-2020" and world.away.policy_id == "changning-2023"
-    assert s.verify_chain().ok
+    assert verify_chain().ok
 
 
 # ---------------------------------------------------------------------------------------------

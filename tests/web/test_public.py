@@ -15,19 +15,23 @@ from django.test import Client
 
 from qaward.core.workdays import today_shanghai
 from qaward.core.workflow import allowed_targets
-from qaward.web.awards import services as s
-from qaward.web.awards.models import (
-    Applicant,
-    Application,
-    Cycle,
-    Department,
-    Jurisdiction,
-    Membership,
-    Notice,
-    Objection,
-    ObjectionEvidence,
-    Role,
+from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
+from qaward.web.audit.services import verify_chain
+from qaward.web.common.errors import ServiceError
+from qaward.web.cycles.models import Applicant, Application, Cycle
+from qaward.web.cycles.services import (
+    application_create,
+    application_submit,
+    application_transition,
+    cycle_open,
+    eligibility_conclude,
+    eligibility_decide,
+    eligibility_screen,
 )
+from qaward.web.notices.models import Notice, Objection, ObjectionEvidence
+from qaward.web.notices.services import notice_publish
+from qaward.web.policies.services import policy_of, sync_policies
+from qaward.web.recommendations.services import recommendation_sign
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -72,8 +76,8 @@ class World:
 
 
 def _submitted(cycle: Cycle, applicant: Applicant, track: str, actor: User) -> Application:
-    app = s.application_create(cycle=cycle, applicant=applicant, track=track, actor=actor)
-    return s.application_submit(application=app, actor=actor, expected_version=app.version,
+    app = application_create(cycle=cycle, applicant=applicant, track=track, actor=actor)
+    return application_submit(application=app, actor=actor, expected_version=app.version,
                                 report_chars=20000, today=cycle.opened_on)
 
 
@@ -82,21 +86,21 @@ def advance(app: Application, to: str, *, office: User, dept: User | None = None
     """Walk an application along its policy's main line up to the state ``to``."""
     while app.state != to:
         if app.state == "recommendation":
-            s.recommendation_sign(application=app, actor=dept, opinion="同意推荐")
-            app = s.application_transition(application=app, target="eligibility", actor=office,
+            recommendation_sign(application=app, actor=dept, opinion="同意推荐")
+            app = application_transition(application=app, target="eligibility", actor=office,
                                            today=on)
         elif app.state == "eligibility":
-            assert s.eligibility_screen(application=app, on=on)["verdict"] == "eligible"
-            s.eligibility_decide(application=app, actor=office, decision="eligible")
-            app = s.eligibility_conclude(application=app, actor=office, today=on)
+            assert eligibility_screen(application=app, on=on)["verdict"] == "eligible"
+            eligibility_decide(application=app, actor=office, decision="eligible")
+            app = eligibility_conclude(application=app, actor=office, today=on)
         else:
-            nxt = allowed_targets(s.policy_of(app.cycle), app.state)[0]
-            app = s.application_transition(application=app, target=nxt, actor=office, today=on)
+            nxt = allowed_targets(policy_of(app.cycle), app.state)[0]
+            app = application_transition(application=app, target=nxt, actor=office, today=on)
     return app
 
 
 def build_world() -> World:
-    s.sync_policies()
+    sync_policies()
     bj = Jurisdiction.objects.get(code="hangzhou-binjiang")
     cn = Jurisdiction.objects.get(code="shanghai-changning")
     office_b = User.objects.create_user("office_b", password="pw-office-b")
@@ -127,10 +131,10 @@ def build_world() -> World:
     person = Applicant.objects.create(jurisdiction=cn, kind="individual", name="李海燕",
                                       profile=CHANGNING_PERSON)
 
-    cycle_b = s.cycle_open(jurisdiction=bj, year=2026, title="2026年度滨江区政府质量奖",
+    cycle_b = cycle_open(jurisdiction=bj, year=2026, title="2026年度滨江区政府质量奖",
                            opened_on=dt.date(2026, 3, 2),
                            applications_close_on=dt.date(2026, 4, 30), actor=office_b)
-    cycle_c = s.cycle_open(jurisdiction=cn, year=2026, title="2026年度长宁区政府质量奖",
+    cycle_c = cycle_open(jurisdiction=cn, year=2026, title="2026年度长宁区政府质量奖",
                            opened_on=dt.date(2026, 3, 2),
                            applications_close_on=dt.date(2026, 4, 30), actor=office_c)
     app_b = advance(_submitted(cycle_b, org_b, "organization", office_b), "committee",
@@ -142,9 +146,9 @@ def build_world() -> World:
                          office=office_c, dept=dept_c)
 
     # 滨江 counts its final notice in calendar days: open today, whatever today is.
-    current = s.notice_publish(cycle=cycle_b, stage="final", starts_on=today_shanghai(),
+    current = notice_publish(cycle=cycle_b, stage="final", starts_on=today_shanghai(),
                                actor=office_b, applications=[app_b])
-    past = s.notice_publish(cycle=cycle_c, stage="eligibility", starts_on=dt.date(2026, 5, 11),
+    past = notice_publish(cycle=cycle_c, stage="eligibility", starts_on=dt.date(2026, 5, 11),
                             actor=office_c, applications=[app_c, app_person])
     for app in (app_b, app_b2, app_c, app_person):
         app.refresh_from_db()
@@ -226,7 +230,7 @@ def test_an_objection_in_the_window_is_accepted_with_its_evidence(world: World,
     assert evidence.sha256 == hashlib.sha256(PDF).hexdigest()
     assert (evidence.original_name, evidence.size) == ("截图.pdf", len(PDF))
     assert evidence.file.read() == PDF
-    assert s.verify_chain().ok
+    assert verify_chain().ok
     page = client.get(response["Location"]).content.decode()
     assert f"受理编号 {objection.pk}" in page
 
@@ -283,10 +287,10 @@ def test_where_the_regulation_asks_for_evidence_an_objection_without_it_is_refus
         world: World, client: Client) -> None:
     advance(world.app_c, "approval", office=world.office_c, on=today_shanghai())
     try:
-        notice = s.notice_publish(cycle=world.cycle_c, stage="final",
+        notice = notice_publish(cycle=world.cycle_c, stage="final",
                                   starts_on=today_shanghai(), actor=world.office_c,
                                   applications=[world.app_c])
-    except s.ServiceError as err:  # the working-day schedule of next year is not out yet
+    except ServiceError as err:  # the working-day schedule of next year is not out yet
         if "working-day schedule" in str(err):
             pytest.skip(str(err))
         raise

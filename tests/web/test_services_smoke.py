@@ -7,8 +7,21 @@ import datetime as dt
 import pytest
 from django.contrib.auth.models import User
 
-from qaward.web.awards import services as s
-from qaward.web.awards.models import Applicant, Department, Jurisdiction, Membership, Role
+from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
+from qaward.web.audit.services import verify_chain
+from qaward.web.common.errors import ServiceError, StaleVersion
+from qaward.web.cycles.models import Applicant
+from qaward.web.cycles.services import (
+    application_create,
+    application_submit,
+    application_transition,
+    cycle_open,
+    eligibility_conclude,
+    eligibility_decide,
+    eligibility_screen,
+)
+from qaward.web.policies.services import sync_policies
+from qaward.web.recommendations.services import recommendation_sign
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -22,7 +35,7 @@ GOOD_PROFILE = {
 
 @pytest.fixture
 def world() -> dict[str, object]:
-    s.sync_policies()
+    sync_policies()
     j = Jurisdiction.objects.get(code="hangzhou-binjiang")
     office = User.objects.create_user("office")
     head = User.objects.create_user("head")
@@ -48,28 +61,28 @@ def test_an_application_goes_from_draft_through_eligibility(
 
 def run_cycle(world: dict) -> None:
     j, office = world["j"], world["office"]
-    cycle = s.cycle_open(jurisdiction=j, year=2026, title="2026年度滨江区政府质量奖",
+    cycle = cycle_open(jurisdiction=j, year=2026, title="2026年度滨江区政府质量奖",
                          opened_on=dt.date(2026, 3, 2), applications_close_on=dt.date(2026, 4, 30),
                          actor=office)
-    app = s.application_create(cycle=cycle, applicant=world["org"], track="organization",
+    app = application_create(cycle=cycle, applicant=world["org"], track="organization",
                                actor=office)
-    app = s.application_submit(application=app, actor=office, expected_version=app.version,
+    app = application_submit(application=app, actor=office, expected_version=app.version,
                                report_chars=20000, today=dt.date(2026, 4, 1))
     assert app.state == "submitted" and app.pinned_policy_id == "binjiang-2020"
-    app = s.application_transition(application=app, target="recommendation", actor=office,
+    app = application_transition(application=app, target="recommendation", actor=office,
                                    today=dt.date(2026, 4, 2))
-    with pytest.raises(s.ServiceError, match="四、（二）"):
-        s.application_transition(application=app, target="eligibility", actor=office,
+    with pytest.raises(ServiceError, match="四、（二）"):
+        application_transition(application=app, target="eligibility", actor=office,
                                  today=dt.date(2026, 4, 2))
-    s.recommendation_sign(application=app, actor=world["dept"], opinion="同意推荐")
-    app = s.application_transition(application=app, target="eligibility", actor=office,
+    recommendation_sign(application=app, actor=world["dept"], opinion="同意推荐")
+    app = application_transition(application=app, target="eligibility", actor=office,
                                    today=dt.date(2026, 4, 3))
-    result = s.eligibility_screen(application=app, on=dt.date(2026, 5, 6))
+    result = eligibility_screen(application=app, on=dt.date(2026, 5, 6))
     assert result["verdict"] == "eligible"
-    s.eligibility_decide(application=app, actor=office, decision="eligible")
-    app = s.eligibility_conclude(application=app, actor=office, today=dt.date(2026, 5, 6))
+    eligibility_decide(application=app, actor=office, decision="eligible")
+    app = eligibility_conclude(application=app, actor=office, today=dt.date(2026, 5, 6))
     assert app.state == "material_review"
-    with pytest.raises(s.StaleVersion):
-        s.application_transition(application=app, target="site_review", actor=office,
+    with pytest.raises(StaleVersion):
+        application_transition(application=app, target="site_review", actor=office,
                                  expected_version=1)
-    assert s.verify_chain().ok
+    assert verify_chain().ok

@@ -6,8 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qaward.web.awards import services as s
-from qaward.web.awards.models import Department, Recommendation, Role
+from qaward.web.accounts.models import Department, Role
+from qaward.web.cycles.services import application_transition
+from qaward.web.recommendations.models import Recommendation
+from qaward.web.recommendations.services import recommendation_sign
 from tests.web.test_views_office import World, build_world, client_for, fresh, submit, user
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +40,7 @@ def test_the_department_sees_the_submitted_applications_awaiting_it(w: World) ->
 
 def test_the_department_signs_and_the_office_can_move_the_application_on(w: World) -> None:
     app = submit(w)
-    app = s.application_transition(application=app, target="recommendation", actor=w.office)
+    app = application_transition(application=app, target="recommendation", actor=w.office)
     c = client_for(w.dept_user)
     url = reverse("awards:department_application", args=[app.pk])
     assert "四、（二）" in c.get(url).content.decode()
@@ -49,7 +51,7 @@ def test_the_department_signs_and_the_office_can_move_the_application_on(w: Worl
         w.dept, w.dept_user, "该企业质量管理成效显著，同意推荐。")
     assert "已签署" in c.get(reverse("awards:department")).content.decode()
     assert c.post(url, {"opinion": "再签一次"}).status_code == 403
-    s.application_transition(application=app, target="eligibility", actor=w.office)
+    application_transition(application=app, target="eligibility", actor=w.office)
     assert fresh(app).state == "eligibility"
 
 
@@ -64,7 +66,7 @@ def test_an_empty_opinion_is_shown_on_its_field(w: World) -> None:
 
 def test_another_department_no_longer_sees_an_application_once_signed(w: World) -> None:
     app = submit(w)
-    s.recommendation_sign(application=app, actor=w.dept_user, opinion="同意推荐")
+    recommendation_sign(application=app, actor=w.dept_user, opinion="同意推荐")
     other = Department.objects.create(jurisdiction=w.j, name="西兴街道", kind="street")
     c = client_for(user("dept2", w.j, Role.DEPARTMENT, department=other))
     assert c.get(reverse("awards:department_application", args=[app.pk])).status_code == 404

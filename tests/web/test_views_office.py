@@ -13,21 +13,22 @@ from django.test import Client
 from django.urls import reverse
 
 from qaward.core.workdays import today_shanghai
-from qaward.web.awards import services as s
-from qaward.web.awards.models import (
-    Applicant,
-    Application,
-    AuditEvent,
-    Consultation,
-    Cycle,
-    Department,
-    EligibilityDecision,
-    Jurisdiction,
-    Membership,
-    Notice,
-    Objection,
-    Role,
+from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
+from qaward.web.audit.models import AuditEvent
+from qaward.web.cycles.models import Applicant, Application, Cycle, EligibilityDecision
+from qaward.web.cycles.services import (
+    application_create,
+    application_submit,
+    application_transition,
+    cycle_open,
+    eligibility_conclude,
+    eligibility_decide,
 )
+from qaward.web.notices.models import Notice, Objection
+from qaward.web.notices.services import objection_submit
+from qaward.web.policies.services import sync_policies
+from qaward.web.recommendations.models import Consultation
+from qaward.web.recommendations.services import recommendation_sign
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +71,7 @@ def user(name: str, j: Jurisdiction, role: str, **extra: Any) -> User:
 
 
 def build_world() -> World:
-    s.sync_policies()
+    sync_policies()
     j = Jurisdiction.objects.get(code="hangzhou-binjiang")
     other = Jurisdiction.objects.get(code="shanghai-changning")
     dept = Department.objects.create(jurisdiction=j, name="长河街道", kind="street")
@@ -79,10 +80,10 @@ def build_world() -> World:
                                    email="a@example.com", profile=GOOD_PROFILE)
     office = user("office", j, Role.OFFICE)
     today = today_shanghai()
-    cycle = s.cycle_open(jurisdiction=j, year=today.year, title=f"{today.year}年度滨江区政府质量奖",
+    cycle = cycle_open(jurisdiction=j, year=today.year, title=f"{today.year}年度滨江区政府质量奖",
                          opened_on=today - dt.timedelta(days=10),
                          applications_close_on=today + dt.timedelta(days=30), actor=office)
-    app = s.application_create(cycle=cycle, applicant=org, track="organization", actor=office)
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
     return World(
         j=j, other_j=other, office=office, head=user("head", j, Role.OFFICE_HEAD),
         reviewer=user("reviewer", j, Role.REVIEWER), auditor=user("auditor", j, Role.AUDITOR),
@@ -99,15 +100,15 @@ def client_for(u: User) -> Client:
 
 def submit(w: World, app: Application | None = None) -> Application:
     app = app or w.app
-    return s.application_submit(application=app, actor=w.applicant_user,
+    return application_submit(application=app, actor=w.applicant_user,
                                 expected_version=app.version, report_chars=20000)
 
 
 def into_eligibility(w: World, app: Application | None = None) -> Application:
     app = submit(w, app)
-    app = s.application_transition(application=app, target="recommendation", actor=w.office)
-    s.recommendation_sign(application=app, actor=w.dept_user, opinion="同意推荐")
-    return s.application_transition(application=app, target="eligibility", actor=w.office)
+    app = application_transition(application=app, target="recommendation", actor=w.office)
+    recommendation_sign(application=app, actor=w.dept_user, opinion="同意推荐")
+    return application_transition(application=app, target="eligibility", actor=w.office)
 
 
 def fresh(app: Application) -> Application:
@@ -117,7 +118,7 @@ def fresh(app: Application) -> Application:
 def other_applicant(w: World, name: str, profile: dict[str, Any]) -> Application:
     a = Applicant.objects.create(jurisdiction=w.j, kind="organization", name=name,
                                  sector="生物医药", profile=profile)
-    return s.application_create(cycle=w.cycle, applicant=a, track="organization", actor=w.office)
+    return application_create(cycle=w.cycle, applicant=a, track="organization", actor=w.office)
 
 
 @pytest.fixture
@@ -210,7 +211,7 @@ def test_the_office_opens_a_cycle(w: World) -> None:
 def test_a_second_cycle_too_soon_is_refused_on_the_override_field_with_the_article(
         w: World) -> None:
     changning_office = w.other_office
-    s.cycle_open(jurisdiction=w.other_j, year=2026, title="2026年度长宁区政府质量奖",
+    cycle_open(jurisdiction=w.other_j, year=2026, title="2026年度长宁区政府质量奖",
                  opened_on=dt.date(2026, 3, 2), applications_close_on=dt.date(2026, 4, 30),
                  actor=changning_office)
     typed = {"year": 2027, "title": "2027年度长宁区政府质量奖", "opened_on": "2027-03-01",
@@ -328,9 +329,9 @@ def test_overriding_the_engine_needs_a_reason_and_the_heads_sign_off(w: World) -
 def test_a_stale_form_is_refused_with_changed_by_someone_else(w: World) -> None:
     app = into_eligibility(w)
     c = client_for(w.office)
-    s.eligibility_decide(application=app, actor=w.office, decision="eligible")
+    eligibility_decide(application=app, actor=w.office, decision="eligible")
     seen = app.version
-    s.eligibility_conclude(application=app, actor=w.office)  # someone else moves it on
+    eligibility_conclude(application=app, actor=w.office)  # someone else moves it on
     response = c.post(reverse("awards:application_transition", args=[app.pk]),
                       {"target": "site_review", "reason": "", "expected_version": seen})
     assert response.status_code == 409
@@ -340,8 +341,8 @@ def test_a_stale_form_is_refused_with_changed_by_someone_else(w: World) -> None:
 
 def test_a_stale_version_with_a_valid_target_is_refused_too(w: World) -> None:
     app = into_eligibility(w)
-    s.eligibility_decide(application=app, actor=w.office, decision="eligible")
-    app = s.eligibility_conclude(application=app, actor=w.office)
+    eligibility_decide(application=app, actor=w.office, decision="eligible")
+    app = eligibility_conclude(application=app, actor=w.office)
     response = client_for(w.office).post(
         reverse("awards:application_transition", args=[app.pk]),
         {"target": "site_review", "reason": "", "expected_version": app.version - 1})
@@ -351,8 +352,8 @@ def test_a_stale_version_with_a_valid_target_is_refused_too(w: World) -> None:
 
 def test_the_office_moves_an_application_to_the_next_stage(w: World) -> None:
     app = into_eligibility(w)
-    s.eligibility_decide(application=app, actor=w.office, decision="eligible")
-    app = s.eligibility_conclude(application=app, actor=w.office)
+    eligibility_decide(application=app, actor=w.office, decision="eligible")
+    app = eligibility_conclude(application=app, actor=w.office)
     c = client_for(w.office)
     page = c.get(reverse("awards:application_detail", args=[app.pk]))
     targets = dict(page.context["transition_form"].fields["target"].choices)
@@ -369,7 +370,7 @@ def test_the_office_moves_an_application_to_the_next_stage(w: World) -> None:
 
 def test_a_transition_the_policy_refuses_is_shown_with_its_article(w: World) -> None:
     app = submit(w)
-    app = s.application_transition(application=app, target="recommendation", actor=w.office)
+    app = application_transition(application=app, target="recommendation", actor=w.office)
     response = client_for(w.office).post(
         reverse("awards:application_transition", args=[app.pk]),
         {"target": "eligibility", "reason": "", "expected_version": app.version})
@@ -408,11 +409,11 @@ def test_the_office_records_a_written_consultation_and_its_answer(w: World) -> N
 
 def into_committee(w: World) -> Application:
     app = into_eligibility(w)
-    s.eligibility_decide(application=app, actor=w.office, decision="eligible")
-    app = s.eligibility_conclude(application=app, actor=w.office)
+    eligibility_decide(application=app, actor=w.office, decision="eligible")
+    app = eligibility_conclude(application=app, actor=w.office)
     for target in ("site_review", "comprehensive_evaluation", "department_consultation",
                    "committee"):
-        app = s.application_transition(application=app, target=target, actor=w.office)
+        app = application_transition(application=app, target=target, actor=w.office)
     return app
 
 
@@ -447,7 +448,7 @@ def test_the_office_handles_an_objection_and_only_the_office_sees_the_objector(
         w: World) -> None:
     app = into_committee(w)
     notice = publish_final(w, app)
-    objection = s.objection_submit(notice=notice, application=app, name="张三",
+    objection = objection_submit(notice=notice, application=app, name="张三",
                                    id_number="330106199001011234", phone="13800000000",
                                    statement="该企业2025年发生质量事故。",
                                    today=dt.date(2026, 9, 2))
@@ -497,17 +498,17 @@ def test_under_changning_eligible_applications_move_on_through_the_eligibility_n
     street = Department.objects.create(jurisdiction=j, name="华阳路街道", kind="street")
     dept_user = user("cn-dept", j, Role.DEPARTMENT, department=street)
     today = today_shanghai()
-    cycle = s.cycle_open(jurisdiction=j, year=today.year, title="长宁区政府质量奖",
+    cycle = cycle_open(jurisdiction=j, year=today.year, title="长宁区政府质量奖",
                          opened_on=today - dt.timedelta(days=10),
                          applications_close_on=today + dt.timedelta(days=30), actor=office)
     org = Applicant.objects.create(jurisdiction=j, kind="organization", name="长宁示例公司",
                                    profile={**GOOD_PROFILE, "jurisdiction": "长宁区"})
-    app = s.application_create(cycle=cycle, applicant=org, track="organization", actor=office)
-    app = s.application_submit(application=app, actor=office, expected_version=app.version,
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
+    app = application_submit(application=app, actor=office, expected_version=app.version,
                                report_chars=100)
-    app = s.application_transition(application=app, target="recommendation", actor=office)
-    s.recommendation_sign(application=app, actor=dept_user, opinion="同意推荐")
-    app = s.application_transition(application=app, target="eligibility", actor=office)
+    app = application_transition(application=app, target="recommendation", actor=office)
+    recommendation_sign(application=app, actor=dept_user, opinion="同意推荐")
+    app = application_transition(application=app, target="eligibility", actor=office)
     c = client_for(office)
     c.post(reverse("awards:eligibility_decide", args=[app.pk]),
            {"decision": "eligible", "reason": "经书面核实，符合条件",
@@ -535,12 +536,12 @@ def test_a_notice_the_regulation_gives_no_length_for_is_refused_on_the_stage(
         w: World) -> None:
     hongkou = Jurisdiction.objects.get(code="shanghai-hongkou")
     office = user("hk-office", hongkou, Role.OFFICE)
-    cycle = s.cycle_open(jurisdiction=hongkou, year=2026, title="虹口区区长质量奖",
+    cycle = cycle_open(jurisdiction=hongkou, year=2026, title="虹口区区长质量奖",
                          opened_on=dt.date(2026, 11, 1),
                          applications_close_on=dt.date(2026, 12, 31), actor=office)
     org = Applicant.objects.create(jurisdiction=hongkou, kind="organization", name="虹口示例公司",
                                    profile={**GOOD_PROFILE, "jurisdiction": "虹口区"})
-    app = s.application_create(cycle=cycle, applicant=org, track="organization", actor=office)
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
     Application.objects.filter(pk=app.pk).update(state="eligibility",
                                                  submitted_at=dt.datetime.now(dt.UTC))
     EligibilityDecision.objects.create(application=app, engine_verdict="eligible",

@@ -13,16 +13,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from qaward.core.workdays import today_shanghai
-from qaward.web.awards import services as s
-from qaward.web.awards.models import (
-    Applicant,
-    Application,
-    Cycle,
-    Document,
-    Invitation,
-    Jurisdiction,
-    Role,
+from qaward.web.accounts.models import Jurisdiction, Role
+from qaward.web.cycles.models import Applicant, Application, Cycle, Document
+from qaward.web.cycles.services import (
+    application_create,
+    application_return,
+    application_submit,
+    cycle_open,
+    eligibility_conclude,
+    eligibility_decide,
+    eligibility_screen,
 )
+from qaward.web.policies.services import sync_policies
+from qaward.web.recommendations.models import Invitation
 from tests.web.test_views_office import (
     ELSEWHERE_PROFILE,
     World,
@@ -131,9 +134,9 @@ def test_the_applicant_sees_its_applications_in_public_words(w: World) -> None:
 
 
 def test_a_return_for_completion_shows_its_reason(w: World) -> None:
-    app = s.application_submit(application=w.app, actor=w.applicant_user,
+    app = application_submit(application=w.app, actor=w.applicant_user,
                                expected_version=w.app.version, report_chars=100)
-    s.application_return(application=app, actor=w.office, reason="请补充近三年财务报表")
+    application_return(application=app, actor=w.office, reason="请补充近三年财务报表")
     body = client_for(w.applicant_user).get(reverse("awards:portal")).content.decode()
     assert "请补正材料" in body and "请补充近三年财务报表" in body
 
@@ -142,9 +145,9 @@ def test_an_ineligible_application_shows_the_conditions_and_articles(w: World) -
     w.org.profile = ELSEWHERE_PROFILE
     w.org.save()
     app = into_eligibility(w)
-    s.eligibility_screen(application=app)
-    s.eligibility_decide(application=app, actor=w.office, decision="ineligible")
-    s.eligibility_conclude(application=app, actor=w.office)
+    eligibility_screen(application=app)
+    eligibility_decide(application=app, actor=w.office, decision="ineligible")
+    eligibility_conclude(application=app, actor=w.office)
     body = client_for(w.applicant_user).get(
         reverse("awards:portal_application", args=[app.pk])).content.decode()
     assert "资格审查未通过" in body
@@ -314,9 +317,9 @@ def test_a_stale_submission_is_refused(w: World) -> None:
     c.post(reverse("awards:portal_upload", args=[w.app.pk]),
            {"kind": "report", "file": docx_file("质量")})
     stale = w.app.version
-    s.application_submit(application=w.app, actor=w.applicant_user, expected_version=stale,
+    application_submit(application=w.app, actor=w.applicant_user, expected_version=stale,
                          report_chars=2)
-    s.application_return(application=fresh(w.app), actor=w.office, reason="补充材料")
+    application_return(application=fresh(w.app), actor=w.office, reason="补充材料")
     response = c.post(reverse("awards:portal_submit", args=[w.app.pk]),
                       {"expected_version": stale})
     assert response.status_code == 409
@@ -327,10 +330,10 @@ def test_a_stale_submission_is_refused(w: World) -> None:
 def test_a_report_over_the_limit_is_refused_with_the_article(settings: Any,
                                                              tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
-    s.sync_policies()
+    sync_policies()
     hongkou = Jurisdiction.objects.get(code="shanghai-hongkou")
     office = user("hk-office", hongkou, Role.OFFICE)
-    cycle = s.cycle_open(jurisdiction=hongkou, year=2026, title="2026年度虹口区区长质量奖",
+    cycle = cycle_open(jurisdiction=hongkou, year=2026, title="2026年度虹口区区长质量奖",
                          opened_on=dt.date(2026, 11, 1),
                          applications_close_on=today_shanghai() + dt.timedelta(days=30),
                          actor=office)
@@ -338,7 +341,7 @@ def test_a_report_over_the_limit_is_refused_with_the_article(settings: Any,
                                    profile={"jurisdiction": "虹口区",
                                             "established_on": "2010-01-01"})
     applicant: User = user("hk-org", hongkou, Role.APPLICANT, applicant=org)
-    app = s.application_create(cycle=cycle, applicant=org, track="organization", actor=applicant)
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=applicant)
     c = client_for(applicant)
     c.post(reverse("awards:portal_upload", args=[app.pk]),
            {"kind": "report", "file": docx_file("质" * 30001)})
@@ -355,13 +358,13 @@ def test_a_report_over_the_limit_is_refused_with_the_article(settings: Any,
 
 def test_an_individual_gives_the_employer_on_the_profile_form(w: World) -> None:
     today = today_shanghai()
-    cycle = s.cycle_open(jurisdiction=w.other_j, year=today.year, title="长宁区政府质量奖",
+    cycle = cycle_open(jurisdiction=w.other_j, year=today.year, title="长宁区政府质量奖",
                          opened_on=today - dt.timedelta(days=10),
                          applications_close_on=today + dt.timedelta(days=30),
                          actor=w.other_office)
     person = Applicant.objects.create(jurisdiction=w.other_j, kind="individual", name="李四")
     u = user("li", w.other_j, Role.APPLICANT, applicant=person)
-    app = s.application_create(cycle=cycle, applicant=person, track="individual", actor=u)
+    app = application_create(cycle=cycle, applicant=person, track="individual", actor=u)
     c = client_for(u)
     url = reverse("awards:portal_profile", args=[app.pk])
     form = c.get(url).context["form"]
