@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,15 +16,9 @@ from qaward.web.api import issue_token
 from qaward.web.audit.services import verify_chain
 from qaward.web.cycles.models import Application
 from qaward.web.notices.models import Objection
-from tests.web.test_public import BINJIANG_PROFILE, OBJECTOR, PDF, World, build_world
+from tests.web.board_world import BINJIANG_PROFILE, OBJECTOR, PDF, World
 
 pytestmark = pytest.mark.django_db(transaction=False)
-
-
-@pytest.fixture
-def world(settings: Any, tmp_path: Path) -> World:
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def bearer(user: User) -> dict[str, str]:

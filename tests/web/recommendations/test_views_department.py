@@ -10,14 +10,9 @@ from qaward.web.accounts.models import Department, Role
 from qaward.web.cycles.services import application_transition
 from qaward.web.recommendations.models import Recommendation
 from qaward.web.recommendations.services import recommendation_sign
-from tests.web.test_views_office import World, build_world, client_for, fresh, submit, user
+from tests.web.office_world import World, client_for, fresh, submit, user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def w() -> World:
-    return build_world()
 
 
 def test_an_anonymous_visitor_is_sent_to_login(w: World) -> None:

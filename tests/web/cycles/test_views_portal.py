@@ -26,7 +26,7 @@ from qaward.web.cycles.services import (
 )
 from qaward.web.policies.services import sync_policies
 from qaward.web.recommendations.models import Invitation
-from tests.web.test_views_office import (
+from tests.web.office_world import (
     ELSEWHERE_PROFILE,
     World,
     build_world,

@@ -1,19 +1,17 @@
 """The office console (评审办) through Django's test client: cycles, the application list,
-eligibility review, transitions, notices and objections, permissions across districts."""
+eligibility review, transitions, permissions across districts."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from qaward.core.workdays import today_shanghai
-from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
+from qaward.web.accounts.models import Department, Jurisdiction, Role
 from qaward.web.audit.models import AuditEvent
 from qaward.web.cycles.models import Applicant, Application, Cycle, EligibilityDecision
 from qaward.web.cycles.services import (
@@ -24,106 +22,22 @@ from qaward.web.cycles.services import (
     eligibility_conclude,
     eligibility_decide,
 )
-from qaward.web.notices.models import Notice, Objection
-from qaward.web.notices.services import objection_submit
-from qaward.web.policies.services import sync_policies
+from qaward.web.notices.models import Notice
 from qaward.web.recommendations.models import Consultation
 from qaward.web.recommendations.services import recommendation_sign
+from tests.web.office_world import (
+    ELSEWHERE_PROFILE,
+    GOOD_PROFILE,
+    World,
+    client_for,
+    fresh,
+    into_eligibility,
+    other_applicant,
+    submit,
+    user,
+)
 
 pytestmark = pytest.mark.django_db
-
-GOOD_PROFILE = {
-    "jurisdiction": "滨江区",
-    "established_on": "2010-05-01",
-    "excellence_model_since": "2018-01-01",
-    "sector": "电子信息",
-    "annual_results": [{"year": y, "profit": 100} for y in range(2019, 2026)],
-}
-# Registered elsewhere: the engine finds it ineligible (三、（一）).
-ELSEWHERE_PROFILE = {**GOOD_PROFILE, "jurisdiction": "上海市长宁区"}
-
-
-# ---------------------------------------------------------------------------------------------
-# Shared builders (the portal and department tests use them too)
-
-
-@dataclass
-class World:
-    j: Jurisdiction
-    other_j: Jurisdiction
-    office: User
-    head: User
-    reviewer: User
-    auditor: User
-    dept_user: User
-    dept: Department
-    applicant_user: User
-    org: Applicant
-    other_office: User
-    cycle: Cycle
-    app: Application
-
-
-def user(name: str, j: Jurisdiction, role: str, **extra: Any) -> User:
-    u = User.objects.create_user(name)
-    Membership.objects.create(user=u, jurisdiction=j, role=role, **extra)
-    return u
-
-
-def build_world() -> World:
-    sync_policies()
-    j = Jurisdiction.objects.get(code="hangzhou-binjiang")
-    other = Jurisdiction.objects.get(code="shanghai-changning")
-    dept = Department.objects.create(jurisdiction=j, name="长河街道", kind="street")
-    org = Applicant.objects.create(jurisdiction=j, kind="organization", name="杭州示例科技有限公司",
-                                   credit_code="91330108MA2XXXXX01", sector="电子信息",
-                                   email="a@example.com", profile=GOOD_PROFILE)
-    office = user("office", j, Role.OFFICE)
-    today = today_shanghai()
-    cycle = cycle_open(jurisdiction=j, year=today.year, title=f"{today.year}年度滨江区政府质量奖",
-                         opened_on=today - dt.timedelta(days=10),
-                         applications_close_on=today + dt.timedelta(days=30), actor=office)
-    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
-    return World(
-        j=j, other_j=other, office=office, head=user("head", j, Role.OFFICE_HEAD),
-        reviewer=user("reviewer", j, Role.REVIEWER), auditor=user("auditor", j, Role.AUDITOR),
-        dept_user=user("dept", j, Role.DEPARTMENT, department=dept), dept=dept,
-        applicant_user=user("org", j, Role.APPLICANT, applicant=org), org=org,
-        other_office=user("changning-office", other, Role.OFFICE), cycle=cycle, app=app)
-
-
-def client_for(u: User) -> Client:
-    c = Client()
-    c.force_login(u)
-    return c
-
-
-def submit(w: World, app: Application | None = None) -> Application:
-    app = app or w.app
-    return application_submit(application=app, actor=w.applicant_user,
-                                expected_version=app.version, report_chars=20000)
-
-
-def into_eligibility(w: World, app: Application | None = None) -> Application:
-    app = submit(w, app)
-    app = application_transition(application=app, target="recommendation", actor=w.office)
-    recommendation_sign(application=app, actor=w.dept_user, opinion="同意推荐")
-    return application_transition(application=app, target="eligibility", actor=w.office)
-
-
-def fresh(app: Application) -> Application:
-    return Application.objects.get(pk=app.pk)
-
-
-def other_applicant(w: World, name: str, profile: dict[str, Any]) -> Application:
-    a = Applicant.objects.create(jurisdiction=w.j, kind="organization", name=name,
-                                 sector="生物医药", profile=profile)
-    return application_create(cycle=w.cycle, applicant=a, track="organization", actor=w.office)
-
-
-@pytest.fixture
-def w() -> World:
-    return build_world()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -401,77 +315,6 @@ def test_the_office_records_a_written_consultation_and_its_answer(w: World) -> N
     consultation.refresh_from_db()
     assert consultation.answer == "无" and consultation.answered_at is not None
     assert AuditEvent.objects.filter(action="consultation_answer").count() == 1
-
-
-# ---------------------------------------------------------------------------------------------
-# Notices and objections
-
-
-def into_committee(w: World) -> Application:
-    app = into_eligibility(w)
-    eligibility_decide(application=app, actor=w.office, decision="eligible")
-    app = eligibility_conclude(application=app, actor=w.office)
-    for target in ("site_review", "comprehensive_evaluation", "department_consultation",
-                   "committee"):
-        app = application_transition(application=app, target=target, actor=w.office)
-    return app
-
-
-def publish_final(w: World, app: Application) -> Notice:
-    response = client_for(w.office).post(
-        reverse("awards:notice_publish", args=[w.cycle.pk, "final"]),
-        {"stage": "final", "starts_on": "2026-09-01", "applications": [app.pk]})
-    assert response.status_code == 302, response.content.decode()
-    return Notice.objects.get(cycle=w.cycle, stage="final")
-
-
-def test_the_office_publishes_the_final_notice_of_the_applications_in_committee(
-        w: World) -> None:
-    app = into_committee(w)
-    page = client_for(w.office).get(reverse("awards:notice_publish",
-                                            args=[w.cycle.pk, "final"]))
-    assert list(page.context["candidates"]) == [app]
-    notice = publish_final(w, app)
-    assert (notice.starts_on, notice.ends_on, notice.article) == (
-        dt.date(2026, 9, 1), dt.date(2026, 9, 7), "四、（七）")
-    assert fresh(app).state == "committee_notice"
-    assert client_for(w.office).get(reverse("awards:notice_publish", args=[w.cycle.pk, "final"]
-                                            )).status_code == 200
-
-
-def test_a_notice_stage_the_policy_does_not_have_is_404(w: World) -> None:
-    assert client_for(w.office).get(reverse("awards:notice_publish", args=[
-        w.cycle.pk, "eligibility"])).status_code == 404
-
-
-def test_the_office_handles_an_objection_and_only_the_office_sees_the_objector(
-        w: World) -> None:
-    app = into_committee(w)
-    notice = publish_final(w, app)
-    objection = objection_submit(notice=notice, application=app, name="张三",
-                                   id_number="330106199001011234", phone="13800000000",
-                                   statement="该企业2025年发生质量事故。",
-                                   today=dt.date(2026, 9, 2))
-    office = client_for(w.office)
-    listing = office.get(reverse("awards:notice_objections", args=[notice.pk])).content.decode()
-    assert "张三" in listing and "13800000000" in listing
-    assert client_for(w.reviewer).get(
-        reverse("awards:objection_detail", args=[objection.pk])).status_code == 403
-    assert client_for(w.other_office).get(
-        reverse("awards:objection_detail", args=[objection.pk])).status_code == 404
-    office.post(reverse("awards:objection_assign", args=[objection.pk]),
-                {"investigator": w.head.pk})
-    objection.refresh_from_db()
-    assert (objection.status, objection.investigator) == ("investigating", w.head)
-    response = office.post(reverse("awards:objection_decide", args=[objection.pk]),
-                           {"outcome": "upheld", "findings": "", "reason": "x"})
-    assert "findings" in response.context["decide_form"].errors
-    office.post(reverse("awards:objection_decide", args=[objection.pk]),
-                {"outcome": "upheld", "findings": "经核实，2025年确有重大质量事故。",
-                 "reason": "不符合三、（六）"})
-    objection.refresh_from_db()
-    assert objection.status == Objection.Status.UPHELD and objection.reported_to_committee
-    assert fresh(app).state == "removed_by_objection"
 
 
 # ---------------------------------------------------------------------------------------------
