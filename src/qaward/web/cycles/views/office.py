@@ -27,7 +27,6 @@ from qaward.web.cycles.forms import (
     TransitionForm,
 )
 from qaward.web.cycles.models import Applicant, Application, Cycle, Document, EligibilityDecision
-from qaward.web.recommendations.forms import InvitationForm
 
 from .pages import (
     application_for,
@@ -124,10 +123,6 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         if s not in existing] if is_office else [],
         "is_office": is_office,
         "stages": [(s.id, s.name_en if english() else s.name_zh, s.cite) for s in policy.stages],
-        "invitation_form": (InvitationForm(applicants=cycle.jurisdiction.applicants.filter(
-            kind="organization").order_by("name"))
-            if is_office and policy.recommendation.third_party_allowed else None),
-        "invitations": cycle.invitations.select_related("applicant").order_by("-created_at"),
     })
 
 

@@ -29,7 +29,6 @@ from qaward.web.cycles.forms import (
 )
 from qaward.web.cycles.models import Application, Cycle, EligibilityDecision
 from qaward.web.policies.services import policy_of
-from qaward.web.recommendations.forms import ConsultationForm
 
 NEGATIVE = (*ENDS, RETURNED)
 
@@ -133,7 +132,6 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
         "documents": app.documents.select_related("uploaded_by").order_by("kind", "-uploaded_at"),
         "decision": decision,
         "engine": app.engine_result,
-        "consultations": app.consultations.order_by("asked_at"),
         "notices": app.notices.order_by("starts_on"),
         "objections": app.objections.count(),
         # 滨江 四、（七）: investigations of issues raised during the notice go to the committee;
@@ -159,7 +157,9 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
         ctx["return_form"] = forms.get("return_form") or (
             ReturnForm(initial=version) if RETURNED in allowed_targets(names.policy, app.state)
             else None)
-        ctx["consultation_form"] = forms.get("consultation_form") or ConsultationForm()
+        # The consultations' section is the recommendations app's (its template tag), which
+        # shows a refused form again when there is one.
+        ctx["consultation_form"] = forms.get("consultation_form")
         if ctx["can_decide"]:
             initial = {**version, "decision": (app.engine_result or {}).get("verdict")}
             ctx["decide_form"] = forms.get("decide_form") or EligibilityDecisionForm(

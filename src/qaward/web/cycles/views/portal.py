@@ -31,7 +31,6 @@ from qaward.web.cycles.forms import (
 )
 from qaward.web.cycles.models import Applicant, Application, Cycle, Document
 from qaward.web.policies.services import policy_of
-from qaward.web.recommendations.models import Invitation
 
 from .pages import NEGATIVE, application_for, state_names
 
@@ -87,11 +86,9 @@ def portal(request: HttpRequest) -> HttpResponse:
         app.public_label = names.public(app.state)
         app.outcome = outcomes.get(app.pk)
         app.editable = app.state in rules.EDITABLE
-    invitations = Invitation.objects.filter(applicant_id__in=ids).select_related(
-        "cycle", "applicant").order_by("-created_at")
     offers = create_offers(request.user)
     return render(request, "cycles/portal.html", {
-        "apps": apps, "invitations": invitations,
+        "apps": apps,
         "create_form": ApplicationCreateForm(offers=offers) if offers else None})
 
 
@@ -108,8 +105,8 @@ def portal_create(request: HttpRequest) -> HttpResponse:
     applicant_id, cycle_id, track = form.parsed()
     applicant = get_object_or_404(Applicant, pk=applicant_id)
     cycle = get_object_or_404(Cycle, pk=cycle_id)
-    pending = Invitation.objects.filter(applicant=applicant, cycle=cycle, accepted_at__isnull=True,
-                                        declined_at__isnull=True)
+    pending = applicant.invitations.filter(cycle=cycle, accepted_at__isnull=True,
+                                           declined_at__isnull=True)
     if pending.exists():
         messages.error(request, _("请先答复推荐邀请，确认申报意愿后再填写申报。"))
         return redirect("awards:portal")
