@@ -17,7 +17,7 @@ for a single click is an error and is printed with its body (a 200 is the form s
 with a refusal). Then the database is checked: exactly 500 applications, all ``submitted``,
 each once (cycle, applicant, track), pinned to the policy, with the report's 字数 recorded and
 version 2; exactly one submit audit event per application; the audit chain intact
-(``services.verify_chain``). Exits 1 if anything fails. gunicorn is stopped in any case; the
+(``verify_chain``). Exits 1 if anything fails. gunicorn is stopped in any case; the
 database is dropped unless --keep.
 
     .venv/bin/python bench/deadline_spike.py [--applicants 500] [--concurrency 100]
@@ -105,17 +105,19 @@ def seed(count: int, paragraphs: int) -> tuple[int, list[Applicant]]:
 
     from qaward.core.criteria.wordcount import count_words
     from qaward.core.policy import load_policy
-    from qaward.web.awards import services, uploads
-    from qaward.web.awards.models import Applicant as ApplicantRow
-    from qaward.web.awards.models import Jurisdiction, Membership, Role
+    from qaward.web.accounts.models import Jurisdiction, Membership, Role
+    from qaward.web.common import uploads
+    from qaward.web.cycles.models import Applicant as ApplicantRow
+    from qaward.web.cycles.services import application_create, cycle_open, document_add
+    from qaward.web.policies.services import sync_policies
 
     rnd = random.Random(20260430)
-    services.sync_policies()
+    sync_policies()
     policy = load_policy(POLICY_ID)
     j = Jurisdiction.objects.get(code=policy.jurisdiction.id)
     office = User.objects.create_user("bench-office", password=None, first_name="评审办")
     Membership.objects.create(user=office, jurisdiction=j, role=Role.OFFICE)
-    cycle = services.cycle_open(jurisdiction=j, year=2026,
+    cycle = cycle_open(jurisdiction=j, year=2026,
                                 title=f"2026年度{policy.award_name_zh}",
                                 opened_on=dt.date(2026, 3, 2),
                                 applications_close_on=dt.date.fromisoformat(CLOSING_DAY),
@@ -145,10 +147,10 @@ def seed(count: int, paragraphs: int) -> tuple[int, list[Applicant]]:
         reports.append((data, count_words(uploads.extract_text(io.BytesIO(data), ".docx"))))
     out: list[Applicant] = []
     for i, (user, row) in enumerate(zip(users, rows, strict=True)):
-        app = services.application_create(cycle=cycle, applicant=row, track="organization",
+        app = application_create(cycle=cycle, applicant=row, track="organization",
                                           actor=user)
         data, chars = reports[i % len(reports)]
-        uploads.document_add(application=app, actor=user, kind="report",
+        document_add(application=app, actor=user, kind="report",
                              upload=SimpleUploadedFile(
                                  "自我评价报告.docx", data,
                                  content_type="application/vnd.openxmlformats-officedocument"
@@ -270,8 +272,9 @@ def verify(cycle_id: int, applicants: list[Applicant]) -> list[tuple[str, bool, 
     """(check, passed, detail) for each database check."""
     from django.db.models import Count
 
-    from qaward.web.awards.models import Application, AuditEvent
-    from qaward.web.awards.services import verify_chain
+    from qaward.web.audit.models import AuditEvent
+    from qaward.web.audit.services import verify_chain
+    from qaward.web.cycles.models import Application
 
     n = len(applicants)
     apps = Application.objects.filter(cycle_id=cycle_id)

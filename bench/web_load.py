@@ -546,23 +546,22 @@ def seed(*, applications: int, past_applications: int, rnd_seed: int = 19580) ->
     from qaward.core.eligibility import parse_profile, screener
     from qaward.core.notices import notice_for
     from qaward.core.policy import load_policy
-    from qaward.web.awards import services
-    from qaward.web.awards.models import (
+    from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
+    from qaward.web.cycles.models import (
         Applicant,
         Application,
         Cycle,
-        Department,
         Document,
         EligibilityDecision,
-        Jurisdiction,
-        Membership,
-        Notice,
-        Recommendation,
-        Role,
     )
+    from qaward.web.cycles.services import cycle_open
+    from qaward.web.notices.models import Notice
+    from qaward.web.notices.services import _NOTICE_TITLES
+    from qaward.web.policies.services import sync_policies
+    from qaward.web.recommendations.models import Recommendation
 
     rnd = random.Random(rnd_seed)
-    services.sync_policies()
+    sync_policies()
     policy = load_policy(POLICY_ID)
     j = Jurisdiction.objects.get(code=policy.jurisdiction.id)
     jname = policy.jurisdiction.name_zh
@@ -581,11 +580,11 @@ def seed(*, applications: int, past_applications: int, rnd_seed: int = 19580) ->
         Membership.objects.create(user=u, jurisdiction=j, role=Role.DEPARTMENT, department=d)
         dept_users.append(u)
 
-    past = services.cycle_open(jurisdiction=j, year=2024, title=f"2024年度{policy.award_name_zh}",
+    past = cycle_open(jurisdiction=j, year=2024, title=f"2024年度{policy.award_name_zh}",
                                opened_on=dt.date(2024, 3, 1),
                                applications_close_on=dt.date(2024, 4, 30), actor=office)
     Cycle.objects.filter(pk=past.pk).update(status=Cycle.Status.CLOSED)
-    cycle = services.cycle_open(jurisdiction=j, year=2026,
+    cycle = cycle_open(jurisdiction=j, year=2026,
                                 title=f"2026年度{policy.award_name_zh}",
                                 opened_on=dt.date(2026, 3, 2),
                                 applications_close_on=dt.date(2026, 4, 30), actor=office)
@@ -687,7 +686,7 @@ def seed(*, applications: int, past_applications: int, rnd_seed: int = 19580) ->
             window = notice_for(policy, stage, start)
             n = Notice.objects.create(
                 cycle=c, stage=stage,
-                title=f"{c.title}{services._NOTICE_TITLES[stage]}公示",
+                title=f"{c.title}{_NOTICE_TITLES[stage]}公示",
                 starts_on=dt.date.fromisoformat(window["start"]),
                 ends_on=dt.date.fromisoformat(window["end"]), rule=window["rule"],
                 article=window["article"], published_by=office)
@@ -708,7 +707,7 @@ def seed(*, applications: int, past_applications: int, rnd_seed: int = 19580) ->
 
 
 def _report_doc(app: Any, user: Any, now: dt.datetime) -> Any:
-    from qaward.web.awards.models import Document
+    from qaward.web.cycles.models import Document
 
     digest = hashlib.sha256(f"report-{app.pk}".encode()).hexdigest()
     return Document(application=app, kind="report",
@@ -723,7 +722,8 @@ def existing_seed(applications: int) -> Seeded | None:
     from django.db.models import Count
 
     from qaward.core.policy import load_policy
-    from qaward.web.awards.models import Application, Cycle, Notice
+    from qaward.web.cycles.models import Application, Cycle
+    from qaward.web.notices.models import Notice
 
     j_code = load_policy(POLICY_ID).jurisdiction.id
     cycle = Cycle.objects.filter(jurisdiction__code=j_code, year=2026).first()

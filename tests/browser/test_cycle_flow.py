@@ -79,7 +79,7 @@ class People:
 
 
 def make_user(username: str, **membership: Any) -> str:
-    from qaward.web.awards.models import Membership
+    from qaward.web.accounts.models import Membership
 
     u = User.objects.create_user(username, password=PASSWORD)
     Membership.objects.create(user=u, **membership)
@@ -88,10 +88,11 @@ def make_user(username: str, **membership: Any) -> str:
 
 @pytest.fixture
 def people(fast_site: Any) -> People:
-    from qaward.web.awards import services
-    from qaward.web.awards.models import Applicant, Department, Jurisdiction, Role
+    from qaward.web.accounts.models import Department, Jurisdiction, Role
+    from qaward.web.cycles.models import Applicant
+    from qaward.web.policies.services import sync_policies
 
-    services.sync_policies()
+    sync_policies()
     j = Jurisdiction.objects.get(code="shanghai-changning")
     dept = Department.objects.create(jurisdiction=j, name=DEPT_NAME, kind="street")
     org = Applicant.objects.create(jurisdiction=j, kind="organization", name=ORG_NAME,
@@ -426,45 +427,56 @@ def draft_application(people: People) -> Any:
     with a complete profile."""
     import datetime as dt
 
-    from qaward.web.awards import services as s
-    from qaward.web.awards.models import Applicant, Jurisdiction
+    from qaward.web.accounts.models import Jurisdiction
+    from qaward.web.cycles.models import Applicant
+    from qaward.web.cycles.services import (
+        application_create,
+        cycle_open,
+    )
 
     j = Jurisdiction.objects.get(code="shanghai-changning")
     office = User.objects.get(username=people.office)
-    cycle = s.cycle_open(jurisdiction=j, year=2026, title=CYCLE_TITLE,
+    cycle = cycle_open(jurisdiction=j, year=2026, title=CYCLE_TITLE,
                          opened_on=dt.date(2026, 3, 2),
                          applications_close_on=dt.date(2026, 4, 30), actor=office)
     org = Applicant.objects.get(name=ORG_NAME)
     org.profile = {"jurisdiction": "上海市长宁区", "established_on": "2008-06-01",
                    "annual_results": [{"year": y, "profit": 100} for y in range(2021, 2026)]}
     org.save()
-    app = s.application_create(cycle=cycle, applicant=org, track="organization", actor=office)
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
     return cycle, app, office
 
 
 def submitted_application(people: People, settings: Any) -> Any:
-    from qaward.web.awards import services as s
+    from qaward.web.cycles.services import (
+        application_submit,
+    )
 
     today(settings, "2026-04-20")
     cycle, app, _office = draft_application(people)
     org_user = User.objects.get(username=people.organization)
-    app = s.application_submit(application=app, actor=org_user, expected_version=app.version,
+    app = application_submit(application=app, actor=org_user, expected_version=app.version,
                                report_chars=REPORT_CHARS)
     return cycle, app
 
 
 def eligible_application(people: People, settings: Any) -> Any:
     """Recommended, in eligibility review, decided eligible: ready for the notice."""
-    from qaward.web.awards import services as s
+    from qaward.web.cycles.services import (
+        application_transition,
+        eligibility_decide,
+        eligibility_screen,
+    )
+    from qaward.web.recommendations.services import recommendation_sign
 
     cycle, app = submitted_application(people, settings)
     office = User.objects.get(username=people.office)
     dept_user = User.objects.get(username=people.department)
-    app = s.application_transition(application=app, target="recommendation", actor=office)
-    s.recommendation_sign(application=app, actor=dept_user, opinion="同意推荐")
-    app = s.application_transition(application=app, target="eligibility", actor=office)
-    s.eligibility_screen(application=app)
-    s.eligibility_decide(application=app, actor=office, decision="eligible")
+    app = application_transition(application=app, target="recommendation", actor=office)
+    recommendation_sign(application=app, actor=dept_user, opinion="同意推荐")
+    app = application_transition(application=app, target="eligibility", actor=office)
+    eligibility_screen(application=app)
+    eligibility_decide(application=app, actor=office, decision="eligible")
     return cycle, app, office
 
 
@@ -472,10 +484,10 @@ def test_the_language_switch_turns_the_pages_english(
         new_context: Callable[[], Any], people: People, fast_site: Any) -> None:
     import datetime as dt
 
-    from qaward.web.awards import services as s
+    from qaward.web.notices.services import notice_publish
 
     cycle, app, office = eligible_application(people, fast_site)
-    s.notice_publish(cycle=cycle, stage="eligibility", starts_on=dt.date(2026, 5, 11),
+    notice_publish(cycle=cycle, stage="eligibility", starts_on=dt.date(2026, 5, 11),
                      actor=office, applications=[app])
     today(fast_site, "2026-05-12")
 
@@ -501,7 +513,8 @@ def test_the_language_switch_turns_the_pages_english(
 
 def test_a_stale_office_tab_is_told_the_application_was_changed(
         new_context: Callable[[], Any], people: People, fast_site: Any) -> None:
-    from qaward.web.awards.models import Application, AuditEvent
+    from qaward.web.audit.models import AuditEvent
+    from qaward.web.cycles.models import Application
 
     _cycle, app = submitted_application(people, fast_site)
     first = login(new_context, people.office)

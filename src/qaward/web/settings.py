@@ -56,7 +56,16 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
-    "qaward.web.awards",
+    # The web apps, each on top of the ones before it (docs/architecture.md). The API
+    # (qaward.web.api) is no Django app: it has no models, only routers mounted in urls.py.
+    "qaward.web.common",
+    "qaward.web.audit",
+    "qaward.web.accounts",
+    "qaward.web.policies",
+    "qaward.web.cycles",
+    "qaward.web.recommendations",
+    "qaward.web.notices",
+    "qaward.web.demo",
 ]
 
 MIDDLEWARE = [
@@ -94,6 +103,7 @@ AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# One catalogue for every app: locale/en/LC_MESSAGES/django.po (and its compiled .mo).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

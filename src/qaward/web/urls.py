@@ -4,7 +4,12 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
-from qaward.web.awards.api import api
+from qaward.web.accounts import urls as accounts_urls
+from qaward.web.api import api
+from qaward.web.audit import urls as audit_urls
+from qaward.web.cycles import urls as cycles_urls
+from qaward.web.notices import urls as notices_urls
+from qaward.web.recommendations import urls as recommendations_urls
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -12,14 +17,24 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+# The pages of the office console, the applicant portal and the department share one URL
+# namespace, ``awards``; each app owns its part.
+console = [
+    *accounts_urls.urlpatterns,
+    *cycles_urls.urlpatterns,
+    *audit_urls.urlpatterns,
+    *notices_urls.urlpatterns,
+    *recommendations_urls.urlpatterns,
+]
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("notices/", include("qaward.web.awards.public_urls")),
+    path("notices/", include("qaward.web.notices.public_urls")),
     path("api/", api.urls),
-    path("", include("qaward.web.awards.urls")),
+    path("", include((console, "awards"))),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

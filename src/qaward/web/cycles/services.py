@@ -1,0 +1,409 @@
+"""Every write of a cycle and its applications: one keyword-only function per action, each
+in a transaction, each recording an audit event (who, when, what, why, which article).
+
+``application_transition`` is the one place an application changes state: lock, version
+check, the pure guard with its article (``qaward.core.workflow``), save, audit, mail on
+commit. Views, forms, the API and the apps built on this one (recommendations, notices)
+call these; business rules come from the pure core and the policy the cycle is pinned to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import PurePath
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from qaward.core.criteria.wordcount import count_words
+from qaward.core.eligibility import parse_profile, screener
+from qaward.core.errors import ConfigurationRequired, ProfileError
+from qaward.core.policy import Policy
+from qaward.core.workflow import (
+    DRAFT,
+    RETURNED,
+    SUBMITTED,
+    Facts,
+    TransitionRefused,
+    allowed_targets,
+    plan_transition,
+    state,
+    states,
+)
+from qaward.web.accounts.models import Jurisdiction, Role
+from qaward.web.accounts.services import has_role
+from qaward.web.audit.services import record_event
+from qaward.web.clock import today as office_today
+from qaward.web.common.errors import ServiceError, StaleVersion
+from qaward.web.common.uploads import REPORT, check_upload, extract_text
+from qaward.web.policies.services import policy_in_force, policy_of
+
+from .models import Applicant, Application, Cycle, Document, EligibilityDecision
+
+# ---------------------------------------------------------------------------------------------
+# Cycles and applications
+
+
+def cycle_open(*, jurisdiction: Jurisdiction, year: int, title: str, opened_on: dt.date,
+               applications_close_on: dt.date, actor: Any,
+               override_reason: str = "") -> Cycle:
+    """Open a cycle under the policy in force on the opening date; the policy's cycle
+    frequency is checked, and a cycle too soon needs the office head's written override."""
+    pv, policy = policy_in_force(jurisdiction, opened_on)
+    if applications_close_on < opened_on:
+        raise ServiceError("申报截止日期早于发布日期", field="applications_close_on")
+    freq = policy.cycle.frequency_years
+    with transaction.atomic():
+        Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+        if hasattr(freq, "value"):
+            too_soon = jurisdiction.cycles.filter(year__gt=year - freq.value,
+                                                  year__lte=year).exists()
+            if too_soon:
+                if not override_reason.strip():
+                    raise ServiceError(
+                        f"{policy.id} 每{freq.value}年评选一次，{year}年与上一周期间隔不足；"
+                        "如确需开展，须由评审办负责人填写理由", field="override_reason",
+                        article=freq.cite)
+                if not has_role(actor, jurisdiction, Role.OFFICE_HEAD):
+                    raise ServiceError("提前开展评选须由评审办负责人签批", article=freq.cite)
+        if jurisdiction.cycles.filter(year=year).exists():
+            raise ServiceError(f"{year}年度已有评选周期", field="year")
+        cycle = Cycle.objects.create(
+            jurisdiction=jurisdiction, policy=pv, year=year, title=title, opened_on=opened_on,
+            applications_close_on=applications_close_on,
+            frequency_override_reason=override_reason.strip(),
+            frequency_override_by=actor if override_reason.strip() else None)
+        record_event(actor=actor, jurisdiction=jurisdiction, entity="cycle", entity_id=cycle.pk,
+                     action="cycle_open", to_state=cycle.status, reason=override_reason,
+                     article=policy.in_force.cite,
+                     data={"policy": pv.policy_id, "year": year})
+    return cycle
+
+
+def application_create(*, cycle: Cycle, applicant: Applicant, track: str,
+                       actor: Any) -> Application:
+    policy = policy_of(cycle)
+    if track not in policy.tracks:
+        offered = "、".join(t.name_zh for t in policy.tracks.values())
+        raise ServiceError(f"本奖项只接受{offered}申报", field="track",
+                           article=next(iter(policy.tracks.values())).cite)
+    with transaction.atomic():
+        app, created = Application.objects.get_or_create(cycle=cycle, applicant=applicant,
+                                                         track=track)
+        if created:
+            record_event(actor=actor, jurisdiction=cycle.jurisdiction, entity="application",
+                         entity_id=app.pk, action="application_create", to_state=DRAFT)
+    return app
+
+
+def lock_application(application: Application, expected_version: int | None) -> Application:
+    app = Application.objects.select_for_update().select_related(
+        "cycle__jurisdiction", "cycle__policy", "applicant").get(pk=application.pk)
+    if expected_version is not None and app.version != expected_version:
+        raise StaleVersion()
+    return app
+
+
+def facts_for(app: Application, today: dt.date) -> Facts:
+    # Recommendations, invitations, notices and objections are read through their reverse
+    # relations: those apps build on this one, so this module does not import them.
+    rec = Application.objects.filter(pk=app.pk, recommendation__signed_at__isnull=False).exists()
+    notice = None
+    st = state(policy_of(app.cycle), app.state) if app.state not in (DRAFT, RETURNED) else None
+    if st is not None and st.notice:
+        notice = app.notices.filter(stage=st.notice).order_by("-starts_on").first()
+    objections = app.objections.all()
+    if notice is not None:
+        objections = objections.filter(notice=notice)
+    return Facts(
+        today=today,
+        recommendation_signed=rec,
+        willingness_confirmed=not app.applicant.invitations.filter(
+            cycle=app.cycle, accepted_at__isnull=True).exists(),
+        internal_notice_evidence=app.documents.filter(kind="internal_notice").exists(),
+        notice_end=notice.ends_on if notice else None,
+        open_objections=objections.filter(status__in=["received", "investigating"]).count(),
+        upheld_objections=objections.filter(status="upheld").count(),
+        fast_track=app.fast_track,
+    )
+
+
+def application_transition(*, application: Application, target: str, actor: Any,
+                           reason: str = "", expected_version: int | None = None,
+                           today: dt.date | None = None) -> Application:
+    """The one place an application changes state: guard, save, audit, notify."""
+    today = today or office_today()
+    with transaction.atomic():
+        app = lock_application(application, expected_version)
+        policy = policy_of(app.cycle)
+        try:
+            move = plan_transition(policy, app.state, target, facts_for(app, today))
+        except TransitionRefused as err:
+            raise ServiceError(f"{err.reason_zh} / {err.reason_en}", article=err.article) from None
+        source = app.state
+        app.state = target
+        app.version += 1
+        if target == SUBMITTED and app.submitted_at is None:
+            app.submitted_at = timezone.now()
+        app.save(update_fields=["state", "version", "submitted_at", "updated_at"])
+        record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
+                     entity_id=app.pk, action="transition", from_state=source, to_state=target,
+                     reason=reason, article=move.article)
+        transaction.on_commit(lambda: notify_applicant(app, source, target, reason, move.article))
+    return app
+
+
+def notify_applicant(app: Application, source: str, target: str, reason: str,
+                     article: str | None) -> None:
+    email = app.applicant.email
+    if not email:
+        return
+    policy = policy_of(app.cycle)
+    st = state(policy, target) if target not in (RETURNED, "withdrawn") else None
+    name = st.public_name_zh if st else {"returned": "退回补正", "withdrawn": "已撤回"}[target]
+    body = [f"{app.applicant.name}：", f"您在“{app.cycle.title}”中的申报状态已更新为：{name}。"]
+    if reason:
+        body.append(f"说明：{reason}")
+    if article:
+        body.append(f"依据：{policy.title_zh}{article}")
+    send_mail(f"【{policy.award_name_zh}】申报状态更新：{name}", "\n".join(body), None, [email])
+
+
+def application_submit(*, application: Application, actor: Any, expected_version: int | None,
+                       report_chars: int | None, today: dt.date | None = None) -> Application:
+    """Freeze the application: check the window, the report length and the profile, pin the
+    policy version, then move it to `submitted`."""
+    today = today or office_today()
+    with transaction.atomic():
+        app = lock_application(application, expected_version)
+        cycle, policy = app.cycle, policy_of(app.cycle)
+        if app.state not in (DRAFT, RETURNED):
+            raise ServiceError("该申报已提交，不能重复提交", field="state")
+        if today > cycle.applications_close_on:
+            raise ServiceError(f"申报已于{cycle.applications_close_on}截止",
+                               field="applications_close_on")
+        limit = policy.tracks[app.track].report_max_chars
+        if report_chars is None:
+            raise ServiceError("请上传自我评价报告（.docx 或 .pdf）", field="report")
+        if hasattr(limit, "value") and report_chars > limit.value:
+            raise ServiceError(
+                f"自我评价报告共{report_chars}字，超过{limit.value}字的上限，请删减后重新上传",
+                field="report", article=limit.cite)
+        profile = dict(app.applicant.profile)
+        profile.update({"id": str(app.applicant.pk), "kind": app.track,
+                        "name": app.applicant.name})
+        try:
+            parsed = parse_profile(profile)
+        except ProfileError as err:
+            raise ServiceError(f"申报条件信息不完整或有误：{'; '.join(err.problems)}",
+                               field="profile") from None
+        app.pinned_policy_id = policy.id
+        app.profile_snapshot = parsed.model_dump(mode="json")
+        app.report_chars = report_chars
+        app.save(update_fields=["pinned_policy_id", "profile_snapshot", "report_chars"])
+        # Frozen and moved in the same transaction: never a half-submitted draft.
+        return application_transition(application=app, target=SUBMITTED, actor=actor,
+                                      expected_version=app.version, today=today)
+
+
+def application_return(*, application: Application, actor: Any, reason: str,
+                       expected_version: int | None = None) -> Application:
+    if not reason.strip():
+        raise ServiceError("退回补正须写明需补正的内容", field="reason")
+    return application_transition(application=application, target=RETURNED, actor=actor,
+                                   reason=reason, expected_version=expected_version)
+
+
+def application_move(*, application: Application, target: str, actor: Any, reason: str = "",
+                     expected_version: int | None = None) -> Application:
+    """Move an application on the office's request where the target alone is given (the
+    API): submission belongs to the applicant, a return needs its reason, and leaving
+    eligibility review follows the recorded decision."""
+    if target == SUBMITTED:
+        raise ServiceError("申报须由申报方提交（提交时核对报告字数并冻结申报信息），"
+                           "评审办不能代为提交", field="target")
+    if target == RETURNED:
+        return application_return(application=application, actor=actor, reason=reason,
+                                  expected_version=expected_version)
+    if application.state == "eligibility" and target != "withdrawn":
+        with transaction.atomic():
+            moved = eligibility_conclude(application=application, actor=actor,
+                                         expected_version=expected_version)
+            if moved.state != target:
+                names = {s.id: s.name_zh for s in states(policy_of(moved.cycle))}
+                zh = names.get(moved.state, moved.state)
+                raise ServiceError(f"按已作出的资格审查结论，该申报应进入“{zh}”（{moved.state}），"
+                                   f"而不是 {target}", field="target")
+        return moved
+    return application_transition(application=application, target=target, actor=actor,
+                                  reason=reason, expected_version=expected_version)
+
+
+# ---------------------------------------------------------------------------------------------
+# Eligibility review
+
+
+def _eligibility_cite(policy: Policy) -> str:
+    st = next((s for s in states(policy) if s.id == "eligibility"), None)
+    return (st.cite or "") if st is not None else ""
+
+
+def eligibility_screen(*, application: Application, actor: Any = None,
+                       on: dt.date | None = None) -> dict[str, Any]:
+    """Run the engine on the frozen profile; the result is stored for the office to see and
+    the screening recorded (verdict and fast track)."""
+    on = on or office_today()
+    policy = policy_of(application.cycle)
+    try:
+        profile = parse_profile(application.profile_snapshot or {})
+    except ProfileError as err:
+        raise ServiceError(f"申报条件信息不完整或有误：{'; '.join(err.problems)}",
+                           field="profile") from None
+    try:
+        result = screener(policy, on).screen(profile).to_json()
+    except ConfigurationRequired as err:
+        raise ServiceError(str(err)) from None
+    with transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(
+            engine_result=result, fast_track=bool(result["fast_track"]))
+        record_event(actor=actor, jurisdiction=application.cycle.jurisdiction,
+                     entity="application", entity_id=application.pk,
+                     action="eligibility_screen", article=_eligibility_cite(policy),
+                     data={"verdict": result["verdict"], "fast_track": bool(result["fast_track"]),
+                           "on": on.isoformat()})
+    application.engine_result = result
+    application.fast_track = bool(result["fast_track"])
+    return result
+
+
+def eligibility_decide(*, application: Application, actor: Any, decision: str, reason: str = "",
+                       expected_version: int | None = None) -> EligibilityDecision:
+    """The office decides; overriding the engine needs a reason and the head's sign-off."""
+    if decision not in ("eligible", "ineligible"):
+        raise ServiceError("结论只能是“符合”或“不符合”", field="decision")
+    with transaction.atomic():
+        app = lock_application(application, expected_version)
+        if app.state != "eligibility":
+            raise ServiceError("该申报不在资格审查阶段", field="state")
+        engine = (app.engine_result
+                  or eligibility_screen(application=app, actor=actor))["verdict"]
+        if decision != engine and not reason.strip():
+            raise ServiceError("与系统审查结论不一致时，须写明理由并由评审办负责人签批",
+                               field="reason")
+        d, _ = EligibilityDecision.objects.update_or_create(
+            application=app, defaults={"engine_verdict": engine, "decision": decision,
+                                       "reason": reason.strip(), "decided_by": actor,
+                                       "signed_off_by": None, "signed_off_at": None})
+        record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
+                     entity_id=app.pk, action="eligibility_decide", reason=reason,
+                     article=state(policy_of(app.cycle), "eligibility").cite,
+                     data={"engine": engine, "decision": decision})
+    return d
+
+
+def eligibility_sign_off(*, decision: EligibilityDecision, actor: Any) -> EligibilityDecision:
+    app = decision.application
+    if not has_role(actor, app.cycle.jurisdiction, Role.OFFICE_HEAD):
+        raise ServiceError("只有评审办负责人可以签批")
+    with transaction.atomic():
+        d = EligibilityDecision.objects.select_for_update().get(pk=decision.pk)
+        d.signed_off_by, d.signed_off_at = actor, timezone.now()
+        d.save(update_fields=["signed_off_by", "signed_off_at"])
+        record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
+                     entity_id=app.pk, action="eligibility_sign_off", reason=d.reason)
+    return d
+
+
+def eligibility_conclude(*, application: Application, actor: Any,
+                         expected_version: int | None = None,
+                         today: dt.date | None = None) -> Application:
+    """Move the application on per the recorded decision (fast track where it applies)."""
+    d = EligibilityDecision.objects.filter(application=application).first()
+    if d is None:
+        raise ServiceError("尚未作出资格审查结论", field="decision")
+    if d.overrides_engine and d.signed_off_at is None:
+        raise ServiceError("改变系统审查结论须经评审办负责人签批")
+    policy = policy_of(application.cycle)
+    if d.decision == "ineligible":
+        target = "ineligible"
+    elif application.fast_track and hasattr(policy.fast_track, "skips_to"):
+        target = policy.fast_track.skips_to
+    else:
+        target = allowed_targets(policy, "eligibility")[0]
+        if state(policy, target).kind == "notice":
+            raise ServiceError("资格审查结论已记录；符合条件的申报须通过发布资格审查公示进入公示期",
+                               field="decision", article=state(policy, target).cite)
+    return application_transition(application=application, target=target, actor=actor,
+                                  reason=d.reason, expected_version=expected_version,
+                                  today=today)
+
+
+
+# ---------------------------------------------------------------------------------------------
+# Applicant profiles and documents
+
+
+def applicant_profile_update(*, applicant: Applicant, actor: Any,
+                             profile: dict[str, Any]) -> Applicant:
+    """Replace the applicant's eligibility profile (submitted applications keep their
+    frozen snapshot)."""
+    with transaction.atomic():
+        a = Applicant.objects.select_for_update().select_related("jurisdiction").get(
+            pk=applicant.pk)
+        a.profile = profile
+        a.sector = str(profile.get("sector", a.sector) or "")[:100]
+        a.save(update_fields=["profile", "sector"])
+        record_event(actor=actor, jurisdiction=a.jurisdiction, entity="applicant",
+                              entity_id=a.pk, action="profile_update",
+                              data={"fields": sorted(profile)})
+    return a
+
+
+
+def latest_report(application: Application) -> Document | None:
+    return application.documents.filter(kind=REPORT).order_by("-uploaded_at",
+                                                                            "-pk").first()
+
+
+def report_chars(application: Application) -> int | None:
+    """字数 of the latest uploaded report, or None when there is none."""
+    doc = latest_report(application)
+    if doc is None:
+        return None
+    suffix = PurePath(doc.original_name).suffix.lower()
+    with doc.file.open("rb") as fh:
+        return count_words(extract_text(fh, suffix))
+
+
+def document_add(*, application: Application, actor: Any, kind: str,
+                 upload: UploadedFile) -> Document:
+    """Store a checked file for an application that the applicant may still change."""
+    checked = check_upload(upload, kind)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        app = Application.objects.select_for_update().select_related(
+            "cycle__jurisdiction").get(pk=application.pk)
+        if app.state not in ("draft", "returned"):
+            raise ServiceError("申报已提交，材料不能再更改；如需补正，请联系评审办退回补正",
+                               field="file")
+        doc = Document(application=app, kind=kind, original_name=(upload.name or "")[:255],
+                       sha256=digest.hexdigest(), size=upload.size or 0, uploaded_by=actor)
+        doc.file.save(PurePath(upload.name or f"file{checked.suffix}").name, upload, save=False)
+        try:
+            doc.save()
+            record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
+                         entity_id=app.pk, action="document_add",
+                         data={"kind": kind, "name": doc.original_name, "sha256": doc.sha256,
+                               "size": doc.size, "report_chars": checked.report_chars})
+        except Exception:
+            doc.file.delete(save=False)
+            raise
+    return doc
+

@@ -1,0 +1,240 @@
+"""The office console: the jurisdiction's cycles, opening a cycle, a cycle's applications,
+one application (eligibility review, transitions, return for completion) and its files.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from qaward.core.errors import QawardError
+from qaward.web.accounts import rules
+from qaward.web.clock import today as office_today
+from qaward.web.common.errors import ServiceError, StaleVersion
+from qaward.web.common.forms import show_service_error
+from qaward.web.common.views import PAGE_SIZE, done, english, login_required, require, require_POST
+from qaward.web.cycles import services
+from qaward.web.cycles.forms import (
+    ApplicationFilterForm,
+    ConcludeForm,
+    CycleOpenForm,
+    EligibilityDecisionForm,
+    ReturnForm,
+    TransitionForm,
+)
+from qaward.web.cycles.models import Applicant, Application, Cycle, Document, EligibilityDecision
+
+from .pages import (
+    application_for,
+    detail_context,
+    notice_stages,
+    office_action,
+    office_targets,
+    refused,
+    staff_jurisdiction,
+    state_names,
+)
+
+
+@login_required
+def console(request: HttpRequest, code: str) -> HttpResponse:
+    j = staff_jurisdiction(request, code)
+    cycles = (Cycle.objects.filter(jurisdiction=j).select_related("policy")
+              .annotate(n_applications=Count("applications")).order_by("-year"))
+    return render(request, "cycles/console.html", {
+        "jurisdiction": j, "cycles": cycles,
+        "can_open": rules.can_open_cycle(request.user, j),
+        "can_audit": rules.can_view_audit_log(request.user, j)})
+
+
+@login_required
+def cycle_open(request: HttpRequest, code: str) -> HttpResponse:
+    j = staff_jurisdiction(request, code)
+    require(rules.can_open_cycle(request.user, j))
+    today = office_today()
+    if request.method == "POST":
+        form = CycleOpenForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                cycle = services.cycle_open(
+                    jurisdiction=j, year=d["year"], title=d["title"], opened_on=d["opened_on"],
+                    applications_close_on=d["applications_close_on"], actor=request.user,
+                    override_reason=d["override_reason"])
+            except ServiceError as err:
+                show_service_error(form, err)
+            else:
+                messages.success(request, _("已开启评选周期：%(title)s") % {"title": cycle.title})
+                return redirect("awards:cycle_detail", pk=cycle.pk)
+    else:
+        form = CycleOpenForm(initial={"year": today.year, "opened_on": today})
+    return render(request, "cycles/cycle_open.html", {"jurisdiction": j, "form": form})
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applications of a cycle: filters, counts per state, one page at a time."""
+    cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"), pk=pk)
+    if not rules.can_view_console(request.user, cycle):
+        raise Http404
+    names = state_names(cycle)
+    policy = names.policy
+    base = Application.objects.filter(cycle=cycle)
+    counts = dict(base.values_list("state").annotate(n=Count("pk")).order_by())
+    sectors = list(Applicant.objects.filter(applications__cycle=cycle).exclude(sector="")
+                   .values_list("sector", flat=True).distinct().order_by("sector"))
+    tracks: list[tuple[str, str]] = [(k, t.name_en if english() else t.name_zh)
+                                     for k, t in policy.tracks.items()]
+    form = ApplicationFilterForm(request.GET or None, states=names.choices(), tracks=tracks,
+                                 sectors=sectors)
+    apps = (base.select_related("applicant", "recommendation", "eligibility_decision")
+            .defer("profile_snapshot", "engine_result", "applicant__profile")
+            .annotate(has_report=Exists(Document.objects.filter(
+                application=OuterRef("pk"), kind=Document.Kind.REPORT)))
+            .order_by("applicant__name", "pk"))
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["state"]:
+            apps = apps.filter(state=d["state"])
+        if d["track"]:
+            apps = apps.filter(track=d["track"])
+        if d["sector"]:
+            apps = apps.filter(applicant__sector=d["sector"])
+        if d["q"]:
+            apps = apps.filter(applicant__name__icontains=d["q"].strip())
+    page = Paginator(apps, PAGE_SIZE).get_page(request.GET.get("page"))
+    for app in page:
+        app.state_label = names.staff(app.state)
+        app.track_label = dict(tracks).get(app.track, app.track)
+    query = request.GET.copy()
+    query.pop("page", None)
+    is_office = rules.is_office(request.user, cycle)
+    existing = set(cycle.notices.values_list("stage", flat=True))
+    return render(request, "cycles/cycle_detail.html", {
+        "cycle": cycle, "policy": policy, "form": form, "page": page, "query": query.urlencode(),
+        "counts": [(sid, names.staff(sid), counts[sid]) for sid in names.by_id if sid in counts],
+        "total": sum(counts.values()),
+        "notices": cycle.notices.annotate(n_objections=Count("objections")).order_by("starts_on"),
+        "publishable": [(s, label) for s, label in notice_stages(policy, names)
+                        if s not in existing] if is_office else [],
+        "is_office": is_office,
+        "stages": [(s.id, s.name_en if english() else s.name_zh, s.cite) for s in policy.stages],
+    })
+
+
+@login_required
+def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    app = application_for(request, pk, rules.is_staff_reader)
+    return render(request, "cycles/application_detail.html", detail_context(request, app))
+
+
+@login_required
+@require_POST
+def eligibility_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    app = office_action(request, pk, rules.can_decide_eligibility)
+    try:
+        result = services.eligibility_screen(application=app, actor=request.user)
+    except QawardError as err:
+        messages.error(request, str(err))
+        return redirect("awards:application_detail", pk=app.pk)
+    verdict = _("符合") if result["verdict"] == "eligible" else _("不符合")
+    return done(request, app, _("系统审查结论：%(verdict)s") % {"verdict": verdict})
+
+
+@login_required
+@require_POST
+def eligibility_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    app = office_action(request, pk, rules.can_decide_eligibility)
+    form = EligibilityDecisionForm(request.POST)
+    if not form.is_valid():
+        return refused(request, app, form, "decide_form")
+    try:
+        d = services.eligibility_decide(
+            application=app, actor=request.user, decision=form.cleaned_data["decision"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["expected_version"])
+    except QawardError as err:
+        return refused(request, app, form, "decide_form", err)
+    if d.overrides_engine:
+        return done(request, app, _("已记录审查结论；与系统结论不一致，须经评审办负责人签批。"))
+    return done(request, app, _("已记录审查结论。"))
+
+
+@login_required
+@require_POST
+def eligibility_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    app = office_action(request, pk, rules.can_sign_off_eligibility)
+    decision = get_object_or_404(EligibilityDecision, application=app)
+    try:
+        services.eligibility_sign_off(decision=decision, actor=request.user)
+    except QawardError as err:
+        messages.error(request, str(err))
+        return redirect("awards:application_detail", pk=app.pk)
+    return done(request, app, _("已签批。"))
+
+
+@login_required
+@require_POST
+def eligibility_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    app = office_action(request, pk, rules.can_decide_eligibility)
+    form = ConcludeForm(request.POST)
+    if not form.is_valid():
+        return refused(request, app, form, "conclude_form")
+    try:
+        app = services.eligibility_conclude(
+            application=app, actor=request.user,
+            expected_version=form.cleaned_data["expected_version"])
+    except QawardError as err:
+        return refused(request, app, form, "conclude_form", err)
+    return done(request, app, _("资格审查已办结，当前状态：%(state)s")
+                % {"state": state_names(app.cycle).staff(app.state)})
+
+
+@login_required
+@require_POST
+def application_return(request: HttpRequest, pk: int) -> HttpResponse:
+    app = office_action(request, pk)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return refused(request, app, form, "return_form")
+    try:
+        services.application_return(application=app, actor=request.user,
+                                    reason=form.cleaned_data["reason"],
+                                    expected_version=form.cleaned_data["expected_version"])
+    except QawardError as err:
+        return refused(request, app, form, "return_form", err)
+    return done(request, app, _("已退回申报方补正。"))
+
+
+@login_required
+@require_POST
+def application_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    app = office_action(request, pk)
+    names = state_names(app.cycle)
+    form = TransitionForm(request.POST, targets=office_targets(app, names))
+    if not form.is_valid():
+        # A target no longer offered usually means the application moved on meanwhile.
+        if "target" in form.errors and form.data.get("expected_version") != str(app.version):
+            form.errors.pop("target")  # the stale version, not the choice, is the problem
+            return refused(request, app, form, "transition_form", StaleVersion())
+        return refused(request, app, form, "transition_form")
+    try:
+        app = services.application_transition(
+            application=app, target=form.cleaned_data["target"], actor=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["expected_version"])
+    except QawardError as err:
+        return refused(request, app, form, "transition_form", err)
+    return done(request, app, _("已转入：%(state)s") % {"state": names.staff(app.state)})
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int) -> FileResponse:
+    doc = get_object_or_404(Document, pk=pk)
+    application_for(request, doc.application_id)
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.original_name)
+

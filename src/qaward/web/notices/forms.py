@@ -1,0 +1,107 @@
+"""Forms of notices: publishing (office), handling an objection (office), and the public
+objection form of the notice board."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from qaward.web.common.forms import DateInput
+from qaward.web.common.uploads import OBJECTION_EVIDENCE_TYPES, evidence_problems
+from qaward.web.cycles.models import Application
+
+# ---------------------------------------------------------------------------------------------
+# Office
+
+
+class NoticePublishForm(forms.Form):
+    stage = forms.ChoiceField(label=_("公示阶段"))
+    starts_on = forms.DateField(label=_("公示开始日期"), widget=DateInput())
+    applications = forms.ModelMultipleChoiceField(
+        label=_("公示名单"), queryset=Application.objects.none(),
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args: Any, stages: list[tuple[str, str]], candidates: Any,
+                 state_label: Callable[[str], str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].choices = stages
+        field = self.fields["applications"]
+        field.queryset = candidates
+        field.label_from_instance = lambda app: f"{app.applicant.name}（{state_label(app.state)}）"
+
+
+class ObjectionAssignForm(forms.Form):
+    investigator = forms.ModelChoiceField(label=_("调查核实人"), queryset=None)
+
+    def __init__(self, *args: Any, investigators: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["investigator"].queryset = investigators
+
+
+class ObjectionDecideForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("处理结论"), widget=forms.RadioSelect,
+                                choices=[("upheld", _("异议成立")),
+                                         ("dismissed", _("异议不成立"))])
+    findings = forms.CharField(label=_("调查核实情况"),
+                               widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(label=_("处理理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+
+# ---------------------------------------------------------------------------------------------
+# The public objection form
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(
+            attrs={"accept": ",".join(OBJECTION_EVIDENCE_TYPES)}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        if not data:
+            return []
+        items = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(d, initial) for d in items]
+
+
+class ObjectionForm(forms.Form):
+    """The real-name fields are not required here on purpose: the service refuses an
+    anonymous objection with its own message citing the article, and that message is what
+    the objector must see."""
+
+    name = forms.CharField(label=_("姓名或单位名称"), max_length=200, required=False)
+    id_number = forms.CharField(label=_("身份证号或统一社会信用代码"), max_length=32,
+                                required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
+    email = forms.EmailField(label=_("电子邮箱（选填）"), required=False)
+    application = forms.TypedChoiceField(label=_("异议针对的申报对象"), coerce=int,
+                                         empty_value=None)
+    statement = forms.CharField(label=_("异议内容"), required=False,
+                                widget=forms.Textarea(attrs={"rows": 6}))
+    evidence = MultipleFileField(label=_("证明材料"), required=False,
+                                 help_text=_("PDF、JPG、PNG 或 DOCX，可多选"))
+
+    def __init__(self, *args: Any, listed: Iterable[tuple[int, str]] = (), **kwargs: Any):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        field = self.fields["application"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", gettext("请选择")), *listed]
+
+    def clean_evidence(self) -> list[UploadedFile]:
+        files: list[UploadedFile] = self.cleaned_data.get("evidence") or []
+        problems = evidence_problems(files)
+        if problems:
+            raise forms.ValidationError(problems)
+        return files
+

@@ -1,0 +1,11 @@
+"""The public notice board, mounted at /notices/ (namespace ``public``, no login)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+urlpatterns = [
+    path("", views.notice_list, name="notice_list"),
+    path("<int:pk>/", views.notice_detail, name="notice_detail"),
+]

@@ -1,0 +1,244 @@
+"""Notices in the pages: the office publishes a stage's notice and handles objections;
+the public notice board (公示栏, no login) lists notices and takes real-name objections.
+The board reads through ``board.py``, the same functions as the API.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from qaward.core.workflow import allowed_targets
+from qaward.web.accounts import rules
+from qaward.web.accounts.models import Jurisdiction, Role
+from qaward.web.audit.services import history
+from qaward.web.clock import today as office_today
+from qaward.web.common.errors import ServiceError
+from qaward.web.common.forms import show_service_error
+from qaward.web.common.views import login_required, require, require_POST
+from qaward.web.cycles.models import Application, Cycle
+from qaward.web.cycles.views.pages import NOTICE_LABELS, StateNames, notice_stages, state_names
+
+from . import services
+from .board import STATUS_LABELS, filter_by_status, notice_view, notices_qs
+from .forms import NoticePublishForm, ObjectionAssignForm, ObjectionDecideForm, ObjectionForm
+from .models import Notice, Objection, ObjectionEvidence
+
+
+def notice_candidates(cycle: Cycle, stage: str, names: StateNames) -> QuerySet[Application]:
+    """Applications that publishing the notice of ``stage`` would list: those in the state
+    the notice follows (for the eligibility notice: decided eligible, signed off if needed)."""
+    target = names.notice_state(stage)
+    if target is None:
+        return Application.objects.none()
+    sources = [s for s in names.by_id if target.id in allowed_targets(names.policy, s)]
+    qs = Application.objects.filter(cycle=cycle, state__in=sources).select_related("applicant")
+    if "eligibility" in sources:
+        overridden_unsigned = (~Q(eligibility_decision__engine_verdict="eligible")
+                               & Q(eligibility_decision__signed_off_at__isnull=True))
+        qs = qs.filter(eligibility_decision__decision="eligible").exclude(overridden_unsigned)
+    return qs.order_by("applicant__name", "pk")
+
+
+@login_required
+def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"), pk=pk)
+    if not rules.can_view_console(request.user, cycle):
+        raise Http404
+    require(rules.can_publish_notice(request.user, cycle))
+    names = state_names(cycle)
+    stages = notice_stages(names.policy, names)
+    if stage not in dict(stages):
+        raise Http404
+    candidates = notice_candidates(cycle, stage, names)
+    if request.method == "POST":
+        form = NoticePublishForm(request.POST, stages=stages, candidates=candidates,
+                                 state_label=names.staff)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                notice = services.notice_publish(
+                    cycle=cycle, stage=stage, starts_on=d["starts_on"], actor=request.user,
+                    applications=d["applications"])
+            except ServiceError as err:
+                show_service_error(form, err)
+            else:
+                messages.success(request, _("已发布公示：%(title)s，公示期 %(start)s 至 %(end)s")
+                                 % {"title": notice.title, "start": notice.starts_on,
+                                    "end": notice.ends_on})
+                return redirect("awards:cycle_detail", pk=cycle.pk)
+    else:
+        form = NoticePublishForm(initial={"stage": stage, "starts_on": office_today(),
+                                          "applications": list(candidates)},
+                                 state_label=names.staff,
+                                 stages=stages, candidates=candidates)
+    rule = names.policy.notice(stage)
+    return render(request, "notices/notice_publish.html", {
+        "cycle": cycle, "form": form, "stage_label": dict(stages)[stage], "rule": rule,
+        "candidates": candidates})
+
+
+def office_notice(request: HttpRequest, notice: Notice) -> None:
+    if not rules.can_view_console(request.user, notice):
+        raise Http404
+    require(rules.can_handle_objections(request.user, notice))
+
+
+@login_required
+def notice_objections(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(Notice.objects.select_related("cycle__jurisdiction",
+                                                             "cycle__policy"), pk=pk)
+    office_notice(request, notice)
+    objections = (notice.objections.select_related("application__applicant", "investigator")
+                  .annotate(n_evidence=Count("evidence")).order_by("submitted_at"))
+    names = state_names(notice.cycle)
+    listed = list(notice.applications.select_related("applicant").order_by("applicant__name"))
+    for a in listed:
+        a.state_label = names.staff(a.state)
+    return render(request, "notices/notice_objections.html", {
+        "notice": notice, "objections": objections, "listed": listed,
+        "stage_label": NOTICE_LABELS[notice.stage]() if notice.stage in NOTICE_LABELS
+        else notice.stage})
+
+
+def objection_for(request: HttpRequest, pk: int) -> Objection:
+    o = get_object_or_404(Objection.objects.select_related(
+        "notice__cycle__jurisdiction", "notice__cycle__policy", "application__applicant",
+        "investigator"), pk=pk)
+    office_notice(request, o.notice)
+    return o
+
+
+def objection_page(request: HttpRequest, o: Objection, **forms: Any) -> HttpResponse:
+    investigators = get_user_model().objects.filter(
+        memberships__jurisdiction=o.notice.cycle.jurisdiction,
+        memberships__role__in=[Role.OFFICE, Role.OFFICE_HEAD]).distinct().order_by("username")
+    open_ = o.status in (Objection.Status.RECEIVED, Objection.Status.INVESTIGATING)
+    ctx = {
+        "o": o, "notice": o.notice, "evidence": o.evidence.all(),
+        "history": history("objection", [o.pk]),
+        "assign_form": forms.get("assign_form") or (ObjectionAssignForm(
+            investigators=investigators, initial={"investigator": o.investigator_id})
+            if open_ else None),
+        "decide_form": forms.get("decide_form") or (ObjectionDecideForm() if open_ else None),
+        "investigators": investigators,
+    }
+    return render(request, "notices/objection_detail.html", ctx)
+
+
+@login_required
+def objection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return objection_page(request, objection_for(request, pk))
+
+
+@login_required
+@require_POST
+def objection_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    o = objection_for(request, pk)
+    investigators = get_user_model().objects.filter(
+        memberships__jurisdiction=o.notice.cycle.jurisdiction,
+        memberships__role__in=[Role.OFFICE, Role.OFFICE_HEAD]).distinct()
+    form = ObjectionAssignForm(request.POST, investigators=investigators)
+    if form.is_valid():
+        try:
+            services.objection_assign(objection=o, investigator=form.cleaned_data["investigator"],
+                                      actor=request.user)
+        except ServiceError as err:
+            show_service_error(form, err)
+        else:
+            messages.success(request, _("已指定调查核实人。"))
+            return redirect("awards:objection_detail", pk=o.pk)
+    return objection_page(request, o, assign_form=form)
+
+
+@login_required
+@require_POST
+def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    o = objection_for(request, pk)
+    form = ObjectionDecideForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.objection_decide(objection=o, actor=request.user,
+                                      upheld=d["outcome"] == "upheld", findings=d["findings"],
+                                      reason=d["reason"])
+        except ServiceError as err:
+            show_service_error(form, err)
+        else:
+            messages.success(request, _("已作出异议处理结论。"))
+            return redirect("awards:objection_detail", pk=o.pk)
+    return objection_page(request, o, decide_form=form)
+
+
+@login_required
+def objection_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    ev = get_object_or_404(ObjectionEvidence.objects.select_related("objection"), pk=pk)
+    objection_for(request, ev.objection_id)
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.original_name)
+
+
+
+# ---------------------------------------------------------------------------------------------
+# The public notice board (no login)
+
+
+def notice_list(request: HttpRequest) -> HttpResponse:
+    today = office_today()
+    jurisdiction = request.GET.get("jurisdiction", "")
+    status = request.GET.get("status", "")
+    qs = notices_qs()
+    if jurisdiction:
+        qs = qs.filter(cycle__jurisdiction__code=jurisdiction)
+    if status in STATUS_LABELS:
+        qs = filter_by_status(qs, status, today)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "notices/public/notice_list.html", {
+        "page": page,
+        "notices": [notice_view(n, today) for n in page.object_list],
+        "jurisdictions": Jurisdiction.objects.filter(cycles__notices__isnull=False)
+        .distinct().order_by("name_zh"),
+        "selected_jurisdiction": jurisdiction,
+        "selected_status": status if status in STATUS_LABELS else "",
+        "statuses": list(STATUS_LABELS.items()),
+        "today": today,
+    })
+
+
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = get_object_or_404(notices_qs(), pk=pk)
+    today = office_today()
+    view = notice_view(notice, today)
+    error: ServiceError | None = None
+    if request.method == "POST":
+        form = ObjectionForm(request.POST, request.FILES, listed=view.names)
+        if form.is_valid():
+            data = form.cleaned_data
+            application = notice.applications.get(pk=data["application"])
+            try:
+                objection = services.objection_submit_with_evidence(
+                    notice=notice, application=application, name=data["name"],
+                    id_number=data["id_number"], phone=data["phone"],
+                    statement=data["statement"], email=data["email"] or "",
+                    files=data["evidence"])
+            except ServiceError as err:
+                # Shown above the form, with the regulation; what was typed stays in the form.
+                error = err
+            else:
+                messages.success(request, _(
+                    "您的异议已受理，受理编号 %(number)s。评审办将调查核实，"
+                    "并将处理结果告知您和被异议的申报方。") % {"number": objection.pk})
+                return redirect("public:notice_detail", pk=notice.pk)
+    else:
+        form = ObjectionForm(listed=view.names)
+    return render(request, "notices/public/notice_detail.html", {
+        "n": view, "form": form, "service_error": error,
+        "files_dropped": request.method == "POST" and bool(request.FILES),
+    })
+

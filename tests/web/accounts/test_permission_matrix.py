@@ -1,0 +1,801 @@
+"""The permission matrix: every URL pattern and every API operation, against every role, on
+an object of the user's own district and on the same kind of object of another district.
+
+One world (built once for the module, rolled back at its end; every test runs in a savepoint
+of it) holds two jurisdictions, 滨江 (binjiang-2020) and 长宁 (changning-2023), each with a
+user of every role and a cycle whose applications stand in useful states: a draft, a
+submitted one awaiting its recommendation, one in eligibility review (recommended, a
+consultation recorded, an evidence file, an overriding decision awaiting the head's
+sign-off) and one listed on a current public notice with a real-name objection and its
+evidence file. The actors are always 滨江 users; "own district" cells use 滨江's objects,
+"other district" cells the matching 长宁 objects.
+
+Expected outcomes:
+  allowed         200, or a 302 to a page of the same area (a POST with an empty body may
+                  also answer with its form errors: 200/400/409)
+  login required  302 to /accounts/login/
+  403             the object may be seen, not acted on
+  404             the object may not be seen at all - always the answer for another
+                  district's objects (rules.py: existence does not leak)
+For the API (bearer tokens) the expected status is given exactly (200/400/401/403/404); its
+POSTs carry a body the rules refuse (400) once past the permission check, so no cell writes.
+
+Every cell whose expected outcome is not "allowed" also checks that nothing changed (audit
+events, application states and versions, engine results, objections, recommendations,
+decisions, consultations, invitations, documents).
+
+New views cannot escape: ``test_every_url_pattern_is_in_the_matrix`` walks the URL resolver
+and ``test_every_api_operation_is_in_the_matrix`` the OpenAPI schema; a pattern or an
+operation the tables below do not cover fails the suite.
+
+A cell marked xfail(strict=True) is a known deviation from the expected permission (see its
+reason); it turns into a failure once the view is fixed, so the table gets updated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from qaward.core.workflow import allowed_targets
+from qaward.web.accounts import rules
+from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
+from qaward.web.api import api, issue_token
+from qaward.web.audit.models import AuditEvent
+from qaward.web.audit.services import verify_chain
+from qaward.web.cycles.models import Applicant, Application, Cycle, Document, EligibilityDecision
+from qaward.web.cycles.services import (
+    application_create,
+    application_submit,
+    application_transition,
+    cycle_open,
+    document_add,
+    eligibility_conclude,
+    eligibility_decide,
+    eligibility_screen,
+)
+from qaward.web.notices import services as notice_services
+from qaward.web.notices.models import Notice, Objection, ObjectionEvidence
+from qaward.web.notices.services import notice_publish
+from qaward.web.policies.services import policy_of, sync_policies
+from qaward.web.recommendations.models import Consultation, Invitation, Recommendation
+from qaward.web.recommendations.services import consultation_record, recommendation_sign
+
+pytestmark = pytest.mark.django_db
+
+# ---------------------------------------------------------------------------------------------
+# Dates: the office's "today" is fixed, so the notices below are open whatever the real date.
+
+TODAY = dt.date(2026, 5, 12)
+OPENED, CLOSES = dt.date(2026, 3, 2), dt.date(2026, 6, 30)
+SUBMITTED_ON = dt.date(2026, 4, 1)
+REVIEWED_ON = dt.date(2026, 5, 6)
+NOTICE_FROM = dt.date(2026, 5, 11)  # 滨江 final notice: 7 days; 长宁 eligibility: 5 working days
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PROFILES = {
+    "hangzhou-binjiang": {
+        "jurisdiction": "杭州高新区（滨江）",
+        "established_on": "2010-05-01",
+        "excellence_model_since": "2018-01-01",
+        "annual_results": [{"year": y, "profit": 100} for y in range(2021, 2026)],
+    },
+    "shanghai-changning": {
+        "jurisdiction": "上海市长宁区",
+        "established_on": "2008-06-01",
+        "annual_results": [{"year": y, "profit": 100} for y in range(2021, 2026)],
+    },
+}
+
+# ---------------------------------------------------------------------------------------------
+# Roles
+
+ANON, OFFICE, HEAD, OWNER, OTHER_APPLICANT, DEPT, REVIEWER, COMMITTEE, AUDITOR = (
+    "anonymous", "office", "office_head", "applicant", "other_applicant", "department",
+    "reviewer", "committee", "auditor")
+ROLES = (ANON, OFFICE, HEAD, OWNER, OTHER_APPLICANT, DEPT, REVIEWER, COMMITTEE, AUDITOR)
+ROLE_LABELS = {ANON: "anonymous", OFFICE: "office", HEAD: "office head",
+               OWNER: "applicant (owner)", OTHER_APPLICANT: "other applicant",
+               DEPT: "department", REVIEWER: "reviewer", COMMITTEE: "committee",
+               AUDITOR: "auditor"}
+STAFF_ROLES = {OFFICE: Role.OFFICE, HEAD: Role.OFFICE_HEAD, REVIEWER: Role.REVIEWER,
+               COMMITTEE: Role.COMMITTEE, AUDITOR: Role.AUDITOR}
+LOGGED_IN = ROLES[1:]
+STAFF = (OFFICE, HEAD, REVIEWER, COMMITTEE, AUDITOR)
+THE_OFFICE = (OFFICE, HEAD)
+READ_ONLY_STAFF = (REVIEWER, COMMITTEE, AUDITOR)
+APPLICANTS = (OWNER, OTHER_APPLICANT)
+
+# Applications (and the applicant user owning each): the "applicant (owner)" of a row is the
+# owner of the row's subject; the "other applicant" owns only an unrelated draft.
+SUBJECTS = ("draft", "submitted", "eligibility", "notice", "other", "invited", "newcomer")
+
+# ---------------------------------------------------------------------------------------------
+# The world
+
+
+@dataclass
+class District:
+    j: Jurisdiction
+    policy_id: str
+    users: dict[str, User]  # staff and department roles
+    owners: dict[str, User]  # subject -> the applicant user who owns it
+    applicants: dict[str, Applicant]
+    cycle: Cycle
+    apps: dict[str, Application]
+    notice: Notice
+    objection: Objection
+    evidence: ObjectionEvidence
+    consultation: Consultation
+    document: Document
+    invitation: Invitation
+
+    @property
+    def code(self) -> str:
+        return str(self.j.code)
+
+
+@dataclass
+class World:
+    home: District  # 滨江: where every actor works
+    away: District  # 长宁: the other district
+    sessions: dict[int, str] = field(default_factory=dict)  # user pk -> session key
+    tokens: dict[int, str] = field(default_factory=dict)  # user pk -> bearer token
+
+    def district(self, scope: str | None) -> District:
+        return self.away if scope == "other" else self.home
+
+    def actor(self, role: str, subject: str) -> User | None:
+        if role == ANON:
+            return None
+        if role == OWNER:
+            return self.home.owners[subject]
+        if role == OTHER_APPLICANT:
+            return self.home.owners["other"]
+        return self.home.users[role]
+
+    def client(self, user: User | None) -> Client:
+        c = Client()
+        if user is not None:
+            c.cookies[settings.SESSION_COOKIE_NAME] = self.sessions[user.pk]
+        return c
+
+
+def member(name: str, j: Jurisdiction, role: Any, **extra: Any) -> User:
+    u = User.objects.create_user(name, password=f"pw-{name}")
+    Membership.objects.create(user=u, jurisdiction=j, role=role, **extra)
+    return u
+
+
+def walk(app: Application, to: str, *, office: User, dept: User) -> Application:
+    """Move an application along its policy's main line up to the state ``to``."""
+    while app.state != to:
+        if app.state == "recommendation":
+            recommendation_sign(application=app, actor=dept, opinion="同意推荐")
+            app = application_transition(application=app, target="eligibility", actor=office,
+                                           today=REVIEWED_ON)
+        elif app.state == "eligibility":
+            assert eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
+            eligibility_decide(application=app, actor=office, decision="eligible")
+            app = eligibility_conclude(application=app, actor=office, today=REVIEWED_ON)
+        else:
+            target = allowed_targets(policy_of(app.cycle), app.state)[0]
+            app = application_transition(application=app, target=target, actor=office,
+                                           today=REVIEWED_ON)
+    return app
+
+
+def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str) -> District:
+    j = Jurisdiction.objects.get(code=code)
+    dept = Department.objects.create(jurisdiction=j, name=f"{tag}推荐部门", kind="competent")
+    users = {role: member(f"{tag}-{role}", j, db_role) for role, db_role in STAFF_ROLES.items()}
+    users[DEPT] = member(f"{tag}-department", j, Role.DEPARTMENT, department=dept)
+    office = users[OFFICE]
+    applicants, owners = {}, {}
+    for i, subject in enumerate(SUBJECTS, start=1):
+        a = Applicant.objects.create(jurisdiction=j, kind="organization",
+                                     name=f"{tag}申报单位{subject}",
+                                     credit_code=f"91{tag.upper()}{i:016d}",
+                                     email=f"{subject}@{tag}.example.com", profile=PROFILES[code])
+        applicants[subject] = a
+        owners[subject] = member(f"{tag}-applicant-{subject}", j, Role.APPLICANT, applicant=a)
+
+    cycle = cycle_open(jurisdiction=j, year=2026, title=f"2026年度{j.name_zh}政府质量奖",
+                         opened_on=OPENED, applications_close_on=CLOSES, actor=office)
+    policy_id = cycle.policy.policy_id
+
+    def create(subject: str) -> Application:
+        return application_create(cycle=cycle, applicant=applicants[subject],
+                                    track="organization", actor=owners[subject])
+
+    def submit(app: Application, subject: str) -> Application:
+        return application_submit(application=app, actor=owners[subject],
+                                    expected_version=app.version, report_chars=20000,
+                                    today=SUBMITTED_ON)
+
+    apps = {"draft": create("draft"), "other": create("other")}
+    apps["submitted"] = submit(create("submitted"), "submitted")
+
+    app = create("eligibility")
+    document = document_add(application=app, actor=owners["eligibility"], kind="evidence",
+                            upload=SimpleUploadedFile("证实性材料.pdf", PDF,
+                                                      content_type="application/pdf"))
+    app = walk(submit(app, "eligibility"), "eligibility", office=office, dept=users[DEPT])
+    assert eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
+    eligibility_decide(application=app, actor=office, decision="ineligible",
+                         reason="书面征求意见反映存在未结质量投诉")  # overrides: head signs off
+    consultation = consultation_record(application=app, actor=office,
+                                         department_name="区市场监管局", question="有无质量投诉？")
+    apps["eligibility"] = app
+
+    app = walk(submit(create("notice"), "notice"), before_notice, office=office,
+               dept=users[DEPT])
+    notice = notice_publish(cycle=cycle, stage=notice_stage, starts_on=NOTICE_FROM,
+                              actor=office, applications=[app])
+    assert notice.starts_on <= TODAY <= notice.ends_on
+    objection = notice_services.objection_submit_with_evidence(
+        notice=notice, application=app, name="赵异议", id_number="310105198001011234",
+        phone="13800138000", statement="该公司2025年发生过质量事故，附报道截图。",
+        files=[SimpleUploadedFile("报道.pdf", PDF, content_type="application/pdf")])
+    apps["notice"] = Application.objects.get(pk=app.pk)
+
+    invitation = Invitation.objects.create(
+        jurisdiction=j, cycle=cycle, applicant=applicants["invited"],
+        recommender=f"{tag}行业协会", recommender_kind="association", reason="质量管理成效显著")
+    for key, a in apps.items():
+        apps[key] = Application.objects.get(pk=a.pk)
+    return District(j=j, policy_id=policy_id, users=users, owners=owners,
+                    applicants=applicants, cycle=cycle, apps=apps, notice=notice,
+                    objection=objection, evidence=objection.evidence.get(),
+                    consultation=consultation, document=document, invitation=invitation)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any,
+          tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(QAWARD_TODAY=TODAY.isoformat(),
+                                                       MEDIA_ROOT=str(media)):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            sync_policies()
+            w = World(
+                home=build_district("hangzhou-binjiang", "bj", notice_stage="final",
+                                    before_notice="committee"),
+                away=build_district("shanghai-changning", "cn", notice_stage="eligibility",
+                                    before_notice="eligibility"))
+            for d in (w.home, w.away):
+                for u in (*d.users.values(), *d.owners.values()):
+                    c = Client()
+                    c.force_login(u)
+                    w.sessions[u.pk] = c.cookies[settings.SESSION_COOKIE_NAME].value
+                    w.tokens[u.pk] = issue_token(u)
+            yield w
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def fingerprint() -> tuple[Any, ...]:
+    """Everything an action of the console, the portal or the department could change."""
+    return (
+        AuditEvent.objects.count(),
+        list(Application.objects.order_by("pk").values_list(
+            "pk", "state", "version", "engine_result", "fast_track", "profile_snapshot")),
+        list(Applicant.objects.order_by("pk").values_list("pk", "profile", "sector")),
+        list(Objection.objects.order_by("pk").values_list(
+            "pk", "status", "investigator_id", "findings", "decision_reason")),
+        list(Recommendation.objects.order_by("pk").values_list(
+            "pk", "department_id", "opinion", "signed_at")),
+        list(EligibilityDecision.objects.order_by("pk").values_list(
+            "pk", "decision", "reason", "signed_off_by_id", "signed_off_at")),
+        list(Consultation.objects.order_by("pk").values_list("pk", "answer", "answered_at")),
+        list(Invitation.objects.order_by("pk").values_list("pk", "accepted_at", "declined_at")),
+        Cycle.objects.count(), Notice.objects.count(), Document.objects.count(),
+        ObjectionEvidence.objects.count(), Membership.objects.count(),
+    )
+
+
+def test_the_world_holds_each_object_in_its_state(world: World) -> None:
+    """The matrix means something only if its objects are what the rows say they are."""
+    for d, notice_state in ((world.home, "committee_notice"),
+                            (world.away, "eligibility_notice")):
+        assert {k: a.state for k, a in d.apps.items()} == {
+            "draft": "draft", "other": "draft", "submitted": "submitted",
+            "eligibility": "eligibility", "notice": notice_state}
+        assert rules.awaits_recommendation(None, d.apps["submitted"])
+        assert d.apps["eligibility"].recommendation.signed_at is not None
+        decision = d.apps["eligibility"].eligibility_decision
+        assert decision.overrides_engine and decision.signed_off_at is None
+        assert d.notice.starts_on <= TODAY <= d.notice.ends_on
+        assert d.objection.status == "received" and d.evidence.file
+        assert d.invitation.accepted_at is None and d.invitation.declined_at is None
+    assert world.home.policy_id == "binjiang-2020" and world.away.policy_id == "changning-2023"
+    assert verify_chain().ok
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes
+
+ALLOWED, LOGIN, FORBIDDEN, NOT_FOUND = "allowed", "login required", "403", "404"
+
+
+def outcomes(allowed: tuple[str, ...] = (), forbidden: tuple[str, ...] = (), *,
+             default: str = NOT_FOUND, anonymous: str = LOGIN) -> dict[str, str]:
+    out = {role: default for role in LOGGED_IN}
+    out.update({role: FORBIDDEN for role in forbidden})
+    out.update({role: ALLOWED for role in allowed})
+    out[ANON] = anonymous
+    return out
+
+
+EVERYONE = outcomes(default=ALLOWED, anonymous=ALLOWED)
+HIDDEN = outcomes()  # another district's object: 404 to every role, login for the anonymous
+# The office console: the office acts, the read-only staff may look but not act.
+OFFICE_ACTION = outcomes(THE_OFFICE, READ_ONLY_STAFF)
+STAFF_PAGE = outcomes(STAFF)
+
+
+# ---------------------------------------------------------------------------------------------
+# The page table (every URL pattern outside the API's operations)
+
+Args = Callable[[District], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # the URL pattern's name, with its namespace
+    method: str
+    label: str
+    own: dict[str, str]
+    args: Args | None = None  # None: the page has no object (no district to compare)
+    other: dict[str, str] | None = None  # default: HIDDEN
+    subject: str = "draft"  # whose owner plays "applicant (owner)"
+    data: Callable[[District], dict[str, Any]] | None = None
+    area: str | None = None  # an allowed redirect must stay under this path
+    # For lists: what an allowed 200 shows is exactly what the rules let the user see.
+    check: Callable[[World, District, User | None, Any], None] | None = None
+    holes: dict[tuple[str, str | None], str] = field(default_factory=dict)
+
+
+def portal_lists_own_applications(w: World, d: District, user: User | None,
+                                  response: Any) -> None:
+    listed = {a.pk for a in response.context["apps"]}
+    own = set(Application.objects.filter(applicant_id__in=rules.applicant_ids(user))
+              .values_list("pk", flat=True))
+    assert listed == own and own
+
+
+def department_lists_what_it_recommends(w: World, d: District, user: User | None,
+                                        response: Any) -> None:
+    listed = {a.pk for a in response.context["page"]}
+    mine = {a.pk for a in Application.objects.select_related("cycle")
+            if rules.is_recommending_department(user, a)}
+    assert listed == mine and mine <= {a.pk for a in w.home.apps.values()}
+    assert d.apps["submitted"].pk in listed and d.apps["eligibility"].pk in listed
+
+
+def audit_log_of_its_district(w: World, d: District, user: User | None,
+                              response: Any) -> None:
+    events = list(response.context["page"])
+    assert events and {e.jurisdiction_id for e in events} == {d.j.pk}
+
+
+def cycle_list_of_its_cycle(w: World, d: District, user: User | None, response: Any) -> None:
+    listed = {a.pk for a in response.context["page"]}
+    assert listed == set(Application.objects.filter(cycle=d.cycle).values_list("pk", flat=True))
+
+
+def code(d: District) -> dict[str, Any]:
+    return {"code": d.code}
+
+
+def app_of(subject: str) -> Args:
+    return lambda d: {"pk": d.apps[subject].pk}
+
+
+
+PAGES: list[Page] = [
+    # Public and account pages
+    Page("healthz", "GET", "health check", EVERYONE),
+    Page("login", "GET", "login page", EVERYONE),
+    Page("logout", "POST", "logout", EVERYONE, data=lambda d: {"next": "/"}),
+    Page("set_language", "POST", "language switch", EVERYONE,
+         data=lambda d: {"language": "en", "next": "/"}),
+    Page("public:notice_list", "GET", "public notice board", EVERYONE),
+    Page("public:notice_detail", "GET", "public notice", EVERYONE,
+         args=lambda d: {"pk": d.notice.pk}, other=EVERYONE, subject="notice"),
+    Page("public:notice_detail", "POST", "public notice objection form", EVERYONE,
+         args=lambda d: {"pk": d.notice.pk}, other=EVERYONE, subject="notice"),
+    Page("api:openapi-json", "GET", "API schema", EVERYONE),
+    Page("api:openapi-view", "GET", "API docs", EVERYONE),
+    Page("api:api-root", "GET", "API root", outcomes(anonymous=NOT_FOUND)),
+    # Home: a user with one console is sent to it, others choose
+    Page("awards:home", "GET", "home", EVERYONE),
+    # Office console
+    Page("awards:console", "GET", "console", STAFF_PAGE, args=code, area="/console/"),
+    Page("awards:cycle_open", "GET", "open cycle form", OFFICE_ACTION, args=code),
+    Page("awards:cycle_open", "POST", "open cycle", OFFICE_ACTION, args=code),
+    Page("awards:audit_log", "GET", "audit log", outcomes((HEAD, AUDITOR), (OFFICE, REVIEWER,
+                                                                            COMMITTEE)),
+         args=code, check=audit_log_of_its_district),
+    Page("awards:cycle_detail", "GET", "cycle application list", STAFF_PAGE,
+         args=lambda d: {"pk": d.cycle.pk}, check=cycle_list_of_its_cycle),
+    Page("awards:invitation_create", "POST", "third-party recommendation", OFFICE_ACTION,
+         args=lambda d: {"pk": d.cycle.pk}, area="/console/"),
+    Page("awards:notice_publish", "GET", "notice publishing form", OFFICE_ACTION,
+         args=lambda d: {"pk": d.cycle.pk, "stage": "final"}),
+    Page("awards:notice_publish", "POST", "notice publishing", OFFICE_ACTION,
+         args=lambda d: {"pk": d.cycle.pk, "stage": "final"}, area="/console/"),
+    Page("awards:notice_objections", "GET", "notice objections list (objectors' names)",
+         OFFICE_ACTION, args=lambda d: {"pk": d.notice.pk}, subject="notice"),
+    Page("awards:objection_detail", "GET", "objection (objector's real name)", OFFICE_ACTION,
+         args=lambda d: {"pk": d.objection.pk}, subject="notice"),
+    Page("awards:objection_assign", "POST", "objection assignment", OFFICE_ACTION,
+         args=lambda d: {"pk": d.objection.pk}, subject="notice", area="/console/"),
+    Page("awards:objection_decide", "POST", "objection decision", OFFICE_ACTION,
+         args=lambda d: {"pk": d.objection.pk}, subject="notice", area="/console/"),
+    Page("awards:objection_evidence", "GET", "objection evidence file", OFFICE_ACTION,
+         args=lambda d: {"pk": d.evidence.pk}, subject="notice"),
+    Page("awards:application_detail", "GET", "office application detail (draft)", STAFF_PAGE,
+         args=app_of("draft")),
+    Page("awards:application_detail", "GET", "office application detail (in eligibility)",
+         STAFF_PAGE, args=app_of("eligibility"), subject="eligibility"),
+    Page("awards:application_detail", "GET", "office application detail (on notice)",
+         STAFF_PAGE, args=app_of("notice"), subject="notice"),
+    Page("awards:eligibility_screen", "POST", "eligibility screening", OFFICE_ACTION,
+         args=app_of("eligibility"), subject="eligibility", area="/console/"),
+    Page("awards:eligibility_decide", "POST", "eligibility decision", OFFICE_ACTION,
+         args=app_of("eligibility"), subject="eligibility", area="/console/"),
+    Page("awards:eligibility_sign_off", "POST", "eligibility override sign-off",
+         outcomes((HEAD,), (OFFICE, *READ_ONLY_STAFF)), args=app_of("eligibility"),
+         subject="eligibility", area="/console/"),
+    Page("awards:eligibility_conclude", "POST", "eligibility conclusion", OFFICE_ACTION,
+         args=app_of("eligibility"), subject="eligibility", area="/console/"),
+    Page("awards:application_return", "POST", "return for completion", OFFICE_ACTION,
+         args=app_of("submitted"), subject="submitted", area="/console/"),
+    Page("awards:application_transition", "POST", "application transition", OFFICE_ACTION,
+         args=app_of("submitted"), subject="submitted", area="/console/"),
+    Page("awards:consultation_add", "POST", "consultation record", OFFICE_ACTION,
+         args=app_of("eligibility"), subject="eligibility", area="/console/"),
+    Page("awards:consultation_answer", "POST", "consultation answer", OFFICE_ACTION,
+         args=lambda d: {"pk": d.consultation.pk}, subject="eligibility", area="/console/"),
+    # Documents: whoever may see the application (staff, its applicant, its department)
+    Page("awards:document_download", "GET", "application document download",
+         outcomes((*STAFF, OWNER, DEPT)), args=lambda d: {"pk": d.document.pk},
+         subject="eligibility"),
+    # Applicant portal
+    Page("awards:portal", "GET", "applicant portal", outcomes(APPLICANTS),
+         check=portal_lists_own_applications),
+    Page("awards:portal_create", "POST", "new application", outcomes(APPLICANTS),
+         area="/portal/"),
+    Page("awards:portal_application", "GET", "portal application (draft)", outcomes((OWNER,)),
+         args=app_of("draft")),
+    Page("awards:portal_application", "GET", "portal application (on notice)",
+         outcomes((OWNER,)), args=app_of("notice"), subject="notice"),
+    Page("awards:portal_profile", "GET", "portal profile form (draft)", outcomes((OWNER,)),
+         args=app_of("draft")),
+    Page("awards:portal_profile", "POST", "portal profile save (draft)", outcomes((OWNER,)),
+         args=app_of("draft"), area="/portal/"),
+    Page("awards:portal_profile", "GET", "portal profile form (submitted)",
+         outcomes(forbidden=(OWNER,)), args=app_of("submitted"), subject="submitted"),
+    Page("awards:portal_profile", "POST", "portal profile save (submitted)",
+         outcomes(forbidden=(OWNER,)), args=app_of("submitted"), subject="submitted"),
+    Page("awards:portal_upload", "POST", "portal upload (draft)", outcomes((OWNER,)),
+         args=app_of("draft"), area="/portal/"),
+    Page("awards:portal_upload", "POST", "portal upload (submitted)",
+         outcomes(forbidden=(OWNER,)), args=app_of("submitted"), subject="submitted"),
+    Page("awards:portal_submit", "POST", "portal submission (draft)", outcomes((OWNER,)),
+         args=app_of("draft"), area="/portal/"),
+    # Submitting again is answered with "申报已提交" on the application's page; nothing changes.
+    Page("awards:portal_submit", "POST", "portal submission (submitted)",
+         outcomes((OWNER,)), args=app_of("submitted"), subject="submitted", area="/portal/"),
+    Page("awards:invitation_respond", "POST", "recommendation invitation answer",
+         outcomes((OWNER,)), args=lambda d: {"pk": d.invitation.pk, "answer": "accept"},
+         subject="invited", area="/portal/"),
+    # Recommending department
+    Page("awards:department", "GET", "department list", outcomes((DEPT,)),
+         check=department_lists_what_it_recommends),
+    Page("awards:department_application", "GET",
+         "department application (awaiting recommendation)", outcomes((DEPT,)),
+         args=app_of("submitted"), subject="submitted"),
+    Page("awards:department_application", "POST",
+         "department recommendation (awaiting recommendation)", outcomes((DEPT,)),
+         args=app_of("submitted"), subject="submitted", area="/department/"),
+    Page("awards:department_application", "GET", "department application (recommended)",
+         outcomes((DEPT,)), args=app_of("eligibility"), subject="eligibility"),
+    Page("awards:department_application", "POST",
+         "department recommendation (already signed)", outcomes(forbidden=(DEPT,)),
+         args=app_of("eligibility"), subject="eligibility"),
+    Page("awards:department_application", "GET", "department application (draft)",
+         outcomes(), args=app_of("draft")),
+]
+
+
+def classify_page(response: Any, method: str, area: str | None) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        location = response["Location"]
+        if location.startswith(settings.LOGIN_URL):
+            return LOGIN
+        if area is not None and not location.startswith(area):
+            return f"redirect outside {area}: {location}"
+        return ALLOWED
+    if status == 403:
+        return FORBIDDEN
+    if status == 404:
+        return NOT_FOUND
+    if status in (200, 204) or (method == "POST" and status in (400, 409)):
+        return ALLOWED
+    return f"unexpected {status}"
+
+
+def page_cells() -> Iterator[Any]:
+    for page in PAGES:
+        scopes: tuple[str | None, ...] = ("own", "other") if page.args else (None,)
+        for scope in scopes:
+            table = page.own if scope != "other" else (page.other or HIDDEN)
+            for role in ROLES:
+                expected = table[role]
+                where = f" of {scope} district" if scope else ""
+                cell_id = (f"{ROLE_LABELS[role]} {page.method} {page.label}{where} "
+                           f"-> {expected}")
+                marks = []
+                reason = page.holes.get((role, scope))
+                if reason:
+                    marks.append(pytest.mark.xfail(strict=True, reason=reason))
+                yield pytest.param(page, scope, role, expected, id=cell_id, marks=marks)
+
+
+@pytest.mark.parametrize(("page", "scope", "role", "expected"), list(page_cells()))
+def test_page(world: World, page: Page, scope: str | None, role: str, expected: str) -> None:
+    d = world.district(scope)
+    url = reverse(page.name, kwargs=page.args(d) if page.args else None)
+    client = world.client(world.actor(role, page.subject))
+    before = fingerprint()
+    if page.method == "GET":
+        response = client.get(url)
+    else:
+        response = client.post(url, page.data(d) if page.data else {})
+    if getattr(response, "streaming", False):
+        b"".join(response.streaming_content)
+        # Close the file, not the response: response.close() sends request_finished, whose
+        # close_old_connections would end the module's transaction on PostgreSQL.
+        stream = getattr(response, "file_to_stream", None)
+        if stream is not None:
+            stream.close()
+    outcome = classify_page(response, page.method, page.area)
+    if expected != ALLOWED:
+        assert fingerprint() == before, f"{page.method} {url} changed something"
+    assert outcome == expected, f"{page.method} {url}: {response.status_code}"
+    if page.check is not None and response.status_code == 200:
+        page.check(world, d, world.actor(role, page.subject), response)
+
+
+# ---------------------------------------------------------------------------------------------
+# The API table (every operation of the OpenAPI schema), with bearer tokens
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str  # as the OpenAPI schema names it
+    label: str
+    own: dict[str, int]
+    args: Args | None = None
+    other: dict[str, int] | None = None  # default: 404, 401 for the anonymous
+    subject: str = "draft"
+    body: Callable[[District], dict[str, Any]] | None = None
+    multipart: bool = False
+    check: Callable[[World, District, User | None, Any], None] | None = None
+    holes: dict[tuple[str, str | None], str] = field(default_factory=dict)
+
+
+def statuses(default: int, *, anonymous: int = 401, **by_role: int) -> dict[str, int]:
+    out = {role: default for role in LOGGED_IN}
+    out.update(by_role)
+    out[ANON] = anonymous
+    return out
+
+
+def by_roles(roles: tuple[str, ...], status: int) -> dict[str, int]:
+    return {role: status for role in roles}
+
+
+API_HIDDEN = statuses(404)
+OPEN_TO_ALL = statuses(200, anonymous=200)
+ANY_USER = statuses(200)
+
+
+def only_own_cycles(w: World, d: District, user: User | None, data: Any) -> None:
+    mine = {g.jurisdiction_id for g in rules.grants(user)}
+    assert {c["jurisdiction"] for c in data} <= set(
+        Jurisdiction.objects.filter(pk__in=mine).values_list("code", flat=True))
+    assert w.away.cycle.pk not in {c["id"] for c in data}
+
+
+def only_visible_applications(w: World, d: District, user: User | None, data: Any) -> None:
+    rules.forget_grants(user)
+    visible = {a.pk for a in Application.objects.filter(cycle=d.cycle).select_related(
+        "cycle", "applicant") if rules.can_view_application(user, a)}
+    assert {a["id"] for a in data["items"]} == visible and data["count"] == len(visible)
+
+
+OPERATIONS: list[Operation] = [
+    Operation("GET", "/api/policies", "API policy list", ANY_USER),
+    Operation("GET", "/api/policies/{policy_id}", "API policy", ANY_USER,
+              args=lambda d: {"policy_id": d.policy_id}, other=ANY_USER),
+    Operation("GET", "/api/notices", "API public notice list", OPEN_TO_ALL),
+    Operation("GET", "/api/notices/{notice_id}", "API public notice", OPEN_TO_ALL,
+              args=lambda d: {"notice_id": d.notice.pk}, other=OPEN_TO_ALL, subject="notice"),
+    # Public; the objection without a real name is refused (400) and nothing is stored.
+    Operation("POST", "/api/notices/{notice_id}/objections", "API objection without real name",
+              statuses(400, anonymous=400), args=lambda d: {"notice_id": d.notice.pk},
+              other=statuses(400, anonymous=400), subject="notice", multipart=True,
+              body=lambda d: {"application_id": d.apps["notice"].pk}),
+    Operation("GET", "/api/cycles", "API cycle list", ANY_USER, check=only_own_cycles),
+    Operation("GET", "/api/cycles/{cycle_id}/applications", "API cycle applications",
+              ANY_USER, args=lambda d: {"cycle_id": d.cycle.pk},
+              check=only_visible_applications),
+    Operation("GET", "/api/applications/{application_id}", "API application (draft)",
+              statuses(404, **by_roles(STAFF, 200), **{OWNER: 200}),
+              args=lambda d: {"application_id": d.apps["draft"].pk}),
+    Operation("GET", "/api/applications/{application_id}",
+              "API application (awaiting recommendation)",
+              statuses(404, **by_roles(STAFF, 200), **{OWNER: 200, DEPT: 200}),
+              args=lambda d: {"application_id": d.apps["submitted"].pk}, subject="submitted"),
+    Operation("GET", "/api/applications/{application_id}", "API application (in eligibility)",
+              statuses(404, **by_roles(STAFF, 200), **{OWNER: 200, DEPT: 200}),
+              args=lambda d: {"application_id": d.apps["eligibility"].pk},
+              subject="eligibility"),
+    # A target the office may not choose (submission belongs to the applicant): the office
+    # gets past the permission check to the 400; nobody changes anything.
+    Operation("POST", "/api/applications/{application_id}/transition",
+              "API transition (awaiting recommendation)",
+              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404}),
+              args=lambda d: {"application_id": d.apps["submitted"].pk}, subject="submitted",
+              body=lambda d: {"target": "submitted", "expected_version": 1}),
+    Operation("POST", "/api/applications/{application_id}/transition",
+              "API transition (in eligibility)",
+              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404}),
+              args=lambda d: {"application_id": d.apps["eligibility"].pk},
+              subject="eligibility",
+              body=lambda d: {"target": "submitted", "expected_version": 1}),
+    Operation("POST", "/api/applications/{application_id}/transition",
+              "API transition (draft)",
+              statuses(404, **by_roles(THE_OFFICE, 400), **by_roles(READ_ONLY_STAFF, 403),
+                       **{OWNER: 403}),
+              args=lambda d: {"application_id": d.apps["draft"].pk},
+              body=lambda d: {"target": "submitted", "expected_version": 1}),
+    Operation("POST", "/api/screen", "API screening", ANY_USER,
+              args=lambda d: {"policy": d.policy_id}, other=ANY_USER,
+              body=lambda d: {"policy": d.policy_id, "on": REVIEWED_ON.isoformat(),
+                              "profiles": [{"id": "A", "kind": "organization", "name": "甲公司",
+                                            **PROFILES[str(d.j.code)]}]}),
+]
+
+
+def operation_cells() -> Iterator[Any]:
+    for op in OPERATIONS:
+        scopes: tuple[str | None, ...] = ("own", "other") if op.args else (None,)
+        for scope in scopes:
+            table = op.own if scope != "other" else (op.other or API_HIDDEN)
+            for role in ROLES:
+                expected = table[role]
+                where = f" of {scope} district" if scope else ""
+                who = ROLE_LABELS[role] + ("" if role == ANON else " token")
+                cell_id = f"{who} {op.method} {op.label}{where} -> {expected}"
+                marks = []
+                reason = op.holes.get((role, scope))
+                if reason:
+                    marks.append(pytest.mark.xfail(strict=True, reason=reason))
+                yield pytest.param(op, scope, role, expected, id=cell_id, marks=marks)
+
+
+@pytest.mark.parametrize(("op", "scope", "role", "expected"), list(operation_cells()))
+def test_api(world: World, op: Operation, scope: str | None, role: str,
+             expected: int) -> None:
+    d = world.district(scope)
+    path = op.path
+    if op.args and "{" in path:
+        path = path.format(**op.args(d))
+    user = world.actor(role, op.subject)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens[user.pk]}"} if user else {}
+    client = Client()
+    cache.clear()  # the objection endpoint throttles anonymous callers per address
+    before = fingerprint()
+    if op.method == "GET":
+        response = client.get(path, **headers)
+    elif op.multipart:
+        response = client.post(path, op.body(d) if op.body else {}, **headers)
+    else:
+        response = client.post(path, json.dumps(op.body(d) if op.body else {}),
+                               content_type="application/json", **headers)
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(response.content)
+    if expected >= 400 or op.method == "POST":
+        # Refusals, and the POSTs chosen to be refused by the rules, change nothing.
+        assert fingerprint() == before, f"{op.method} {path} changed something"
+    assert response.status_code == expected, f"{op.method} {path}: {data}"
+    if expected >= 400:
+        assert set(data) == {"detail", "field", "article"}
+    elif op.check is not None:
+        op.check(world, d, user, data)
+
+
+# ---------------------------------------------------------------------------------------------
+# Nothing escapes the matrix
+
+
+def url_patterns(patterns: list[Any], prefix: str = "",
+                 namespace: str | None = None) -> Iterator[tuple[str, str]]:
+    """(name with namespace, route) of every URL pattern, recursively."""
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from url_patterns(p.url_patterns, prefix + str(p.pattern), ns)
+        else:
+            assert isinstance(p, URLPattern)
+            route = prefix + str(p.pattern)
+            name = p.name or route
+            yield (f"{namespace}:{name}" if namespace else name), route
+
+
+def openapi_operations() -> set[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+
+
+def api_route(route: str) -> str:
+    """The schema's path for an API URL route: api/cycles/<cycle_id> -> /api/cycles/{cycle_id}."""
+    out = "/" + route
+    while "<" in out:
+        start, end = out.index("<"), out.index(">")
+        name = out[start + 1:end].split(":")[-1]
+        out = f"{out[:start]}{{{name}}}{out[end + 1:]}"
+    return out
+
+
+def test_every_url_pattern_is_in_the_matrix() -> None:
+    operation_paths = {path for _method, path in openapi_operations()}
+    patterns = dict(url_patterns(get_resolver().url_patterns))
+    # The API's operations are the API table's; its other patterns (schema, docs, root) are
+    # pages like any other.
+    pages_needed = {name for name, route in patterns.items()
+                    if api_route(route) not in operation_paths}
+    covered = {p.name for p in PAGES}
+    assert pages_needed - covered == set(), "URL patterns missing from the permission matrix"
+    assert covered - set(patterns) == set(), "the matrix names URL patterns that do not exist"
+    api_routes = {api_route(route) for name, route in patterns.items()
+                  if name.startswith("api:") and name not in covered}
+    assert api_routes == operation_paths
+
+
+def test_every_api_operation_is_in_the_matrix() -> None:
+    covered = {(op.method, op.path) for op in OPERATIONS}
+    assert openapi_operations() - covered == set(), "API operations missing from the matrix"
+    assert covered - openapi_operations() == set(), "the matrix names unknown API operations"
+
+
+def test_every_row_has_both_districts_and_every_role() -> None:
+    rows: list[Page | Operation] = [*PAGES, *OPERATIONS]
+    for row in rows:
+        assert set(row.own) == set(ROLES), row.label
+        if row.other is not None:
+            assert set(row.other) == set(ROLES), row.label
+

@@ -1,0 +1,99 @@
+"""The office's notices and objections through Django's test client: publishing a stage's
+notice, handling an objection, who sees the objector."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from qaward.web.cycles.models import Application
+from qaward.web.cycles.services import (
+    application_transition,
+    eligibility_conclude,
+    eligibility_decide,
+)
+from qaward.web.notices.models import Notice, Objection
+from qaward.web.notices.services import objection_submit
+from tests.web.office_world import (
+    World,
+    client_for,
+    fresh,
+    into_eligibility,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+# ---------------------------------------------------------------------------------------------
+# Notices and objections
+
+
+def into_committee(w: World) -> Application:
+    app = into_eligibility(w)
+    eligibility_decide(application=app, actor=w.office, decision="eligible")
+    app = eligibility_conclude(application=app, actor=w.office)
+    for target in ("site_review", "comprehensive_evaluation", "department_consultation",
+                   "committee"):
+        app = application_transition(application=app, target=target, actor=w.office)
+    return app
+
+
+def publish_final(w: World, app: Application) -> Notice:
+    response = client_for(w.office).post(
+        reverse("awards:notice_publish", args=[w.cycle.pk, "final"]),
+        {"stage": "final", "starts_on": "2026-09-01", "applications": [app.pk]})
+    assert response.status_code == 302, response.content.decode()
+    return Notice.objects.get(cycle=w.cycle, stage="final")
+
+
+def test_the_office_publishes_the_final_notice_of_the_applications_in_committee(
+        w: World) -> None:
+    app = into_committee(w)
+    page = client_for(w.office).get(reverse("awards:notice_publish",
+                                            args=[w.cycle.pk, "final"]))
+    assert list(page.context["candidates"]) == [app]
+    notice = publish_final(w, app)
+    assert (notice.starts_on, notice.ends_on, notice.article) == (
+        dt.date(2026, 9, 1), dt.date(2026, 9, 7), "四、（七）")
+    assert fresh(app).state == "committee_notice"
+    assert client_for(w.office).get(reverse("awards:notice_publish", args=[w.cycle.pk, "final"]
+                                            )).status_code == 200
+
+
+def test_a_notice_stage_the_policy_does_not_have_is_404(w: World) -> None:
+    assert client_for(w.office).get(reverse("awards:notice_publish", args=[
+        w.cycle.pk, "eligibility"])).status_code == 404
+
+
+def test_the_office_handles_an_objection_and_only_the_office_sees_the_objector(
+        w: World) -> None:
+    app = into_committee(w)
+    notice = publish_final(w, app)
+    objection = objection_submit(notice=notice, application=app, name="张三",
+                                   id_number="330106199001011234", phone="13800000000",
+                                   statement="该企业2025年发生质量事故。",
+                                   today=dt.date(2026, 9, 2))
+    office = client_for(w.office)
+    listing = office.get(reverse("awards:notice_objections", args=[notice.pk])).content.decode()
+    assert "张三" in listing and "13800000000" in listing
+    assert client_for(w.reviewer).get(
+        reverse("awards:objection_detail", args=[objection.pk])).status_code == 403
+    assert client_for(w.other_office).get(
+        reverse("awards:objection_detail", args=[objection.pk])).status_code == 404
+    office.post(reverse("awards:objection_assign", args=[objection.pk]),
+                {"investigator": w.head.pk})
+    objection.refresh_from_db()
+    assert (objection.status, objection.investigator) == ("investigating", w.head)
+    response = office.post(reverse("awards:objection_decide", args=[objection.pk]),
+                           {"outcome": "upheld", "findings": "", "reason": "x"})
+    assert "findings" in response.context["decide_form"].errors
+    office.post(reverse("awards:objection_decide", args=[objection.pk]),
+                {"outcome": "upheld", "findings": "经核实，2025年确有重大质量事故。",
+                 "reason": "不符合三、（六）"})
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.UPHELD and objection.reported_to_committee
+    assert fresh(app).state == "removed_by_objection"
+
+

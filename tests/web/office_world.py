@@ -1,0 +1,110 @@
+"""A district with its office, head, reviewer, auditor, department and applicant, one cycle
+and one draft application: the world of the console, portal and department page tests
+(its fixture ``w`` is in ``conftest.py``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from qaward.core.workdays import today_shanghai
+from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
+from qaward.web.cycles.models import Applicant, Application, Cycle
+from qaward.web.cycles.services import (
+    application_create,
+    application_submit,
+    application_transition,
+    cycle_open,
+)
+from qaward.web.policies.services import sync_policies
+from qaward.web.recommendations.services import recommendation_sign
+
+GOOD_PROFILE = {
+    "jurisdiction": "滨江区",
+    "established_on": "2010-05-01",
+    "excellence_model_since": "2018-01-01",
+    "sector": "电子信息",
+    "annual_results": [{"year": y, "profit": 100} for y in range(2019, 2026)],
+}
+# Registered elsewhere: the engine finds it ineligible (三、（一）).
+ELSEWHERE_PROFILE = {**GOOD_PROFILE, "jurisdiction": "上海市长宁区"}
+
+
+@dataclass
+class World:
+    j: Jurisdiction
+    other_j: Jurisdiction
+    office: User
+    head: User
+    reviewer: User
+    auditor: User
+    dept_user: User
+    dept: Department
+    applicant_user: User
+    org: Applicant
+    other_office: User
+    cycle: Cycle
+    app: Application
+
+
+def user(name: str, j: Jurisdiction, role: str, **extra: Any) -> User:
+    u = User.objects.create_user(name)
+    Membership.objects.create(user=u, jurisdiction=j, role=role, **extra)
+    return u
+
+
+def build_world() -> World:
+    sync_policies()
+    j = Jurisdiction.objects.get(code="hangzhou-binjiang")
+    other = Jurisdiction.objects.get(code="shanghai-changning")
+    dept = Department.objects.create(jurisdiction=j, name="长河街道", kind="street")
+    org = Applicant.objects.create(jurisdiction=j, kind="organization", name="杭州示例科技有限公司",
+                                   credit_code="91330108MA2XXXXX01", sector="电子信息",
+                                   email="a@example.com", profile=GOOD_PROFILE)
+    office = user("office", j, Role.OFFICE)
+    today = today_shanghai()
+    cycle = cycle_open(jurisdiction=j, year=today.year, title=f"{today.year}年度滨江区政府质量奖",
+                         opened_on=today - dt.timedelta(days=10),
+                         applications_close_on=today + dt.timedelta(days=30), actor=office)
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
+    return World(
+        j=j, other_j=other, office=office, head=user("head", j, Role.OFFICE_HEAD),
+        reviewer=user("reviewer", j, Role.REVIEWER), auditor=user("auditor", j, Role.AUDITOR),
+        dept_user=user("dept", j, Role.DEPARTMENT, department=dept), dept=dept,
+        applicant_user=user("org", j, Role.APPLICANT, applicant=org), org=org,
+        other_office=user("changning-office", other, Role.OFFICE), cycle=cycle, app=app)
+
+
+def client_for(u: User) -> Client:
+    c = Client()
+    c.force_login(u)
+    return c
+
+
+def submit(w: World, app: Application | None = None) -> Application:
+    app = app or w.app
+    return application_submit(application=app, actor=w.applicant_user,
+                                expected_version=app.version, report_chars=20000)
+
+
+def into_eligibility(w: World, app: Application | None = None) -> Application:
+    app = submit(w, app)
+    app = application_transition(application=app, target="recommendation", actor=w.office)
+    recommendation_sign(application=app, actor=w.dept_user, opinion="同意推荐")
+    return application_transition(application=app, target="eligibility", actor=w.office)
+
+
+def fresh(app: Application) -> Application:
+    return Application.objects.get(pk=app.pk)
+
+
+def other_applicant(w: World, name: str, profile: dict[str, Any]) -> Application:
+    a = Applicant.objects.create(jurisdiction=w.j, kind="organization", name=name,
+                                 sector="生物医药", profile=profile)
+    return application_create(cycle=w.cycle, applicant=a, track="organization", actor=w.office)
+
+
