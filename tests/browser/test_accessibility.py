@@ -62,14 +62,12 @@ def site(fast_site: Any) -> Site:
     """A 长宁 cycle with a published eligibility notice (one listed organization, window
     2026-05-11 to 2026-05-15, today inside it) and an applicant user whose own organization
     has a draft application in the same cycle."""
-    from qaward.web.awards import services as s
-    from qaward.web.awards.models import (
-        Applicant,
-        Department,
-        Jurisdiction,
-        Membership,
-        Role,
-    )
+    from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
+    from qaward.web.cycles import services as cycles
+    from qaward.web.cycles.models import Applicant
+    from qaward.web.notices import services as notices
+    from qaward.web.policies.services import sync_policies
+    from qaward.web.recommendations import services as recommendations
 
     def user(name: str, **membership: Any) -> User:
         u = User.objects.create_user(name, password=PASSWORD)
@@ -82,7 +80,7 @@ def site(fast_site: Any) -> Site:
                 "jurisdiction": "上海市长宁区", "established_on": "2008-06-01",
                 "annual_results": [{"year": y, "profit": 100} for y in range(2021, 2026)]})
 
-    s.sync_policies()
+    sync_policies()
     j = Jurisdiction.objects.get(code="shanghai-changning")
     dept = Department.objects.create(jurisdiction=j, name="新华路街道", kind="street")
     office = user("office.a11y", role=Role.OFFICE)
@@ -91,21 +89,23 @@ def site(fast_site: Any) -> Site:
     user(APPLICANT_USER, role=Role.APPLICANT, applicant=draft)
 
     fast_site.QAWARD_TODAY = "2026-03-02"
-    cycle = s.cycle_open(jurisdiction=j, year=2026, title=CYCLE_TITLE,
+    cycle = cycles.cycle_open(jurisdiction=j, year=2026, title=CYCLE_TITLE,
                          opened_on=dt.date(2026, 3, 2),
                          applications_close_on=dt.date(2026, 4, 30), actor=office)
     fast_site.QAWARD_TODAY = "2026-04-20"
-    own = s.application_create(cycle=cycle, applicant=draft, track="organization", actor=office)
-    app = s.application_create(cycle=cycle, applicant=listed, track="organization", actor=office)
-    app = s.application_submit(application=app, actor=office, expected_version=app.version,
-                               report_chars=1000)
-    app = s.application_transition(application=app, target="recommendation", actor=office)
-    s.recommendation_sign(application=app, actor=street, opinion="同意推荐")
-    app = s.application_transition(application=app, target="eligibility", actor=office)
-    s.eligibility_screen(application=app)
-    s.eligibility_decide(application=app, actor=office, decision="eligible")
-    notice = s.notice_publish(cycle=cycle, stage="eligibility", starts_on=dt.date(2026, 5, 11),
-                              actor=office, applications=[app])
+    org_track = {"track": "organization", "actor": office}
+    own = cycles.application_create(cycle=cycle, applicant=draft, **org_track)
+    app = cycles.application_create(cycle=cycle, applicant=listed, **org_track)
+    app = cycles.application_submit(application=app, actor=office, expected_version=app.version,
+                                    report_chars=1000)
+    app = cycles.application_transition(application=app, target="recommendation", actor=office)
+    recommendations.recommendation_sign(application=app, actor=street, opinion="同意推荐")
+    app = cycles.application_transition(application=app, target="eligibility", actor=office)
+    cycles.eligibility_screen(application=app)
+    cycles.eligibility_decide(application=app, actor=office, decision="eligible")
+    notice = notices.notice_publish(cycle=cycle, stage="eligibility",
+                                    starts_on=dt.date(2026, 5, 11), actor=office,
+                                    applications=[app])
     fast_site.QAWARD_TODAY = TODAY
     return Site(notice_pk=notice.pk, listed_app_pk=app.pk, draft_app_pk=own.pk)
 
@@ -264,7 +264,7 @@ KEYBOARD_TEXTS = {  # language: (the refusal's heading, the receipt)
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_an_objection_can_be_made_with_the_keyboard_only(
         new_context: Callable[[], Any], live_server: Any, site: Site, language: str) -> None:
-    from qaward.web.awards.models import Objection
+    from qaward.web.notices.models import Objection
 
     refused, received = KEYBOARD_TEXTS[language]
     page = open_page(new_context, live_server, language)
