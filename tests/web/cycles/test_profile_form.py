@@ -200,6 +200,17 @@ def test_the_diff_names_fields_and_rows() -> None:
     assert removed[0]["removed"] == ["2021-01-01"] and removed[0]["added"] == []
 
 
+def test_defaults_and_number_types_are_no_change() -> None:
+    stored = {"jurisdiction": "滨江区", "established_on": "2010-05-01",
+              "annual_results": [{"year": 2024, "profit": 100}]}
+    saved = {**stored, "legal_person": True, "licensed": True,
+             "annual_results": [{"year": 2024, "profit": 100.0, "policy_loss": False}]}
+    assert profile_diff(stored, saved, kind="organization") == []
+    assert profile_diff(stored, {**saved, "licensed": False}, kind="organization") == [
+        {"field": "licensed", "before": True, "after": False}]
+    assert len(profile_diff(stored, saved)) == 3  # compared as stored without the kind
+
+
 def test_the_diff_in_words_in_both_languages() -> None:
     changes = profile_diff(
         {"established_on": "2008-06-01"},

@@ -7,15 +7,37 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from qaward.core.eligibility import parse_profile
+from qaward.core.errors import ProfileError
+
 from .forms import AWARD_LEVELS, INCIDENT_KINDS, REVOCATION_CAUSES
 
 LIST_KEYS = ("annual_results", "incidents", "complaints", "failed_inspections", "dishonesty",
              "violations", "awards", "other_applications")
 
 
-def profile_diff(before: dict[str, Any] | None, after: dict[str, Any]) -> list[dict[str, Any]]:
+def as_core_reads(profile: dict[str, Any] | None, kind: str) -> dict[str, Any]:
+    """The profile with the core's defaults filled in and its values in the core's types (a
+    flag left out is true, a profit of 100 is 100.0), so that only real changes differ; a
+    profile the core cannot read is compared as stored."""
+    raw = dict(profile or {})
+    try:
+        parsed = parse_profile({**raw, "id": "-", "kind": kind, "name": "-"})
+    except ProfileError:
+        return raw
+    out = parsed.model_dump(mode="json")
+    for key in ("id", "kind", "name"):
+        out.pop(key, None)
+    return out
+
+
+def profile_diff(before: dict[str, Any] | None, after: dict[str, Any],
+                 kind: str | None = None) -> list[dict[str, Any]]:
     """The changed fields, in a stable order: a scalar field as ``{field, before, after}``,
-    a list field as ``{field, added, removed, changed: [{before, after}]}``."""
+    a list field as ``{field, added, removed, changed: [{before, after}]}``. With the
+    applicant's ``kind``, both sides are compared as the core reads them."""
+    if kind is not None:
+        before, after = as_core_reads(before, kind), as_core_reads(after, kind)
     before = dict(before or {})
     out: list[dict[str, Any]] = []
     for field in sorted(set(before) | set(after)):
@@ -52,7 +74,7 @@ def _list_diff(before: list[Any], after: list[Any]) -> tuple[list[Any], list[Any
 # -- in words ---------------------------------------------------------------------------------
 
 
-def _field_words() -> dict[str, str]:
+def field_words() -> dict[str, str]:
     return {
         "jurisdiction": _("注册地/工作地"),
         "established_on": _("成立日期"),
@@ -123,7 +145,7 @@ def row_words(field: str, row: Any) -> str:
 def change_words(changes: list[dict[str, Any]]) -> list[str]:
     """Each change as one sentence: "事故记录：新增 1 条（2024-03-02 质量事故）",
     "成立日期：2008-06-01 → 2008-07-01"."""
-    names = _field_words()
+    names = field_words()
     sep = _("；")
     out = []
     for c in changes:

@@ -355,7 +355,7 @@ def applicant_profile_update(*, applicant: Applicant, actor: Any,
     with transaction.atomic():
         a = Applicant.objects.select_for_update().select_related("jurisdiction").get(
             pk=applicant.pk)
-        changes = profile_diff(a.profile, profile)
+        changes = profile_diff(a.profile, profile, kind=a.kind)
         a.profile = profile
         a.sector = str(profile.get("sector", a.sector) or "")[:100]
         a.save(update_fields=["profile", "sector"])
