@@ -157,3 +157,14 @@ def test_add_row_works_without_javascript(
     assert stored["violations"] == [{"date": "2025-08-08", "serious": False}]
     assert stored["sector"] == "精密仪器"
     assert User.objects.filter(username=people.organization).exists()
+
+
+def test_enter_in_a_field_saves_rather_than_adding_a_row(
+        new_context: Callable[[], Any], people: People, fast_site: Any) -> None:  # noqa: F811
+    today(fast_site, "2026-04-20")
+    _cycle, app, _office = draft_application(people)
+    org = login(new_context, people.organization)
+    org.goto(f"/portal/applications/{app.pk}/profile/")
+    org.get_by_label("行业领域").fill("精密仪器")
+    org.get_by_label("行业领域").press("Enter")
+    expect(messages(org)).to_contain_text("申报条件信息已保存。")
