@@ -168,3 +168,18 @@ def test_enter_in_a_field_saves_rather_than_adding_a_row(
     org.get_by_label("行业领域").fill("精密仪器")
     org.get_by_label("行业领域").press("Enter")
     expect(messages(org)).to_contain_text("申报条件信息已保存。")
+
+
+def test_the_profile_form_has_no_serious_wcag21_aa_violation(
+        new_context: Callable[[], Any], people: People, fast_site: Any) -> None:  # noqa: F811
+    from tests.browser.test_accessibility import BLOCKING, axe_violations, describe
+
+    today(fast_site, "2026-04-20")
+    _cycle, app, _office = draft_application(people)
+    org = login(new_context, people.organization)
+    org.goto(f"/portal/applications/{app.pk}/profile/")
+    for name in ("添加一行：事故", "添加一行：获奖"):
+        org.get_by_role("button", name=name).click()
+    expect(row(org, "获奖 第 1 条")).to_be_visible()
+    blocking = [v for v in axe_violations(org) if v["impact"] in BLOCKING]
+    assert not blocking, describe(blocking)
