@@ -22,7 +22,13 @@ from qaward.web.cycles.models import Application, Cycle
 from qaward.web.cycles.profile_changes import change_words, profile_diff
 from qaward.web.cycles.services import applicant_profile_update
 from tests.web.cycles.test_views_portal import profile_post, rows
-from tests.web.office_world import GOOD_PROFILE, World, build_world, client_for
+from tests.web.office_world import (
+    GOOD_PROFILE,
+    World,
+    build_world,
+    client_for,
+    into_eligibility,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +290,19 @@ def test_no_earlier_cycles_is_said(w: World) -> None:
     response = client_for(w.office).get(reverse("awards:application_detail", args=[w.app.pk]))
     assert response.context["earlier"] == []
     assert "该申报人在本区以往周期没有申报" in response.content.decode()
+
+
+def test_declared_revocations_are_shown_beside_the_earlier_cycles(w: World) -> None:
+    earlier(w, w.cycle.year - 2, End.INELIGIBLE, "注册地不在本区", "三、（一）")
+    w.org.profile = {**GOOD_PROFILE, "awards": [
+        {"level": "district", "jurisdiction": "滨江区", "year": 2019,
+         "revoked_on": "2020-06-01", "revocation_cause": "fraud"}]}
+    w.org.save()
+    page = reverse("awards:application_detail", args=[w.app.pk])
+    body = client_for(w.office).get(page).content.decode()
+    assert "申报人自报的被撤销奖项" in body
+    assert "2019 区级 滨江区 2020-06-01 被撤销（弄虚作假）" in body
+    # The auditor (a staff reader) reads it too; a department never reaches this page.
+    assert "注册地不在本区" in client_for(w.auditor).get(page).content.decode()
+    into_eligibility(w)
+    assert client_for(w.dept_user).get(page).status_code == 404

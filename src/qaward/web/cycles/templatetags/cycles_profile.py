@@ -23,3 +23,11 @@ def profile_lists(profile: Any) -> list[tuple[str, list[str]]]:
 
 
 register.filter("profile_lists", profile_lists)
+
+
+def revoked_award(row: Any) -> str:
+    """A revoked award as declared in the profile: "2019 区级 … 2020-06-01 被撤销（弄虚作假）"."""
+    return row_words("awards", row)
+
+
+register.filter("revoked_award", revoked_award)

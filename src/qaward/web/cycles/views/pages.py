@@ -156,7 +156,10 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
         e.to_label = names.staff(e.to_state) if e.to_state else ""
         e.changes = change_words((e.data or {}).get("changes") or [])
     ctx["history"] = events
-    ctx["earlier"] = earlier_cycles(app)
+    # The applicant's record in earlier cycles is the office's and reviewers' to read, not a
+    # recommending department's.
+    ctx["show_earlier"] = rules.is_staff_reader(user, app)
+    ctx["earlier"] = earlier_cycles(app) if ctx["show_earlier"] else []
     ctx["declared_revocations"] = [
         r for r in (ctx["profile"] or {}).get("awards", [])
         if isinstance(r, dict) and r.get("revoked_on")]
