@@ -43,6 +43,7 @@ from qaward.web.common.uploads import REPORT, check_upload, extract_text
 from qaward.web.policies.services import policy_in_force, policy_of
 
 from .models import Applicant, Application, Cycle, Document, EligibilityDecision
+from .profile_changes import profile_diff
 
 # ---------------------------------------------------------------------------------------------
 # Cycles and applications
@@ -350,16 +351,17 @@ def eligibility_conclude(*, application: Application, actor: Any,
 def applicant_profile_update(*, applicant: Applicant, actor: Any,
                              profile: dict[str, Any]) -> Applicant:
     """Replace the applicant's eligibility profile (submitted applications keep their
-    frozen snapshot)."""
+    frozen snapshot); the event records what changed, field by field (``profile_diff``)."""
     with transaction.atomic():
         a = Applicant.objects.select_for_update().select_related("jurisdiction").get(
             pk=applicant.pk)
+        changes = profile_diff(a.profile, profile, kind=a.kind)
         a.profile = profile
         a.sector = str(profile.get("sector", a.sector) or "")[:100]
         a.save(update_fields=["profile", "sector"])
         record_event(actor=actor, jurisdiction=a.jurisdiction, entity="applicant",
-                              entity_id=a.pk, action="profile_update",
-                              data={"fields": sorted(profile)})
+                     entity_id=a.pk, action="profile_update",
+                     data={"fields": sorted(profile), "changes": changes})
     return a
 
 
