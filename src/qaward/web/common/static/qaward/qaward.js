@@ -7,9 +7,6 @@
     var question = form.getAttribute("data-confirm");
     if (question && !window.confirm(question)) { event.preventDefault(); }
   });
-  // Switch language as soon as another one is chosen.
-  var select = document.getElementById("language");
-  if (select && select.form) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  }
+  // The language <select> waits for its 切换/Switch button: submitting on change would
+  // reload the page while a keyboard user browses the options (WCAG 3.2.2).
 })();
