@@ -603,5 +603,4 @@ def test_a_stale_move_shows_only_the_changed_by_someone_else_message(
     form = second.locator("form[action$='/transition/']")
     expect(form.locator(".errorlist.nonfield")).to_contain_text("已被他人修改")
     assert form.locator(".errorlist").all_inner_texts() == [
-        "该申报已被他人修改，请刷新页面后重试。 / This application was changed by someone "
-        "else: reload and try again."]
+        "该申报已被他人修改，请刷新页面后重试。"]
