@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 from pydantic import Field
@@ -157,8 +158,7 @@ def transition_application(request: HttpRequest, application_id: int,
     user = request.auth
     app = _visible_application(user, application_id)
     if not rules.can_act_on_application(user, app):
-        raise HttpError(403, "只有评审办工作人员可以变更申报状态 / Only the award office "
-                             "can move an application")
+        raise HttpError(403, _("只有评审办工作人员可以变更申报状态"))
     cycle_services.application_move(application=app, target=payload.target, actor=user,
                                     reason=payload.reason,
                                     expected_version=payload.expected_version)

@@ -7,6 +7,8 @@ import datetime as dt
 import hashlib
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from qaward.core.eligibility import check_in_force
 from qaward.core.errors import ConfigurationRequired, PolicyNotInForce
 from qaward.core.policy import Policy, list_policies, load_policy
@@ -28,10 +30,10 @@ def sync_policies() -> list[PolicyVersion]:
     files = policy_files()
     for pid in list_policies():
         p = load_policy(pid)
-        j, _ = Jurisdiction.objects.update_or_create(
+        j, _created = Jurisdiction.objects.update_or_create(
             code=p.jurisdiction.id, defaults={"name_zh": p.jurisdiction.name_zh})
         sha = hashlib.sha256(files[pid].read_bytes()).hexdigest()
-        pv, _ = PolicyVersion.objects.update_or_create(
+        pv, _created = PolicyVersion.objects.update_or_create(
             policy_id=pid,
             defaults={"jurisdiction": j, "title_zh": p.title_zh,
                       "in_force_from": p.in_force.from_ or p.in_force.from_not_later_than,
@@ -53,6 +55,8 @@ def policy_in_force(jurisdiction: Jurisdiction, on: dt.date) -> tuple[PolicyVers
             continue
         return pv, p
     raise ServiceError(
-        f"{on} 没有有效的管理办法，不能开启评选周期: " + "; ".join(refusals)
-        if refusals else f"{jurisdiction} 没有登记任何管理办法")
+        _("%(date)s 没有有效的管理办法，不能开启评选周期：%(refusals)s")
+        % {"date": on, "refusals": "; ".join(refusals)}
+        if refusals
+        else _("%(jurisdiction)s 没有登记任何管理办法") % {"jurisdiction": jurisdiction})
 

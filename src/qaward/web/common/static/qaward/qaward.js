@@ -31,9 +31,6 @@
     var first = row.querySelector("input, select, textarea");
     if (first) { first.focus(); }
   });
-  // Switch language as soon as another one is chosen.
-  var select = document.getElementById("language");
-  if (select && select.form) {
-    select.addEventListener("change", function () { select.form.submit(); });
-  }
+  // The language <select> waits for its 切换/Switch button: submitting on change would
+  // reload the page while a keyboard user browses the options (WCAG 3.2.2).
 })();
