@@ -138,9 +138,12 @@ def _policy_change(cycle: Cycle) -> dict[str, object] | None:
     if change is None:
         return None
     current, rows = change
-    return {"version": current, "rows": [
-        (r.key, r.left.value if r.left else "—", r.right.value if r.right else "—",
-         (r.right or r.left).cite if (r.right or r.left) else "") for r in rows]}
+    out = []
+    for r in rows:
+        either = r.right or r.left
+        out.append((r.key, r.left.value if r.left else "—", r.right.value if r.right else "—",
+                    either.cite if either else ""))
+    return {"version": current, "rows": out}
 
 
 @login_required
