@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 from django.urls import reverse
+from django.utils import translation
 
 from qaward.core.notices import notice_for
 from qaward.core.policy.inspect import policy_digest
@@ -43,8 +44,10 @@ def policy_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def w(policy_file: Path) -> World:
-    return build_world()
+def w(policy_file: Path) -> Any:
+    # Service refusals are read in Chinese, whatever a test client switched to before.
+    with translation.override("zh-hans"):
+        yield build_world()
 
 
 def set_final_notice_days(path: Path, days: int) -> None:
@@ -72,8 +75,9 @@ def test_an_edited_file_registers_a_new_version_and_never_changes_the_old(
     set_final_notice_days(policy_file, 10)
     sync_policies()
     versions = list(PolicyVersion.objects.filter(policy_id=PID).order_by("pk"))
-    assert [v.pk for v in versions][0] == old.pk and len(versions) == 2
+    assert len(versions) == 2
     kept, new = versions
+    assert kept.pk == old.pk
     assert (kept.policy_text, kept.digest, kept.current) == (old_text, old.digest, False)
     assert new.current and new.digest == policy_digest(policy_file) != old.digest
     assert "value: 10, unit: days" in new.policy_text
@@ -171,8 +175,8 @@ def test_the_head_repins_with_a_reason_and_the_new_value_applies(
     new = current_version(PID)
     assert new is not None
     submitted = submit(w)  # before the move: judged under the old content
-    cycle_repin(cycle=w.cycle, to_version=new, actor=w.head, reason="区评审办决定按修订后的公示期执行",
-                expected_from=old.pk)
+    cycle_repin(cycle=w.cycle, to_version=new, actor=w.head,
+                reason="区评审办决定按修订后的公示期执行", expected_from=old.pk)
     assert fresh_cycle(w.cycle).policy == new
     assert final_notice_rule(w.cycle) == "10天"
     event = AuditEvent.objects.get(action="cycle_repin", entity_id=str(w.cycle.pk))
