@@ -30,6 +30,8 @@ from .models import PolicyVersion
 # Loaded policies by (policy id, digest): a version's content never changes, so each is
 # parsed and validated once per process, and a page pays one dictionary look-up.
 _LOADED: dict[tuple[str, str], Policy] = {}
+# The changed values between two versions, by (policy id, pinned digest, newest digest).
+_CHANGES: dict[tuple[str, str, str], list[DiffRow]] = {}
 
 
 def policy_of_version(pv: PolicyVersion) -> Policy:
@@ -63,7 +65,11 @@ def pending_change(cycle: Any) -> tuple[PolicyVersion, list[DiffRow]] | None:
            .exclude(pk=pinned.pk).first())
     if cur is None:
         return None
-    return cur, changed_values(policy_of_version(pinned), policy_of_version(cur))
+    key = (pinned.policy_id, pinned.digest, cur.digest)
+    rows = _CHANGES.get(key)
+    if rows is None:
+        rows = _CHANGES[key] = changed_values(policy_of_version(pinned), policy_of_version(cur))
+    return cur, rows
 
 
 def sync_policies(actor: Any = "system") -> list[PolicyVersion]:
