@@ -263,3 +263,19 @@ def test_a_new_cycle_opens_under_the_current_content(w: World, policy_file: Path
                      actor=w.head, override_reason="测试")
     assert nxt.policy == current_version(PID)
     assert final_notice_rule(nxt) == "10天"
+
+
+def test_the_sync_command_reports_a_changed_file_and_the_cycles_left_on_it(
+        w: World, policy_file: Path) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("policy_sync", stdout=out)
+    assert f"{PID}  {w.cycle.policy.digest[:12]}  unchanged" in out.getvalue()
+    set_final_notice_days(policy_file, 10)
+    out = StringIO()
+    call_command("policy_sync", stdout=out)
+    line = next(x for x in out.getvalue().splitlines() if x.startswith(PID))
+    assert f"changed (was {w.cycle.policy.digest[:12]})" in line and w.cycle.title in line
