@@ -17,6 +17,7 @@ from qaward.web.audit.models import AuditEvent
 from qaward.web.cycles.models import Cycle
 from qaward.web.policies.services import sync_policies
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM
+from tests.browser.test_accessibility import BLOCKING, axe_violations, describe
 from tests.web.office_world import build_world
 
 pytestmark = [
@@ -71,11 +72,15 @@ def test_the_head_moves_a_cycle_to_the_edited_policy(
     expect(head.get_by_role("heading",
                             name="Move the cycle to the new policy version")).to_be_visible()
     head.screenshot(path=tmp_path / "confirm-en.png", full_page=True)
+    blocking = [v for v in axe_violations(head) if v["impact"] in BLOCKING]
+    assert not blocking, describe(blocking)
     head.get_by_label("Language").select_option("zh-hans")
     expect(head.get_by_role("heading", name="改按管理办法新版本执行")).to_be_visible()
     head.get_by_label("变更理由").fill("区评审办决定按修订后的公示期执行")
     head.get_by_label("我已核对上列变化的值，确认本周期改按新版本执行").check()
     head.screenshot(path=tmp_path / "confirm-zh.png", full_page=True)
+    blocking = [v for v in axe_violations(head) if v["impact"] in BLOCKING]
+    assert not blocking, describe(blocking)
     head.get_by_role("button", name="确认变更").click()
     expect(head.locator("ul.messages")).to_contain_text("本周期已改按管理办法新版本")
     expect(head.locator("section.policy-change")).to_have_count(0)
