@@ -35,6 +35,18 @@ class CycleOpenForm(forms.Form):
         help_text=_("仅在与上一周期间隔不足管理办法规定的年限时填写，须由评审办负责人提交。"))
 
 
+class CycleRepinForm(forms.Form):
+    """The office head moves a cycle to the policy file's newest content: the versions
+    compared on the confirmation page travel with the form, the reason is recorded."""
+
+    from_version = forms.IntegerField(widget=forms.HiddenInput)
+    to_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("变更理由"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("将记入审计日志。"))
+    confirm = forms.BooleanField(
+        label=_("我已核对上列变化的值，确认本周期改按新版本执行"))
+
+
 class ApplicationFilterForm(forms.Form):
     q = forms.CharField(label=_("名称"), required=False, max_length=100)
     state = forms.ChoiceField(label=_("状态"), required=False)

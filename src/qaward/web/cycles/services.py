@@ -24,6 +24,7 @@ from qaward.core.criteria.wordcount import count_words
 from qaward.core.eligibility import parse_profile, screener
 from qaward.core.errors import ConfigurationRequired, ProfileError
 from qaward.core.policy import Policy
+from qaward.core.policy.inspect import changed_values
 from qaward.core.workflow import (
     DRAFT,
     RETURNED,
@@ -41,7 +42,8 @@ from qaward.web.audit.services import record_event
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError, StaleVersion, in_language
 from qaward.web.common.uploads import REPORT, check_upload, extract_text
-from qaward.web.policies.services import policy_in_force, policy_of
+from qaward.web.policies.models import PolicyVersion
+from qaward.web.policies.services import policy_in_force, policy_of, policy_of_version
 
 from .models import Applicant, Application, Cycle, Document, EligibilityDecision
 from .profile_changes import profile_diff
@@ -86,6 +88,43 @@ def cycle_open(*, jurisdiction: Jurisdiction, year: int, title: str, opened_on: 
                      article=policy.in_force.cite,
                      data={"policy": pv.policy_id, "year": year})
     return cycle
+
+
+def cycle_repin(*, cycle: Cycle, to_version: PolicyVersion, actor: Any, reason: str,
+                expected_from: int | None = None) -> Cycle:
+    """Move a cycle to another registered content of the policy it pinned (e.g. after the
+    policy file was edited): the office head only, with a written reason. The event records
+    both digests and the keys of the values that change. ``expected_from`` is the version
+    the head confirmed moving from; a cycle moved meanwhile is refused."""
+    if not has_role(actor, cycle.jurisdiction, Role.OFFICE_HEAD):
+        raise ServiceError(_("只有评审办负责人可以变更评选周期所依据的管理办法版本"),
+                           field="reason")
+    if not reason.strip():
+        raise ServiceError(_("变更评选周期所依据的管理办法版本，须写明理由"), field="reason")
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().select_related(
+            "policy", "jurisdiction").get(pk=cycle.pk)
+        old = locked.policy
+        if expected_from is not None and old.pk != expected_from:
+            raise ServiceError(_("该评选周期所依据的版本已被他人变更，请刷新页面后重新核对"),
+                               field="to_version")
+        if to_version.policy_id != old.policy_id:
+            raise ServiceError(
+                _("只能改用同一管理办法（%(id)s）的其他版本") % {"id": old.policy_id},
+                field="to_version")
+        if to_version.pk == old.pk:
+            raise ServiceError(_("该评选周期已依据此版本"), field="to_version")
+        new_policy = policy_of_version(to_version)
+        changed = changed_values(policy_of_version(old), new_policy)
+        locked.policy = to_version
+        locked.save(update_fields=["policy"])
+        record_event(actor=actor, jurisdiction=locked.jurisdiction, entity="cycle",
+                     entity_id=locked.pk, action="cycle_repin", reason=reason.strip(),
+                     article=new_policy.in_force.cite,
+                     data={"policy": old.policy_id, "from_digest": old.digest,
+                           "to_digest": to_version.digest,
+                           "changed_keys": [r.key for r in changed]})
+    return locked
 
 
 def application_create(*, cycle: Cycle, applicant: Applicant, track: str,
@@ -209,10 +248,13 @@ def application_submit(*, application: Application, actor: Any, expected_version
             raise ServiceError(_("申报条件信息不完整或有误：%(problems)s")
                                % {"problems": "; ".join(err.problems)},
                                field="profile") from None
+        # The exact content the application is judged under: the cycle's pinned version.
         app.pinned_policy_id = policy.id
+        app.pinned_version = cycle.policy
         app.profile_snapshot = parsed.model_dump(mode="json")
         app.report_chars = report_chars
-        app.save(update_fields=["pinned_policy_id", "profile_snapshot", "report_chars"])
+        app.save(update_fields=["pinned_policy_id", "pinned_version", "profile_snapshot",
+                                "report_chars"])
         # Frozen and moved in the same transaction: never a half-submitted draft.
         return application_transition(application=app, target=SUBMITTED, actor=actor,
                                       expected_version=app.version, today=today)
