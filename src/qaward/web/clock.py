@@ -21,6 +21,8 @@ from django.utils import timezone
 from qaward.core.workdays import today_shanghai
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
+# One counter per frozen day, shared by the blocks that freeze it: events keep their order.
+_TICKS: dict[dt.date, Iterator[int]] = {}
 _frozen: ContextVar[tuple[dt.date, Iterator[int]] | None] = ContextVar("qaward_clock",
                                                                       default=None)
 
@@ -39,13 +41,14 @@ def now() -> dt.datetime:
         return timezone.now()
     day, tick = frozen
     start = dt.datetime.combine(day, dt.time(9, 0), tzinfo=_SHANGHAI)
-    return start + dt.timedelta(seconds=next(tick))
+    # In UTC, as timezone.now(): the audit chain hashes the instant as it is read back.
+    return (start + dt.timedelta(seconds=next(tick))).astimezone(dt.UTC)
 
 
 @contextmanager
 def frozen(day: dt.date) -> Iterator[None]:
     """Run the block as if the office's today were ``day`` (today() and now())."""
-    token = _frozen.set((day, itertools.count()))
+    token = _frozen.set((day, _TICKS.setdefault(day, itertools.count())))
     try:
         yield
     finally:

@@ -22,9 +22,10 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from qaward.core.policy import Policy
+from qaward.core.errors import UnknownPolicy
+from qaward.core.policy import Policy, list_policies, load_policy
 from qaward.core.policy.model import FastTrack, Silent
-from qaward.core.states import End, Fixed, Kind, NoticeId, StageId
+from qaward.core.states import End, Fixed, NoticeId, StageId
 from qaward.core.workdays import load_default_calendar
 from qaward.core.workflow import allowed_targets, main_line, state
 from qaward.web import clock
@@ -107,7 +108,7 @@ def demo_configuration(policy: Policy) -> dict[str, Any]:
 
 
 def place_names(policy: Policy) -> tuple[str, str]:
-    """The jurisdiction's short name with and without its last 区/县 ("长宁区", "长宁"), taken
+    """The jurisdiction's short name with and without its last 区/县 ("<名>区", "<名>"), taken
     from ``jurisdiction.name_zh``: the city is dropped and a parenthesis too."""
     name = re.sub(r"[（(].*?[)）]", "", policy.jurisdiction.name_zh).strip()
     if "市" in name[:-1]:
@@ -149,7 +150,7 @@ def _profile(rnd: random.Random, jurisdiction: str, flaw: str | None, year: int,
     if fast_track is not None:
         level = fast_track.levels[-1]
         where = fast_track.jurisdictions.get(level, ())
-        award: dict[str, Any] = {"level": level, "tier": "award", "year": year - 1}
+        award: dict[str, Any] = {"level": level, "year": year - 1}
         if where:
             award["jurisdiction"] = where[0]
         p["awards"] = [award]
@@ -205,12 +206,18 @@ class _Calendar:
         return self.day
 
 
-def build_demo(*, policy: Policy, year: int = DEFAULT_YEAR, count: int = 10,
+def build_demo(*, policy_id: str, year: int = DEFAULT_YEAR, count: int = 10,
                seed: int = 2026) -> DemoResult:
-    """Create users, departments, applicants and one cycle, and run it through the stages."""
+    """Create users, departments, applicants and one cycle under ``policy_id`` (bundled or
+    from QAWARD_POLICY_DIRS), and run it through the stages."""
     if count < 6:
         raise DemoError("the demo needs at least 6 applicants to reach the award and every exit")
     rnd = random.Random(seed)
+    try:
+        policy = load_policy(policy_id)
+    except UnknownPolicy:
+        raise DemoError(f"unknown policy `{policy_id}`; available: "
+                        f"{', '.join(list_policies())}") from None
     sync_policies()
     j = Jurisdiction.objects.get(code=policy.jurisdiction.id)
     place, short = place_names(policy)
@@ -229,7 +236,7 @@ def build_demo(*, policy: Policy, year: int = DEFAULT_YEAR, count: int = 10,
         head = member("head", "评审办负责人 李建国", Role.OFFICE_HEAD)
         member("auditor", "审计 周立新", Role.AUDITOR)
         member("reviewer", "评审专家 陈俊杰", Role.REVIEWER)
-        member("committee", "评委会委员 赵振华", Role.COMMITTEE)
+        member(str(Role.COMMITTEE), "评委会委员 赵振华", Role.COMMITTEE)  # login: committee
         departments = [Department.objects.get_or_create(jurisdiction=j, name=f"{place}{n}",
                                                         defaults={"kind": k})[0]
                        for n, k in _DEPARTMENTS]
@@ -330,7 +337,7 @@ class _Walker:
             st = state(self.policy, sid)
             if sid == StageId.ELIGIBILITY:
                 here = self._eligibility(here)
-            elif st.kind == Kind.NOTICE:
+            elif st.notice is not None:
                 here = self._leave_notice(here, st.notice or "")
             else:
                 here = self._review(here, sid)
@@ -345,7 +352,7 @@ class _Walker:
             return []
         st = state(self.policy, target)
         with clock.frozen(self.cal.day):
-            if st.kind == Kind.NOTICE:
+            if st.notice is not None:
                 notice = notice_publish(cycle=self.cycle, stage=st.notice or "",
                                         starts_on=self.cal.day, actor=self.office,
                                         applications=apps)
@@ -369,7 +376,7 @@ class _Walker:
                                    decision=result["verdict"])
                 app.refresh_from_db()
                 nxt = state(self.policy, allowed_targets(self.policy, app.state)[0])
-                if result["verdict"] == "eligible" and nxt.kind == Kind.NOTICE \
+                if result["verdict"] == "eligible" and nxt.notice is not None \
                         and not app.fast_track:
                     onward.append(app)  # enters the eligibility notice when it is published
                 else:
@@ -386,7 +393,7 @@ class _Walker:
         stage = self.policy.stage(sid)
         for ex in stage.exits:
             end = str(ex.to)
-            if end in self.exits_taken or end not in set(End) or len(apps) <= 3:
+            if end in self.exits_taken or end not in set(End) or len(apps) <= 2:
                 continue
             leaving = apps.pop()
             with clock.frozen(self.cal.day):
@@ -407,7 +414,7 @@ class _Walker:
 
     def _last_notice(self, stage: str) -> bool:
         notices = [s.notice for s in (state(self.policy, x) for x in self.line)
-                   if s.kind == Kind.NOTICE]
+                   if s.notice is not None]
         return bool(notices) and notices[-1] == stage
 
     def _objection_upheld(self, notice: Notice, app: Application) -> None:

@@ -27,15 +27,16 @@ class Command(BaseCommand):
     help = "Create the demo data (idempotent: does nothing if the demo cycle exists)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--policy", default="binjiang-2020",
-                            help="policy id (bundled or from QAWARD_POLICY_DIRS)")
+        parser.add_argument("--policy", default=os.environ.get("QAWARD_DEMO_POLICY"),
+                            help="policy id, bundled or from QAWARD_POLICY_DIRS (default: "
+                                 "QAWARD_DEMO_POLICY, else the first id in alphabetical order)")
         parser.add_argument("--year", type=int, default=DEFAULT_YEAR)
         parser.add_argument("--applicants", "--count", dest="applicants", type=int, default=10,
                             help="number of generated applicants (at least 6)")
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        pid = opts["policy"]
         available = list_policies()
+        pid = opts["policy"] or available[0]
         if pid not in available:
             raise CommandError(f"--policy: unknown policy `{pid}`; available: "
                                f"{', '.join(available)} (add folders with QAWARD_POLICY_DIRS)")
@@ -51,7 +52,7 @@ class Command(BaseCommand):
             self.stdout.write("demo data already present")
             return
         try:
-            result = build_demo(policy=policy, year=opts["year"], count=opts["applicants"])
+            result = build_demo(policy_id=policy.id, year=opts["year"], count=opts["applicants"])
         except (DemoError, ServiceError, QawardError) as err:
             raise CommandError(f"the demo cannot be built under {pid}: {err}") from None
         if os.environ.get("QAWARD_CONFIG_DIR"):
