@@ -38,8 +38,10 @@ COPIED = "xingang-2025"
 def _isolated(settings: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.VAR_DIR = tmp_path / "var"
-    monkeypatch.delenv("QAWARD_CONFIG_DIR", raising=False)  # the command may set it
-    monkeypatch.delenv("QAWARD_POLICY_DIRS", raising=False)
+    # The command may set QAWARD_CONFIG_DIR: set then unset, so that teardown restores it.
+    for name in ("QAWARD_CONFIG_DIR", "QAWARD_POLICY_DIRS"):
+        monkeypatch.setenv(name, "")
+        monkeypatch.delenv(name)
 
 
 def _run(policy_id: str, applicants: int = 6) -> str:
