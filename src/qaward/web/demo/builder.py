@@ -254,7 +254,9 @@ def build_demo(*, policy_id: str, year: int = DEFAULT_YEAR, count: int = 10,
     walker = _Walker(policy, cycle, office, head, cal)
 
     # Applications: drafted, evidenced and submitted on working days in April.
-    track = next(iter(policy.tracks))
+    # The organizations' track where the policy has one by that kind, else its first.
+    track = next((t for t in policy.tracks if t == str(Applicant.Kind.ORGANIZATION)),
+                 next(iter(policy.tracks)))
     n_flawed = min(len(_FLAWS), max(2, count - 5))
     plan: list[str | None] = [*_FLAWS[:n_flawed], *([None] * (count - n_flawed))]
     rnd.shuffle(plan)
@@ -268,7 +270,7 @@ def build_demo(*, policy_id: str, year: int = DEFAULT_YEAR, count: int = 10,
         name, sector = _company(rnd, short, used)
         with clock.frozen(cal.after(day, 0)):
             applicant = Applicant.objects.create(
-                jurisdiction=j, kind="organization", name=name, sector=sector,
+                jurisdiction=j, kind=Applicant.Kind.ORGANIZATION, name=name, sector=sector,
                 credit_code=f"91310000MA1{rnd.randint(10**6, 10**7 - 1)}{i % 10}",
                 email=f"contact{i + 1}@example.com",
                 profile=_profile(rnd, policy.jurisdiction.name_zh, flaw, year,
