@@ -39,6 +39,7 @@ from qaward.core.workflow import (
 from qaward.web.accounts.models import Jurisdiction, Role
 from qaward.web.accounts.services import has_role
 from qaward.web.audit.services import record_event
+from qaward.web.clock import now as clock_now
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError, StaleVersion, in_language
 from qaward.web.common.uploads import REPORT, check_upload, extract_text
@@ -193,7 +194,7 @@ def application_transition(*, application: Application, target: str, actor: Any,
         app.state = target
         app.version += 1
         if target == SUBMITTED and app.submitted_at is None:
-            app.submitted_at = timezone.now()
+            app.submitted_at = clock_now()
         app.save(update_fields=["state", "version", "submitted_at", "updated_at"])
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="transition", from_state=source, to_state=target,

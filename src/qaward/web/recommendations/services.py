@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qaward.web.accounts.models import Membership, Role
 from qaward.web.audit.services import record_event
+from qaward.web.clock import now as clock_now
 from qaward.web.common.errors import ServiceError
 from qaward.web.cycles.models import Applicant, Application, Cycle
 from qaward.web.cycles.services import lock_application
@@ -35,7 +36,7 @@ def recommendation_sign(*, application: Application, actor: Any, opinion: str) -
             raise ServiceError(_("该申报由其他推荐部门推荐"))
         if rec.signed_at:
             raise ServiceError(_("推荐意见已签署"))
-        rec.opinion, rec.signed_by, rec.signed_at = opinion.strip(), actor, timezone.now()
+        rec.opinion, rec.signed_by, rec.signed_at = opinion.strip(), actor, clock_now()
         rec.save()
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="recommendation_sign", reason=opinion,
