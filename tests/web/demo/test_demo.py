@@ -78,7 +78,7 @@ def _check_cycle(policy_id: str) -> dict[str, int]:
         assert app.submitted_at.astimezone(SHANGHAI).date() <= cycle.applications_close_on
     # History in date order, none before the call.
     days = [e.at for e in AuditEvent.objects.filter(jurisdiction=cycle.jurisdiction)
-            .exclude(action="policy_sync").order_by("seq")]
+            .exclude(entity="policy").order_by("seq")]
     assert days == sorted(days)
     assert days[0].astimezone(SHANGHAI).date() >= cycle.opened_on
     # Reviews begin after the window closes.
