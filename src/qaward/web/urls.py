@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from qaward.web.accounts import urls as accounts_urls
+from qaward.web.appeals import urls as appeals_urls
 from qaward.web.api import api
 from qaward.web.audit import urls as audit_urls
 from qaward.web.cycles import urls as cycles_urls
@@ -25,6 +26,7 @@ console = [
     *audit_urls.urlpatterns,
     *notices_urls.urlpatterns,
     *recommendations_urls.urlpatterns,
+    *appeals_urls.urlpatterns,
 ]
 
 urlpatterns = [
