@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from qaward.web.accounts import urls as accounts_urls
-from qaward.web.appeals import urls as appeals_urls
 from qaward.web.api import api
+from qaward.web.appeals import urls as appeals_urls
 from qaward.web.audit import urls as audit_urls
 from qaward.web.cycles import urls as cycles_urls
 from qaward.web.notices import urls as notices_urls
