@@ -43,7 +43,7 @@ def test_an_applicant_prepares_and_submits_through_the_api(w: World) -> None:
     r = send("post", u, "/api/portal/applications",
              {"cycle_id": w.cycle.pk, "applicant_id": w.org.pk, "track": "individual"})
     assert r.status_code == 400 and json.loads(r.content)["field"] == "track"
-    r = send("put", u, f"/api/portal/applications/{w.app.pk}/profile",
+    r = send("post", u, f"/api/portal/applications/{w.app.pk}/profile",
              {"profile": {**GOOD_PROFILE, "sector": "电子信息"}})
     assert r.status_code == 200, r.content
     # Submitting without a report is refused, naming the field.
@@ -63,12 +63,12 @@ def test_an_applicant_prepares_and_submits_through_the_api(w: World) -> None:
     assert fresh(w.app).state == "submitted"
     assert AuditEvent.objects.filter(entity_id=str(w.app.pk), to_state="submitted").exists()
     # Submitted: no more changes.
-    r = send("put", u, f"/api/portal/applications/{w.app.pk}/profile", {"profile": GOOD_PROFILE})
+    r = send("post", u, f"/api/portal/applications/{w.app.pk}/profile", {"profile": GOOD_PROFILE})
     assert r.status_code == 403
 
 
 def test_others_see_nothing(w: World) -> None:
-    r = send("put", w.office, f"/api/portal/applications/{w.app.pk}/profile",
+    r = send("post", w.office, f"/api/portal/applications/{w.app.pk}/profile",
              {"profile": GOOD_PROFILE})
     assert r.status_code == 404
     assert json.loads(Client().get("/api/portal/applications", **auth(w.office)).content) == []

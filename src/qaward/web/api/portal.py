@@ -98,7 +98,7 @@ def create_application(request: HttpRequest,
     return Status(201, _application_detail(user, app))
 
 
-@portal.put("/applications/{application_id}/profile",
+@portal.post("/applications/{application_id}/profile",
             response={200: ApplicationDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
             summary="Replace the eligibility profile of the application's applicant")
 def update_profile(request: HttpRequest, application_id: int,
