@@ -15,8 +15,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from qaward.core.appeals import DECISION_OF_STATE
 from qaward.core.errors import QawardError
-from qaward.core.policy.model import FastTrack, Policy
+from qaward.core.policy.model import FastTrack, Policy, Silent
 from qaward.core.states import (
     AWARDED,
     CYCLE_LEVEL,
@@ -39,7 +40,7 @@ from qaward.core.states import (
 __all__ = [
     "AWARDED", "DRAFT", "ENDS", "NOTICE_SUFFIX", "RETURNED", "SUBMITTED", "Facts", "State",
     "StateKind", "Transition", "TransitionRefused", "allowed_targets", "main_line",
-    "notice_state_of", "plan_transition", "state", "states",
+    "notice_state_of", "plan_reinstatement", "plan_transition", "state", "states",
 ]
 
 StateKind = Literal["intake", "review", "notice", "end", "awarded"]
@@ -150,6 +151,8 @@ class Facts:
     fast_track: bool = False
     # Last day of the cycle's application window; None: not checked (e.g. no window set).
     application_window_closes: dt.date | None = None
+    # An appeal (申诉) against the decision is open: the application is held where it is.
+    open_appeal: bool = False
 
 
 def allowed_targets(policy: Policy, source: str) -> tuple[str, ...]:
@@ -189,6 +192,11 @@ def _is_optional(policy: Policy, state_id: str) -> bool:
 
 def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> Transition:
     """Check a move against the policy; return it with its article or raise TransitionRefused."""
+    if facts.open_appeal:
+        raise TransitionRefused(
+            source, target, "该申报有尚未处理的申诉，处理完毕前不能变更状态",
+            "an appeal against the decision is open; the application is held until it is "
+            "decided", _appeals_cite(policy))
     if target not in allowed_targets(policy, source):
         raise TransitionRefused(
             source, target,
@@ -244,6 +252,30 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
     if target == REMOVED_BY_OBJECTION and src.notice:
         article = policy.notice(src.notice).cite
     return Transition(source, target, article)
+
+
+def plan_reinstatement(policy: Policy, source: str, target: str) -> Transition:
+    """An upheld appeal (申诉) returns an application from the refused state ``source``
+    (不符合, 未入围) to the stage ``target`` it was refused from; the appeals article."""
+    cite = _appeals_cite(policy)
+    appeals = policy.appeals
+    decision = DECISION_OF_STATE.get(source)
+    if decision is None or not policy.appealable(decision):
+        raise TransitionRefused(
+            source, target, f"{policy.id} 不允许通过申诉改变该结论",
+            f"{policy.id} provides no appeal against this decision", cite)
+    if target not in main_line(policy) or state(policy, target).kind != "review" or \
+            source not in allowed_targets(policy, target):
+        raise TransitionRefused(
+            source, target, "申诉成立只能使申报回到作出该结论的阶段，"
+            f"而非“{_name(policy, target)}”",
+            "an upheld appeal returns the application to the stage that refused it", cite)
+    assert not isinstance(appeals, Silent)
+    return Transition(source, target, appeals.cite)
+
+
+def _appeals_cite(policy: Policy) -> str | None:
+    return policy.appeals.cite
 
 
 def _check_window(policy: Policy, source: str, target: str, facts: Facts) -> None:

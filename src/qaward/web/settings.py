@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "qaward.web.recommendations",
     "qaward.web.notices",
     "qaward.web.tokens",
+    "qaward.web.appeals",
     "qaward.web.demo",
 ]
 
@@ -100,7 +101,13 @@ TEMPLATES = [
     },
 ]
 
-AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = []
+# Django's defaults: they apply where a person chooses a password (reset, set by invitation).
+AUTH_PASSWORD_VALIDATORS: list[dict[str, str]] = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

@@ -615,6 +615,33 @@ class Objections(Frozen):
 ObjectionDecider = Literal["committee", "office_head", "office", "government"]
 
 
+# Appeals (申诉/复核): which decisions an applicant may ask to have reviewed, within what time of
+# the notification, and who decides (never the one who made the decision).
+AppealableDecision = Literal["eligibility", "shortlist"]
+AppealDecider = Literal["review_team", "office_head", "office", "committee"]
+
+
+class AppealTimeLimit(Cited[PosInt]):
+    """Days from the notification of the decision within which an appeal may be filed."""
+
+    unit: Unit = "days"
+
+
+class Appeals(Frozen):
+    decisions: tuple[AppealableDecision, ...] = Field(min_length=1)
+    # Silent: the office must configure the time limit before an appeal can be filed.
+    time_limit: OrSilent[AppealTimeLimit]
+    decided_by: MaybeCited[AppealDecider]
+    cite: Citation
+    note: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _decisions_once(self) -> Appeals:
+        if len(set(self.decisions)) != len(self.decisions):
+            raise ValueError("appeals.decisions: a decision is listed twice")
+        return self
+
+
 class IncubationPool(Frozen):
     entry_routes: tuple[Literal["self", "industry", "expert"], ...]
     free_training: StrictBool
@@ -657,6 +684,9 @@ class Policy(Frozen):
     # Who decides that an upheld objection removes an application; where the text is
     # silent the office head signs off (see ``objection_removal_decider``), configurable.
     objection_removal_by: MaybeCited[ObjectionDecider]
+    # Appeals (申诉/复核) against an eligibility or shortlist decision; `{silent: ...}` where the
+    # regulation provides none (then no appeal can be filed).
+    appeals: OrSilent[Appeals]
 
     prizes: Prizes
     revocation: Revocations
@@ -743,6 +773,10 @@ class Policy(Frozen):
         means no."""
         v = self.cycle.reviewed_on_arrival
         return False if isinstance(v, Silent) else bool(v.value)
+
+    def appealable(self, decision: str) -> bool:
+        """Whether the policy lets an applicant appeal ``decision`` (eligibility, shortlist)."""
+        return isinstance(self.appeals, Appeals) and decision in self.appeals.decisions
 
     @property
     def objection_removal_decider(self) -> ObjectionDecider:

@@ -38,7 +38,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from qaward.core.errors import QawardError, UnknownPolicy
 from qaward.web.common.errors import ServiceError, StaleVersion
 
-from . import cycles, notices, policies
+from . import appeals, cycles, notices, policies, portal
 from .auth import AUTH, issue_token, user_for_token
 
 __all__ = ["api", "issue_token", "user_for_token"]
@@ -129,3 +129,5 @@ api.add_router("/notices", notices.router)
 api.add_router("/cycles", cycles.cycles)
 api.add_router("/applications", cycles.applications)
 api.add_router("/screen", cycles.screening)
+api.add_router("/appeals", appeals.appeals)
+api.add_router("/portal", portal.portal)

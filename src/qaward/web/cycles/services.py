@@ -32,6 +32,7 @@ from qaward.core.workflow import (
     Facts,
     TransitionRefused,
     allowed_targets,
+    plan_reinstatement,
     plan_transition,
     state,
     states,
@@ -174,19 +175,24 @@ def facts_for(app: Application, today: dt.date) -> Facts:
         open_objections=objections.filter(status__in=["received", "investigating"]).count(),
         upheld_objections=objections.filter(status="upheld").count(),
         fast_track=app.fast_track,
+        open_appeal=app.appeals.filter(status="open").exists(),
     )
 
 
 def application_transition(*, application: Application, target: str, actor: Any,
                            reason: str = "", expected_version: int | None = None,
-                           today: dt.date | None = None) -> Application:
-    """The one place an application changes state: guard, save, audit, notify."""
+                           today: dt.date | None = None, reinstate: bool = False) -> Application:
+    """The one place an application changes state: guard, save, audit, notify.
+
+    ``reinstate``: an upheld appeal returns the application from its refused state to the
+    stage that refused it (``plan_reinstatement``), which no ordinary move allows."""
     today = today or office_today()
     with transaction.atomic():
         app = lock_application(application, expected_version)
         policy = policy_of(app.cycle)
         try:
-            move = plan_transition(policy, app.state, target, facts_for(app, today))
+            move = (plan_reinstatement(policy, app.state, target) if reinstate
+                    else plan_transition(policy, app.state, target, facts_for(app, today)))
         except TransitionRefused as err:
             raise ServiceError(in_language(err.reason_zh, err.reason_en),
                                article=err.article) from None
