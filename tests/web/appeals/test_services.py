@@ -16,7 +16,8 @@ from qaward.web.appeals.models import Appeal
 from qaward.web.appeals.services import appeal_deadline_for, appeal_decide, appeal_file
 from qaward.web.audit.models import AuditEvent
 from qaward.web.common.errors import ServiceError
-from qaward.web.cycles.services import application_transition, facts_for
+from qaward.web.cycles.services import application_transition, cycle_repin, facts_for
+from qaward.web.policies.services import sync_policies
 from tests.web.office_world import World, fresh, into_eligibility
 
 pytestmark = pytest.mark.django_db
@@ -25,12 +26,17 @@ LIMIT_DAYS = 15
 
 
 @pytest.fixture
-def configured(tmp_path: Path, monkeypatch: Any) -> None:
-    """滨江 sets no time limit (二、（四）4): the office configures 15 days."""
+def configured(w: World, tmp_path: Path, monkeypatch: Any) -> None:
+    """滨江 sets no time limit (二、（四）4): the office configures 15 days. The running cycle
+    pinned the content it was opened under, so the office head moves it to the configured one."""
     (tmp_path / "binjiang-2020.yaml").write_text(
         "policy: binjiang-2020\nvalues:\n  appeals.time_limit: {value: 15, unit: days, "
         "source: configuration, cite: 区评审办2024年第1次会议}\n", encoding="utf-8")
     monkeypatch.setenv("QAWARD_CONFIG_DIR", str(tmp_path))
+    configured_version = next(pv for pv in sync_policies() if pv.policy_id == "binjiang-2020")
+    cycle_repin(cycle=w.cycle, to_version=configured_version, actor=w.head,
+                reason="评审办配置申诉时限")
+    w.cycle.refresh_from_db()
 
 
 def refused(w: World, target: str = "ineligible") -> Any:
