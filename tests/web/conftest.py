@@ -12,6 +12,13 @@ from tests.web import board_world
 from tests.web.office_world import World, build_world
 
 
+@pytest.fixture(autouse=True)
+def office_clock(settings: Any) -> None:
+    """Every test gets its own layer of settings, so a test that moves the office's clock
+    (``office_world.set_today``) leaves the next test's clock alone."""
+    settings.QAWARD_TODAY = getattr(settings, "QAWARD_TODAY", None)
+
+
 @pytest.fixture
 def w() -> World:
     """The office world (a test module may define its own ``w``)."""
@@ -22,4 +29,5 @@ def w() -> World:
 def world(settings: Any, tmp_path: Path) -> board_world.World:
     """The notice board world, its uploads in a temporary media directory."""
     settings.MEDIA_ROOT = tmp_path
+    settings.QAWARD_TODAY = board_world.TODAY.isoformat()
     return board_world.build_world()

@@ -4,7 +4,10 @@ and what to do (shown on the field it names, or as the API's ``{"detail", "field
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
 from qaward.core.errors import QawardError
+from qaward.core.schedule import Decision
 
 
 class ServiceError(QawardError):
@@ -20,3 +23,17 @@ class StaleVersion(ServiceError):
     def __init__(self) -> None:
         super().__init__("该申报已被他人修改，请刷新页面后重试。"
                          " / This application was changed by someone else: reload and try again.")
+
+
+def bilingual(zh: str, en: str) -> str:
+    """The Chinese or English of a message the pure core words in both languages, in the
+    reader's language (Chinese unless English is active)."""
+    return en if (get_language() or "zh-hans").startswith("en") else zh
+
+
+def refusal(decision: Decision) -> ServiceError:
+    """A ServiceError from a date rule's refusal or sign-off (``qaward.core.schedule``): its
+    reasons in the reader's language, the field of the first reason, the article attached."""
+    text = " ".join(bilingual(r.message_zh, r.message_en) for r in decision.reasons)
+    field = decision.reasons[0].field if decision.reasons else None
+    return ServiceError(text, field=field, article=decision.article)

@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from qaward.core.policy import load_policy
+from qaward.core.states import AWARDED, End, NoticeId, StageId
 from qaward.core.workflow import allowed_targets, main_line, states
 from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
 from qaward.web.cycles.models import Applicant
@@ -173,7 +174,7 @@ def build_demo(*, policy_id: str = "binjiang-2020", year: int = 2026, count: int
                                              defaults={"department": departments[i % 3]})
         recommendation_sign(application=app, actor=dept,
                               opinion="该单位质量管理成效显著，同意推荐。")
-        app = application_transition(application=app, target="eligibility", actor=office,
+        app = application_transition(application=app, target=StageId.ELIGIBILITY, actor=office,
                                        today=dt.date(year, 5, 6))
         apps.append(app)
 
@@ -184,19 +185,19 @@ def build_demo(*, policy_id: str = "binjiang-2020", year: int = 2026, count: int
         result = eligibility_screen(application=app, actor=office, on=review_day)
         eligibility_decide(application=app, actor=office, decision=result["verdict"])
         app = eligibility_conclude(application=app, actor=office, today=review_day)
-        if app.state != "ineligible":
+        if app.state != End.INELIGIBLE:
             eligible.append(app)
 
     # Move the eligible ones along the main line up to the government's approval,
     # publishing each notice the policy requires; the award itself comes with later stages.
     line = main_line(policy)
     day = dt.date(year, 6, 1)
-    for target in line[line.index("eligibility") + 1:line.index("awarded")]:
+    for target in line[line.index(StageId.ELIGIBILITY) + 1:line.index(AWARDED)]:
         st = next(x for x in states(policy) if x.id == target)
         if st.kind == "notice":
             notice = notice_publish(cycle=cycle, stage=st.notice or "", starts_on=day,
                                       actor=office, applications=eligible)
-            if st.notice == "final" and eligible:
+            if st.notice == NoticeId.FINAL and eligible:
                 _objection_upheld(notice, eligible[0], office, head)
                 eligible = eligible[1:]
             day = notice.ends_on + dt.timedelta(days=3)
