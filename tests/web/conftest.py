@@ -9,14 +9,18 @@ from typing import Any
 import pytest
 
 from tests.web import board_world
-from tests.web.office_world import World, build_world
+from tests.web.office_world import IN_WINDOW, World, build_world
+
+DEFAULT_TODAY = IN_WINDOW.isoformat()
 
 
 @pytest.fixture(autouse=True)
 def office_clock(settings: Any) -> None:
-    """Every test gets its own layer of settings, so a test that moves the office's clock
-    (``office_world.set_today``) leaves the next test's clock alone."""
-    settings.QAWARD_TODAY = getattr(settings, "QAWARD_TODAY", None)
+    """The office's clock, never the wall clock: by default a day inside the application
+    window of the tests' usual cycle (2 March to 30 April 2026). Every test gets its own layer
+    of settings, so a test that moves the clock (``office_world.set_today``) leaves the next
+    test's clock alone."""
+    settings.QAWARD_TODAY = DEFAULT_TODAY
 
 
 @pytest.fixture
