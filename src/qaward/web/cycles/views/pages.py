@@ -10,7 +10,6 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
 from qaward.core.notices import notice_title
@@ -106,8 +105,7 @@ def notice_label(policy: Policy, stage: str) -> str:
         zh, en = notice_title(policy, stage)
     except QawardError:
         return stage
-    return _("%(title_zh)s公示") % {"title_zh": zh} if not english() \
-        else f"Public notice: {en}"
+    return f"notice “{en}”" if english() else f"{zh}公示"
 
 
 def publish_blocked(cycle: Cycle, policy: Policy, today: dt.date) -> ServiceError | None:
