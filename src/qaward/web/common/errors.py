@@ -34,6 +34,10 @@ def bilingual(zh: str, en: str) -> str:
 def refusal(decision: Decision) -> ServiceError:
     """A ServiceError from a date rule's refusal or sign-off (``qaward.core.schedule``): its
     reasons in the reader's language, the field of the first reason, the article attached."""
-    text = " ".join(bilingual(r.message_zh, r.message_en) for r in decision.reasons)
     field = decision.reasons[0].field if decision.reasons else None
-    return ServiceError(text, field=field, article=decision.article)
+    return ServiceError(reasons_text(decision), field=field, article=decision.article)
+
+
+def reasons_text(decision: Decision) -> str:
+    """The reasons of a date rule's decision, in the reader's language, without the article."""
+    return " ".join(bilingual(r.message_zh, r.message_en) for r in decision.reasons)

@@ -46,7 +46,7 @@ from qaward.web.accounts.models import Jurisdiction, Role
 from qaward.web.accounts.services import has_role
 from qaward.web.audit.services import record_event
 from qaward.web.clock import today as office_today
-from qaward.web.common.errors import ServiceError, StaleVersion, refusal
+from qaward.web.common.errors import ServiceError, StaleVersion, reasons_text, refusal
 from qaward.web.common.uploads import INTERNAL_NOTICE, REPORT, check_upload, extract_text
 from qaward.web.policies.services import policy_in_force, policy_of
 
@@ -73,15 +73,15 @@ def cycle_open(*, jurisdiction: Jurisdiction, year: int, title: str, opened_on: 
     with transaction.atomic():
         Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
         if dates.needs_sign_off:
-            err = refusal(dates)
+            why = reasons_text(dates)
             if not override_reason.strip():
                 raise ServiceError(
-                    _("%(why)s 请由评审办负责人填写理由后开启。") % {"why": err.args[0]},
-                    field="override_reason")
+                    _("%(why)s 请由评审办负责人填写理由后开启。") % {"why": why},
+                    field="override_reason", article=dates.article)
             if not has_role(actor, jurisdiction, Role.OFFICE_HEAD):
                 raise ServiceError(
-                    _("%(why)s 须由评审办负责人签批。") % {"why": err.args[0]},
-                    field="override_reason")
+                    _("%(why)s 须由评审办负责人签批。") % {"why": why},
+                    field="override_reason", article=dates.article)
         if hasattr(freq, "value"):
             too_soon = jurisdiction.cycles.filter(year__gt=year - freq.value,
                                                   year__lte=year).exists()

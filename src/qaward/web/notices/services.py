@@ -27,7 +27,7 @@ from qaward.web.accounts.models import Role
 from qaward.web.accounts.services import has_role
 from qaward.web.audit.services import actor_label, record_event
 from qaward.web.clock import today as office_today
-from qaward.web.common.errors import ServiceError, bilingual, refusal
+from qaward.web.common.errors import ServiceError, bilingual, reasons_text, refusal
 from qaward.web.cycles.models import Application, Cycle, EligibilityDecision
 from qaward.web.cycles.services import application_transition
 from qaward.web.policies.services import policy_of
@@ -70,13 +70,13 @@ def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
         raise refusal(start)
     signed_off = ""
     if start.needs_sign_off:
-        why = refusal(start).args[0]
+        why = reasons_text(start)
         if not has_role(actor, cycle.jurisdiction, Role.OFFICE_HEAD):
             raise ServiceError(_("%(why)s 请由评审办负责人发布本公示。") % {"why": why},
-                               field="starts_on")
+                               field="starts_on", article=start.article)
         if not sign_off_reason.strip():
             raise ServiceError(_("%(why)s 请填写确认理由。") % {"why": why},
-                               field="sign_off_reason")
+                               field="sign_off_reason", article=start.article)
         signed_off = sign_off_reason.strip()
     title_zh, _title_en = notice_title(policy, stage)
     with transaction.atomic():
