@@ -43,6 +43,7 @@ def test_the_office_is_told_no_notice_is_published_before_applications_close(
     expect(alert).to_contain_text("第二十条")
 
     office.get_by_label("语言").select_option("en")
+    office.get_by_role("button", name="切换").click()
     expect(office.locator("html")).to_have_attribute("lang", "en")
     office.goto(f"/console/cycles/{cycle.pk}/")
     expect(office.locator("#publish-blocked")).to_contain_text(
@@ -55,6 +56,7 @@ def test_the_office_is_told_no_notice_is_published_before_applications_close(
     # The day after the window closes, publishing is offered.
     today(fast_site, "2026-05-01")
     office.get_by_label("Language").select_option("zh-hans")
+    office.get_by_role("button", name="Switch").click()
     expect(office.locator("html")).to_have_attribute("lang", "zh-hans")
     office.goto(f"/console/cycles/{cycle.pk}/")
     expect(office.get_by_role("link", name="发布通过资格审查的名单公示")).to_be_visible()

@@ -138,8 +138,8 @@ def objection_submit(*, notice: Notice, application: Application, name: str, id_
     missing = [f for f, v in (("name", name), ("id_number", id_number), ("phone", phone),
                               ("statement", statement)) if not v.strip()]
     if missing:
-        raise ServiceError("异议须实名提出：请填写姓名或单位名称、身份证号或统一社会信用代码、"
-                           "联系电话和异议内容", field=missing[0], article=article)
+        raise ServiceError(_("异议须实名提出：请填写姓名或单位名称、身份证号或统一社会信用代码、"
+                             "联系电话和异议内容"), field=missing[0], article=article)
     when = check_objection_date(on=today, notice_starts_on=notice.starts_on,
                                 notice_ends_on=notice.ends_on,
                                 article=policy.notice(notice.stage).cite)
@@ -148,7 +148,7 @@ def objection_submit(*, notice: Notice, application: Application, name: str, id_
         raise ServiceError(bilingual(r.message_zh, r.message_en) + _("不能受理异议。"),
                            field="notice", article=when.article)
     if not notice.applications.filter(pk=application.pk).exists():
-        raise ServiceError("该申报不在本次公示名单中", field="application")
+        raise ServiceError(_("该申报不在本次公示名单中"), field="application")
     with transaction.atomic():
         obj = Objection.objects.create(
             notice=notice, application=application, objector_name=name.strip(),
@@ -164,7 +164,7 @@ def objection_assign(*, objection: Objection, investigator: Any, actor: Any) -> 
     with transaction.atomic():
         o = Objection.objects.select_for_update().get(pk=objection.pk)
         if o.status not in ("received", "investigating"):
-            raise ServiceError("该异议已处理完毕")
+            raise ServiceError(_("该异议已处理完毕"))
         source = o.status
         o.investigator, o.status = investigator, Objection.Status.INVESTIGATING
         o.save(update_fields=["investigator", "status"])
@@ -177,13 +177,13 @@ def objection_assign(*, objection: Objection, investigator: Any, actor: Any) -> 
 def objection_decide(*, objection: Objection, actor: Any, upheld: bool, findings: str,
                      reason: str, today: dt.date | None = None) -> Objection:
     if not findings.strip() or not reason.strip():
-        raise ServiceError("请填写调查核实情况和处理理由", field="findings" if not findings.strip()
-                           else "reason")
+        raise ServiceError(_("请填写调查核实情况和处理理由"),
+                           field="findings" if not findings.strip() else "reason")
     with transaction.atomic():  # the decision and its consequence, or neither
         o = Objection.objects.select_for_update().select_related("notice__cycle").get(
             pk=objection.pk)
         if o.status not in ("received", "investigating"):
-            raise ServiceError("该异议已处理完毕")
+            raise ServiceError(_("该异议已处理完毕"))
         policy = policy_of(o.notice.cycle)
         notice_rule = policy.notice(o.notice.stage)
         source = o.status
@@ -239,7 +239,7 @@ def objection_submit_with_evidence(*, notice: Notice, application: Application, 
                 phone=phone, statement=statement, email=email)
             rule = policy.objections
             if isinstance(rule, Objections) and rule.evidence_required and not files:
-                raise ServiceError("请上传必要的证明材料（PDF、JPG、PNG 或 DOCX 文件）",
+                raise ServiceError(_("请上传必要的证明材料（PDF、JPG、PNG 或 DOCX 文件）"),
                                    field="evidence", article=rule.cite)
             for f in files:
                 sha = _sha256(f)
