@@ -100,9 +100,11 @@ def site(fast_site: Any) -> Site:
                                     report_chars=1000)
     app = cycles.application_transition(application=app, target="recommendation", actor=office)
     recommendations.recommendation_sign(application=app, actor=street, opinion="同意推荐")
+    fast_site.QAWARD_TODAY = "2026-05-06"  # the review begins once applications have closed
     app = cycles.application_transition(application=app, target="eligibility", actor=office)
     cycles.eligibility_screen(application=app)
     cycles.eligibility_decide(application=app, actor=office, decision="eligible")
+    fast_site.QAWARD_TODAY = "2026-05-11"  # the notice is published on its first day
     notice = notices.notice_publish(cycle=cycle, stage="eligibility",
                                     starts_on=dt.date(2026, 5, 11), actor=office,
                                     applications=[app])

@@ -182,7 +182,8 @@ def test_a_changning_cycle_from_application_to_material_review(
     office.get_by_role("button", name="开启").click()
     expect(messages(office)).to_contain_text(f"已开启评选周期：{CYCLE_TITLE}")
     expect(office.get_by_role("heading", name=CYCLE_TITLE)).to_be_visible()
-    expect(office.locator("dl.meta")).to_contain_text("《上海市长宁区政府质量奖管理办法》（changning-2023）")
+    expect(office.locator("dl.meta")).to_contain_text(
+        "《上海市长宁区政府质量奖管理办法》（changning-2023 · ")  # and the pinned digest
     expect(office.locator("dl.meta")).to_contain_text("2026-03-02 — 2026-04-30")
     cycle_url = office.url
 
@@ -252,8 +253,8 @@ def test_a_changning_cycle_from_application_to_material_review(
     expect(dept.get_by_text(f"已由 {people.department} 于")).to_be_visible()
     expect(dept.locator("blockquote")).to_have_text("该公司质量管理基础扎实，近年无重大质量事故，同意推荐。")
 
-    # -- 3. The office reviews eligibility ---------------------------------------------------
-    today(settings, "2026-04-27")
+    # -- 3. The office reviews eligibility, once applications have closed (30 April) ---------
+    today(settings, "2026-05-06")
     office.goto(cycle_url)
     office_row = office.get_by_role("row", name=re.compile(ORG_NAME))
     expect(office_row).to_contain_text("已提交")
@@ -273,7 +274,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     expect(messages(office)).to_contain_text("系统审查结论：符合")
     eligibility = office.locator("#eligibility")
     expect(eligibility.locator(".verdict")).to_have_text("符合")
-    expect(eligibility).to_contain_text("changning-2023，审查日 2026-04-27")
+    expect(eligibility).to_contain_text("changning-2023，审查日 2026-05-06")
     manual = eligibility.locator("ul.manual")
     expect(manual).to_contain_text("符合国家和本市有关产业导向")
     expect(manual).to_contain_text("第十六条第（二）项")
@@ -288,14 +289,15 @@ def test_a_changning_cycle_from_application_to_material_review(
     # -- 4. The office publishes the eligibility notice --------------------------------------
     today(settings, PUBLISHED_ON)
     office.get_by_role("link", name=f"← {CYCLE_TITLE}").click()
-    office.get_by_role("link", name="发布资格审查结果公示").click()
-    expect(office.get_by_role("heading", name="发布资格审查结果公示")).to_be_visible()
+    # The notice bears its title in the regulation's words (长宁 第二十一条).
+    office.get_by_role("link", name="发布通过资格审查的名单公示").click()
+    expect(office.get_by_role("heading", name="发布通过资格审查的名单公示")).to_be_visible()
     expect(office.get_by_text("公示期按管理办法第二十一条和法定工作日历计算")).to_be_visible()
     office.get_by_label("公示开始日期").fill(PUBLISHED_ON)
     expect(office.get_by_role("checkbox", name=re.compile(ORG_NAME))).to_be_checked()
     office.get_by_role("button", name="发布公示").click()
     expect(messages(office)).to_contain_text(
-        f"已发布公示：{CYCLE_TITLE}资格审查结果公示，公示期 {PUBLISHED_ON} 至 {NOTICE_ENDS}")
+        f"已发布公示：{CYCLE_TITLE}通过资格审查的名单公示，公示期 {PUBLISHED_ON} 至 {NOTICE_ENDS}")
     notices = office.locator("section", has=office.get_by_role("heading", name="公示", exact=True))
     expect(notices).to_contain_text(
         f"{PUBLISHED_ON} — {NOTICE_ENDS}（不少于5个工作日，第二十一条）")
@@ -307,7 +309,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     expect(public.get_by_role("link", name="登录")).to_be_visible()
     board = public.locator("article.notice").filter(has_text=CYCLE_TITLE)
     expect(board).to_have_count(1)
-    expect(board.get_by_role("heading")).to_contain_text(f"{CYCLE_TITLE}资格审查结果公示")
+    expect(board.get_by_role("heading")).to_contain_text(f"{CYCLE_TITLE}通过资格审查的名单公示")
     expect(board.locator(".status-current")).to_have_text("公示中")
     expect(board).to_contain_text("上海市长宁区")
     expect(board).to_contain_text(f"{PUBLISHED_ON} 至 {NOTICE_ENDS}（不少于5个工作日）")
@@ -318,7 +320,8 @@ def test_a_changning_cycle_from_application_to_material_review(
 
     org.goto(application_url)  # the applicant sees the public word for the notice state
     expect(org.locator("dl.meta span.state")).to_have_text("公示中")
-    expect(org.get_by_text(f"资格审查结果公示：{PUBLISHED_ON} — {NOTICE_ENDS}")).to_be_visible()
+    expect(org.get_by_text(f"通过资格审查的名单公示：{PUBLISHED_ON} — {NOTICE_ENDS}")
+           ).to_be_visible()
 
     # -- 5. A member of the public objects --------------------------------------------------
     board.get_by_role("link", name="提出异议").click()
@@ -474,6 +477,7 @@ def eligible_application(people: People, settings: Any) -> Any:
     dept_user = User.objects.get(username=people.department)
     app = application_transition(application=app, target="recommendation", actor=office)
     recommendation_sign(application=app, actor=dept_user, opinion="同意推荐")
+    today(settings, "2026-05-06")  # the review begins once applications have closed (30 April)
     app = application_transition(application=app, target="eligibility", actor=office)
     eligibility_screen(application=app)
     eligibility_decide(application=app, actor=office, decision="eligible")
@@ -488,7 +492,7 @@ def test_the_language_switch_turns_the_pages_english(
 
     cycle, app, office = eligible_application(people, fast_site)
     notice_publish(cycle=cycle, stage="eligibility", starts_on=dt.date(2026, 5, 11),
-                     actor=office, applications=[app])
+                     today=dt.date(2026, 5, 11), actor=office, applications=[app])
     today(fast_site, "2026-05-12")
 
     page = new_context().new_page()

@@ -30,10 +30,11 @@ def in_language(new_context: Callable[[], Any], server: Any, language: str) -> A
 def test_english_pages_in_the_browser_show_no_chinese_but_data(
         new_context: Callable[[], Any], live_server: Any, fast_site: Any,
         tmp_path: Path) -> None:
-    from tests.web.board_world import build_world
+    from tests.web.board_world import TODAY, build_world
     from tests.web.test_english_pages import data_strings, leftovers
 
     world = build_world()
+    fast_site.QAWARD_TODAY = TODAY.isoformat()  # the board's "current" notice is open today
     data = data_strings(world)
     page = in_language(new_context, live_server, "en")
     page.goto("/accounts/login/")

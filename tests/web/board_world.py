@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
-from qaward.core.workdays import today_shanghai
 from qaward.core.workflow import allowed_targets
 from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
 from qaward.web.cycles.models import Applicant, Application, Cycle
@@ -67,8 +66,14 @@ class World:
     past: Notice  # changning eligibility notice of May 2026
 
 
+# The board's "today" (``QAWARD_TODAY``, set by the ``world`` fixture): the binjiang final
+# notice is open on it, the changning eligibility notice of May is past.
+TODAY = dt.date(2026, 6, 10)
+
+
 def _submitted(cycle: Cycle, applicant: Applicant, track: str, actor: User) -> Application:
-    app = application_create(cycle=cycle, applicant=applicant, track=track, actor=actor)
+    app = application_create(cycle=cycle, applicant=applicant, track=track, actor=actor,
+                             today=cycle.opened_on)
     return application_submit(application=app, actor=actor, expected_version=app.version,
                                 report_chars=20000, today=cycle.opened_on)
 
@@ -137,11 +142,16 @@ def build_world() -> World:
     app_person = advance(_submitted(cycle_c, person, "individual", office_c), "eligibility",
                          office=office_c, dept=dept_c)
 
-    # 滨江 counts its final notice in calendar days: open today, whatever today is.
-    current = notice_publish(cycle=cycle_b, stage="final", starts_on=today_shanghai(),
+    # 滨江 counts its final notice in calendar days: published and open on the board's today.
+    current = notice_publish(cycle=cycle_b, stage="final", starts_on=TODAY, today=TODAY,
                                actor=office_b, applications=[app_b])
+    for app in (app_c, app_person):  # the office found both eligible
+        assert eligibility_screen(application=app, on=dt.date(2026, 5, 6))["verdict"] == \
+            "eligible"
+        eligibility_decide(application=app, actor=office_c, decision="eligible")
     past = notice_publish(cycle=cycle_c, stage="eligibility", starts_on=dt.date(2026, 5, 11),
-                            actor=office_c, applications=[app_c, app_person])
+                            today=dt.date(2026, 5, 11), actor=office_c,
+                            applications=[app_c, app_person])
     for app in (app_b, app_b2, app_c, app_person):
         app.refresh_from_db()
     return World(bj, cn, office_b, office_c, applicant_user, cycle_b, cycle_c, app_b, app_b2,

@@ -8,10 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
-from qaward.core.workdays import today_shanghai
 from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
 from qaward.web.cycles.models import Applicant, Application, Cycle
 from qaward.web.cycles.services import (
@@ -32,6 +32,17 @@ GOOD_PROFILE = {
 }
 # Registered elsewhere: the engine finds it ineligible (三、（一）).
 ELSEWHERE_PROFILE = {**GOOD_PROFILE, "jurisdiction": "上海市长宁区"}
+
+# The world's cycle and its clock: the call on 2 March 2026, applications until 30 April;
+# the world starts inside the window, and the office's review begins after it has closed.
+OPENS, CLOSES = dt.date(2026, 3, 2), dt.date(2026, 4, 30)
+IN_WINDOW = dt.date(2026, 4, 20)
+AFTER_CLOSE = dt.date(2026, 5, 6)
+
+
+def set_today(day: dt.date) -> None:
+    """Move the office's clock (``QAWARD_TODAY``); the tests' settings fixture undoes it."""
+    settings.QAWARD_TODAY = day.isoformat()
 
 
 @dataclass
@@ -66,10 +77,9 @@ def build_world() -> World:
                                    credit_code="91330108MA2XXXXX01", sector="电子信息",
                                    email="a@example.com", profile=GOOD_PROFILE)
     office = user("office", j, Role.OFFICE)
-    today = today_shanghai()
-    cycle = cycle_open(jurisdiction=j, year=today.year, title=f"{today.year}年度滨江区政府质量奖",
-                         opened_on=today - dt.timedelta(days=10),
-                         applications_close_on=today + dt.timedelta(days=30), actor=office)
+    set_today(IN_WINDOW)
+    cycle = cycle_open(jurisdiction=j, year=OPENS.year, title=f"{OPENS.year}年度滨江区政府质量奖",
+                         opened_on=OPENS, applications_close_on=CLOSES, actor=office)
     app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
     return World(
         j=j, other_j=other, office=office, head=user("head", j, Role.OFFICE_HEAD),
@@ -92,7 +102,10 @@ def submit(w: World, app: Application | None = None) -> Application:
 
 
 def into_eligibility(w: World, app: Application | None = None) -> Application:
+    """Submit (inside the window), then move the clock past the closing date and send the
+    application to eligibility review."""
     app = submit(w, app)
+    set_today(AFTER_CLOSE)
     app = application_transition(application=app, target="recommendation", actor=w.office)
     recommendation_sign(application=app, actor=w.dept_user, opinion="同意推荐")
     return application_transition(application=app, target="eligibility", actor=w.office)

@@ -79,7 +79,9 @@ pytestmark = pytest.mark.django_db
 # Dates: the office's "today" is fixed, so the notices below are open whatever the real date.
 
 TODAY = dt.date(2026, 5, 12)
-OPENED, CLOSES = dt.date(2026, 3, 2), dt.date(2026, 6, 30)
+# Applications are taken until 30 April; the reviews and the notice come after (no stage
+# begins before the window closes), and the pages are read on TODAY.
+OPENED, CLOSES = dt.date(2026, 3, 2), dt.date(2026, 4, 30)
 SUBMITTED_ON = dt.date(2026, 4, 1)
 REVIEWED_ON = dt.date(2026, 5, 6)
 NOTICE_FROM = dt.date(2026, 5, 11)  # 滨江 final notice: 7 days; 长宁 eligibility: 5 working days
@@ -218,7 +220,8 @@ def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str
 
     def create(subject: str) -> Application:
         return application_create(cycle=cycle, applicant=applicants[subject],
-                                    track="organization", actor=owners[subject])
+                                    track="organization", actor=owners[subject],
+                                    today=SUBMITTED_ON)
 
     def submit(app: Application, subject: str) -> Application:
         return application_submit(application=app, actor=owners[subject],
@@ -242,8 +245,11 @@ def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str
 
     app = walk(submit(create("notice"), "notice"), before_notice, office=office,
                dept=users[DEPT])
+    if before_notice == "eligibility":  # the eligibility notice lists those decided eligible
+        assert eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
+        eligibility_decide(application=app, actor=office, decision="eligible")
     notice = notice_publish(cycle=cycle, stage=notice_stage, starts_on=NOTICE_FROM,
-                              actor=office, applications=[app])
+                              today=NOTICE_FROM, actor=office, applications=[app])
     assert notice.starts_on <= TODAY <= notice.ends_on
     objection = notice_services.objection_submit_with_evidence(
         notice=notice, application=app, name="赵异议", id_number="310105198001011234",

@@ -65,7 +65,7 @@ def run_cycle(world: dict) -> None:
                          opened_on=dt.date(2026, 3, 2), applications_close_on=dt.date(2026, 4, 30),
                          actor=office)
     app = application_create(cycle=cycle, applicant=world["org"], track="organization",
-                               actor=office)
+                               actor=office, today=dt.date(2026, 3, 20))
     app = application_submit(application=app, actor=office, expected_version=app.version,
                                report_chars=20000, today=dt.date(2026, 4, 1))
     assert app.state == "submitted" and app.pinned_policy_id == "binjiang-2020"
@@ -73,10 +73,15 @@ def run_cycle(world: dict) -> None:
                                    today=dt.date(2026, 4, 2))
     with pytest.raises(ServiceError, match="四、（二）"):
         application_transition(application=app, target="eligibility", actor=office,
-                                 today=dt.date(2026, 4, 2))
+                                 today=dt.date(2026, 5, 4))
     recommendation_sign(application=app, actor=world["dept"], opinion="同意推荐")
+    # The review begins only once the window has closed: on the closing day it is refused
+    # (citing the article that sets the deadline), the day after it may begin.
+    with pytest.raises(ServiceError, match=r"申报期（至2026-04-30）尚未结束.*四、（二）"):
+        application_transition(application=app, target="eligibility", actor=office,
+                                 today=dt.date(2026, 4, 30))
     app = application_transition(application=app, target="eligibility", actor=office,
-                                   today=dt.date(2026, 4, 3))
+                                   today=dt.date(2026, 5, 1))
     result = eligibility_screen(application=app, on=dt.date(2026, 5, 6))
     assert result["verdict"] == "eligible"
     eligibility_decide(application=app, actor=office, decision="eligible")

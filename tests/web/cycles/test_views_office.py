@@ -10,7 +10,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from qaward.core.workdays import today_shanghai
 from qaward.web.accounts.models import Department, Jurisdiction, Role
 from qaward.web.audit.models import AuditEvent
 from qaward.web.cycles.models import Applicant, Application, Cycle, EligibilityDecision
@@ -26,13 +25,17 @@ from qaward.web.notices.models import Notice
 from qaward.web.recommendations.models import Consultation
 from qaward.web.recommendations.services import recommendation_sign
 from tests.web.office_world import (
+    AFTER_CLOSE,
+    CLOSES,
     ELSEWHERE_PROFILE,
     GOOD_PROFILE,
+    OPENS,
     World,
     client_for,
     fresh,
     into_eligibility,
     other_applicant,
+    set_today,
     submit,
     user,
 )
@@ -346,10 +349,8 @@ def test_under_changning_eligible_applications_move_on_through_the_eligibility_n
     head = user("cn-head", j, Role.OFFICE_HEAD)
     street = Department.objects.create(jurisdiction=j, name="华阳路街道", kind="street")
     dept_user = user("cn-dept", j, Role.DEPARTMENT, department=street)
-    today = today_shanghai()
-    cycle = cycle_open(jurisdiction=j, year=today.year, title="长宁区政府质量奖",
-                         opened_on=today - dt.timedelta(days=10),
-                         applications_close_on=today + dt.timedelta(days=30), actor=office)
+    cycle = cycle_open(jurisdiction=j, year=OPENS.year, title="长宁区政府质量奖",
+                         opened_on=OPENS, applications_close_on=CLOSES, actor=office)
     org = Applicant.objects.create(jurisdiction=j, kind="organization", name="长宁示例公司",
                                    profile={**GOOD_PROFILE, "jurisdiction": "长宁区"})
     app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
@@ -357,6 +358,7 @@ def test_under_changning_eligible_applications_move_on_through_the_eligibility_n
                                report_chars=100)
     app = application_transition(application=app, target="recommendation", actor=office)
     recommendation_sign(application=app, actor=dept_user, opinion="同意推荐")
+    set_today(AFTER_CLOSE)  # the review begins once applications have closed
     app = application_transition(application=app, target="eligibility", actor=office)
     c = client_for(office)
     c.post(reverse("awards:eligibility_decide", args=[app.pk]),
@@ -367,12 +369,14 @@ def test_under_changning_eligible_applications_move_on_through_the_eligibility_n
     page = c.get(reverse("awards:application_detail", args=[app.pk]))
     assert page.context["conclude_form"] is None and page.context["into_notice"]
     response = c.post(reverse("awards:notice_publish", args=[cycle.pk, "eligibility"]),
-                      {"stage": "eligibility", "starts_on": "2026-09-01",
+                      {"stage": "eligibility", "starts_on": "2026-05-11",
                        "applications": [app.pk]})
     assert response.status_code == 302
     notice = Notice.objects.get(cycle=cycle, stage="eligibility")
-    assert (notice.ends_on, notice.rule, notice.article) == (
-        dt.date(2026, 9, 7), "不少于5个工作日", "第二十一条")
+    assert (notice.ends_on, notice.rule, notice.article, notice.title) == (
+        dt.date(2026, 5, 15), "不少于5个工作日", "第二十一条",
+        "长宁区政府质量奖通过资格审查的名单公示")
+    set_today(dt.date(2026, 5, 18))  # the notice has ended
     app = fresh(app)
     assert app.state == "eligibility_notice"
     response = c.post(reverse("awards:application_transition", args=[app.pk]),
@@ -390,7 +394,8 @@ def test_a_notice_the_regulation_gives_no_length_for_is_refused_on_the_stage(
                          applications_close_on=dt.date(2026, 12, 31), actor=office)
     org = Applicant.objects.create(jurisdiction=hongkou, kind="organization", name="虹口示例公司",
                                    profile={**GOOD_PROFILE, "jurisdiction": "虹口区"})
-    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office,
+                             today=dt.date(2026, 11, 2))
     Application.objects.filter(pk=app.pk).update(state="eligibility",
                                                  submitted_at=dt.datetime.now(dt.UTC))
     EligibilityDecision.objects.create(application=app, engine_verdict="eligible",

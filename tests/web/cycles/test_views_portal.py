@@ -336,13 +336,13 @@ def test_a_stale_submission_is_refused(w: World) -> None:
 def test_a_report_over_the_limit_is_refused_with_the_article(settings: Any,
                                                              tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
+    settings.QAWARD_TODAY = "2026-11-20"
     sync_policies()
     hongkou = Jurisdiction.objects.get(code="shanghai-hongkou")
     office = user("hk-office", hongkou, Role.OFFICE)
     cycle = cycle_open(jurisdiction=hongkou, year=2026, title="2026年度虹口区区长质量奖",
                          opened_on=dt.date(2026, 11, 1),
-                         applications_close_on=today_shanghai() + dt.timedelta(days=30),
-                         actor=office)
+                         applications_close_on=dt.date(2026, 12, 20), actor=office)
     org = Applicant.objects.create(jurisdiction=hongkou, kind="organization", name="虹口示例公司",
                                    profile={"jurisdiction": "虹口区",
                                             "established_on": "2010-01-01"})
@@ -363,10 +363,9 @@ def test_a_report_over_the_limit_is_refused_with_the_article(settings: Any,
 
 
 def test_an_individual_gives_the_employer_on_the_profile_form(w: World) -> None:
-    today = today_shanghai()
-    cycle = cycle_open(jurisdiction=w.other_j, year=today.year, title="长宁区政府质量奖",
-                         opened_on=today - dt.timedelta(days=10),
-                         applications_close_on=today + dt.timedelta(days=30),
+    cycle = cycle_open(jurisdiction=w.other_j, year=w.cycle.year, title="长宁区政府质量奖",
+                         opened_on=w.cycle.opened_on,
+                         applications_close_on=w.cycle.applications_close_on,
                          actor=w.other_office)
     person = Applicant.objects.create(jurisdiction=w.other_j, kind="individual", name="李四")
     u = user("li", w.other_j, Role.APPLICANT, applicant=person)

@@ -9,7 +9,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from qaward.core.workdays import today_shanghai
 from qaward.web.audit.services import verify_chain
 from qaward.web.common.errors import ServiceError
 from qaward.web.cycles.models import Application
@@ -18,6 +17,7 @@ from qaward.web.notices.services import notice_publish
 from tests.web.board_world import (
     OBJECTOR,
     PDF,
+    TODAY,
     World,
     advance,
 )
@@ -148,10 +148,10 @@ def test_an_evidence_file_over_the_size_limit_is_refused(world: World, client: C
 
 def test_where_the_regulation_asks_for_evidence_an_objection_without_it_is_refused(
         world: World, client: Client) -> None:
-    advance(world.app_c, "approval", office=world.office_c, on=today_shanghai())
+    advance(world.app_c, "approval", office=world.office_c, on=TODAY)
     try:
         notice = notice_publish(cycle=world.cycle_c, stage="final",
-                                  starts_on=today_shanghai(), actor=world.office_c,
+                                  starts_on=TODAY, today=TODAY, actor=world.office_c,
                                   applications=[world.app_c])
     except ServiceError as err:  # the working-day schedule of next year is not out yet
         if "working-day schedule" in str(err):

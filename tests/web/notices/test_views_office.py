@@ -21,6 +21,7 @@ from tests.web.office_world import (
     client_for,
     fresh,
     into_eligibility,
+    set_today,
 )
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,7 @@ def into_committee(w: World) -> Application:
 
 
 def publish_final(w: World, app: Application) -> Notice:
+    set_today(dt.date(2026, 9, 1))  # published on its first day
     response = client_for(w.office).post(
         reverse("awards:notice_publish", args=[w.cycle.pk, "final"]),
         {"stage": "final", "starts_on": "2026-09-01", "applications": [app.pk]})

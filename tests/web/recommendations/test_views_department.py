@@ -10,7 +10,7 @@ from qaward.web.accounts.models import Department, Role
 from qaward.web.cycles.services import application_transition
 from qaward.web.recommendations.models import Recommendation
 from qaward.web.recommendations.services import recommendation_sign
-from tests.web.office_world import World, client_for, fresh, submit, user
+from tests.web.office_world import AFTER_CLOSE, World, client_for, fresh, set_today, submit, user
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,7 @@ def test_the_department_signs_and_the_office_can_move_the_application_on(w: Worl
         w.dept, w.dept_user, "该企业质量管理成效显著，同意推荐。")
     assert "已签署" in c.get(reverse("awards:department")).content.decode()
     assert c.post(url, {"opinion": "再签一次"}).status_code == 403
+    set_today(AFTER_CLOSE)  # the eligibility review begins once applications have closed
     application_transition(application=app, target="eligibility", actor=w.office)
     assert fresh(app).state == "eligibility"
 

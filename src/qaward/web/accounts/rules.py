@@ -17,7 +17,8 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 
-from qaward.core.workflow import DRAFT, RETURNED, SUBMITTED
+from qaward.core import states
+from qaward.core.states import StageId
 
 from .models import Jurisdiction, Membership, Role
 
@@ -25,10 +26,10 @@ from .models import Jurisdiction, Membership, Role
 OFFICE, OFFICE_HEAD, APPLICANT, DEPARTMENT, REVIEWER, COMMITTEE, AUDITOR = (
     str(r) for r in (Role.OFFICE, Role.OFFICE_HEAD, Role.APPLICANT, Role.DEPARTMENT,
                      Role.REVIEWER, Role.COMMITTEE, Role.AUDITOR))
-# States in which a department's recommendation is awaited.
-AWAITING_RECOMMENDATION = (SUBMITTED, "recommendation")
-# States in which the applicant may still change its application.
-EDITABLE = (DRAFT, RETURNED)
+# States in which a department's recommendation is awaited, and in which the applicant may
+# still change its application: the groupings of the core's table of states.
+AWAITING_RECOMMENDATION = states.AWAITING_RECOMMENDATION
+EDITABLE = states.EDITABLE_BY_APPLICANT
 STAFF_READER_ROLES = (OFFICE, OFFICE_HEAD, REVIEWER, COMMITTEE, AUDITOR)
 
 
@@ -173,7 +174,7 @@ def is_editable(user: Any, app: Any) -> bool:
 
 @predicate
 def in_eligibility_review(user: Any, app: Any) -> bool:
-    return _is(app, "cycles.application") and app.state == "eligibility"
+    return _is(app, "cycles.application") and app.state == StageId.ELIGIBILITY
 
 
 def recommendation_of(app: Any) -> Any:

@@ -72,6 +72,7 @@ def _cycle_out(c: Cycle) -> dict[str, Any]:
             "jurisdiction_name_zh": c.jurisdiction.name_zh, "policy_id": c.policy.policy_id,
             "year": c.year, "title": c.title, "opened_on": c.opened_on,
             "applications_close_on": c.applications_close_on, "status": c.status,
+            "open_for_applications": cycle_services.cycle_open_today(c),
             "stages": stages(policy_of(c))}
 
 

@@ -64,6 +64,8 @@ class CycleOut(Schema):
     opened_on: dt.date
     applications_close_on: dt.date
     status: str
+    # Whether applicants are offered the cycle today: its opening date through its closing date.
+    open_for_applications: bool
     stages: list[StageOut]
 
 

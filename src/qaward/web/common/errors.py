@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
+from qaward.core.schedule import Decision
 
 
 def in_language(zh: str, en: str) -> str:
@@ -29,3 +30,21 @@ class ServiceError(QawardError):
 class StaleVersion(ServiceError):
     def __init__(self) -> None:
         super().__init__(_("该申报已被他人修改，请刷新页面后重试。"))
+
+
+def bilingual(zh: str, en: str) -> str:
+    """The Chinese or English of a message the pure core words in both languages, in the
+    reader's language (Chinese unless English is active)."""
+    return in_language(zh, en)
+
+
+def refusal(decision: Decision) -> ServiceError:
+    """A ServiceError from a date rule's refusal or sign-off (``qaward.core.schedule``): its
+    reasons in the reader's language, the field of the first reason, the article attached."""
+    field = decision.reasons[0].field if decision.reasons else None
+    return ServiceError(reasons_text(decision), field=field, article=decision.article)
+
+
+def reasons_text(decision: Decision) -> str:
+    """The reasons of a date rule's decision, in the reader's language, without the article."""
+    return " ".join(bilingual(r.message_zh, r.message_en) for r in decision.reasons)

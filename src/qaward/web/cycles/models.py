@@ -103,7 +103,7 @@ class Application(models.Model):
             models.CheckConstraint(condition=Q(track__in=["organization", "individual"]),
                                    name="application_track_known"),
             models.CheckConstraint(
-                condition=Q(state="draft") | Q(submitted_at__isnull=False),
+                condition=Q(state=DRAFT.value) | Q(submitted_at__isnull=False),
                 name="application_submitted_has_time"),
         ]
         indexes = [models.Index(fields=["cycle", "state"])]

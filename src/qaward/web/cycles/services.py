@@ -25,6 +25,13 @@ from qaward.core.eligibility import parse_profile, screener
 from qaward.core.errors import ConfigurationRequired, ProfileError
 from qaward.core.policy import Policy
 from qaward.core.policy.inspect import changed_values
+from qaward.core.schedule import check_cycle_dates, check_cycle_open
+from qaward.core.states import (
+    EDITABLE_BY_APPLICANT,
+    WITHDRAWN,
+    End,
+    StageId,
+)
 from qaward.core.workflow import (
     DRAFT,
     RETURNED,
@@ -42,8 +49,14 @@ from qaward.web.accounts.services import has_role
 from qaward.web.audit.services import record_event
 from qaward.web.clock import now as clock_now
 from qaward.web.clock import today as office_today
-from qaward.web.common.errors import ServiceError, StaleVersion, in_language
-from qaward.web.common.uploads import REPORT, check_upload, extract_text
+from qaward.web.common.errors import (
+    ServiceError,
+    StaleVersion,
+    in_language,
+    reasons_text,
+    refusal,
+)
+from qaward.web.common.uploads import INTERNAL_NOTICE, REPORT, check_upload, extract_text
 from qaward.web.policies.models import PolicyVersion
 from qaward.web.policies.services import policy_in_force, policy_of, policy_of_version
 
@@ -58,13 +71,28 @@ def cycle_open(*, jurisdiction: Jurisdiction, year: int, title: str, opened_on: 
                applications_close_on: dt.date, actor: Any,
                override_reason: str = "") -> Cycle:
     """Open a cycle under the policy in force on the opening date; the policy's cycle
-    frequency is checked, and a cycle too soon needs the office head's written override."""
+    frequency and the cycle's dates are checked (``qaward.core.schedule``): a cycle too soon,
+    a window that is very long or runs past the cycle's year needs the office head's
+    written override."""
     pv, policy = policy_in_force(jurisdiction, opened_on)
-    if applications_close_on < opened_on:
-        raise ServiceError(_("申报截止日期早于发布日期"), field="applications_close_on")
+    dates = check_cycle_dates(year=year, opened_on=opened_on,
+                              applications_close_on=applications_close_on,
+                              article=call_cite(policy))
+    if dates.refused:
+        raise refusal(dates)
     freq = policy.cycle.frequency_years
     with transaction.atomic():
         Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+        if dates.needs_sign_off:
+            why = reasons_text(dates)
+            if not override_reason.strip():
+                raise ServiceError(
+                    _("%(why)s 请由评审办负责人填写理由后开启。") % {"why": why},
+                    field="override_reason", article=dates.article)
+            if not has_role(actor, jurisdiction, Role.OFFICE_HEAD):
+                raise ServiceError(
+                    _("%(why)s 须由评审办负责人签批。") % {"why": why},
+                    field="override_reason", article=dates.article)
         if hasattr(freq, "value"):
             too_soon = jurisdiction.cycles.filter(year__gt=year - freq.value,
                                                   year__lte=year).exists()
@@ -88,8 +116,25 @@ def cycle_open(*, jurisdiction: Jurisdiction, year: int, title: str, opened_on: 
         record_event(actor=actor, jurisdiction=jurisdiction, entity="cycle", entity_id=cycle.pk,
                      action="cycle_open", to_state=cycle.status, reason=override_reason,
                      article=policy.in_force.cite,
-                     data={"policy": pv.policy_id, "year": year})
+                     data={"policy": pv.policy_id, "year": year,
+                           "dates_signed_off": [r.code for r in dates.reasons]})
     return cycle
+
+
+def call_cite(policy: Policy) -> str | None:
+    """The article of the call (申报通知) or of the application stage, where the policy has it:
+    what the dates of a cycle follow."""
+    for stage_id in (StageId.CALL, StageId.APPLICATION):
+        for s in policy.stages:
+            if s.id == stage_id and s.cite:
+                return s.cite
+    return None
+
+
+def cycle_open_today(cycle: Cycle, today: dt.date | None = None) -> bool:
+    """Whether applicants are offered the cycle today: opening day to closing day."""
+    return not check_cycle_open(today=today or office_today(), opened_on=cycle.opened_on,
+                                applications_close_on=cycle.applications_close_on).refused
 
 
 def cycle_repin(*, cycle: Cycle, to_version: PolicyVersion, actor: Any, reason: str,
@@ -130,8 +175,13 @@ def cycle_repin(*, cycle: Cycle, to_version: PolicyVersion, actor: Any, reason: 
 
 
 def application_create(*, cycle: Cycle, applicant: Applicant, track: str,
-                       actor: Any) -> Application:
+                       actor: Any, today: dt.date | None = None) -> Application:
     policy = policy_of(cycle)
+    window = check_cycle_open(today=today or office_today(), opened_on=cycle.opened_on,
+                              applications_close_on=cycle.applications_close_on,
+                              article=call_cite(policy))
+    if window.refused:
+        raise refusal(window)
     if track not in policy.tracks:
         offered = _("、").join(in_language(t.name_zh, t.name_en)
                                for t in policy.tracks.values())
@@ -170,12 +220,13 @@ def facts_for(app: Application, today: dt.date) -> Facts:
         recommendation_signed=rec,
         willingness_confirmed=not app.applicant.invitations.filter(
             cycle=app.cycle, accepted_at__isnull=True).exists(),
-        internal_notice_evidence=app.documents.filter(kind="internal_notice").exists(),
+        internal_notice_evidence=app.documents.filter(kind=INTERNAL_NOTICE).exists(),
         notice_end=notice.ends_on if notice else None,
         open_objections=objections.filter(status__in=["received", "investigating"]).count(),
         upheld_objections=objections.filter(status="upheld").count(),
         fast_track=app.fast_track,
         open_appeal=app.appeals.filter(status="open").exists(),
+        application_window_closes=app.cycle.applications_close_on,
     )
 
 
@@ -215,8 +266,7 @@ def notify_applicant(app: Application, source: str, target: str, reason: str,
     if not email:
         return
     policy = policy_of(app.cycle)
-    st = state(policy, target) if target not in (RETURNED, "withdrawn") else None
-    name = st.public_name_zh if st else {"returned": "退回补正", "withdrawn": "已撤回"}[target]
+    name = state(policy, target).public_name_zh
     body = [f"{app.applicant.name}：", f"您在“{app.cycle.title}”中的申报状态已更新为：{name}。"]
     if reason:
         body.append(f"说明：{reason}")
@@ -286,7 +336,7 @@ def application_move(*, application: Application, target: str, actor: Any, reaso
     if target == RETURNED:
         return application_return(application=application, actor=actor, reason=reason,
                                   expected_version=expected_version)
-    if application.state == "eligibility" and target != "withdrawn":
+    if application.state == StageId.ELIGIBILITY and target != WITHDRAWN:
         with transaction.atomic():
             moved = eligibility_conclude(application=application, actor=actor,
                                          expected_version=expected_version)
@@ -308,7 +358,7 @@ def application_move(*, application: Application, target: str, actor: Any, reaso
 
 
 def _eligibility_cite(policy: Policy) -> str:
-    st = next((s for s in states(policy) if s.id == "eligibility"), None)
+    st = next((s for s in states(policy) if s.id == StageId.ELIGIBILITY), None)
     return (st.cite or "") if st is not None else ""
 
 
@@ -348,7 +398,7 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
         raise ServiceError(_("结论只能是“符合”或“不符合”"), field="decision")
     with transaction.atomic():
         app = lock_application(application, expected_version)
-        if app.state != "eligibility":
+        if app.state != StageId.ELIGIBILITY:
             raise ServiceError(_("该申报不在资格审查阶段"), field="state")
         engine = (app.engine_result
                   or eligibility_screen(application=app, actor=actor))["verdict"]
@@ -361,7 +411,7 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
                                        "signed_off_by": None, "signed_off_at": None})
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="eligibility_decide", reason=reason,
-                     article=state(policy_of(app.cycle), "eligibility").cite,
+                     article=state(policy_of(app.cycle), StageId.ELIGIBILITY).cite,
                      data={"engine": engine, "decision": decision})
     return d
 
@@ -390,11 +440,11 @@ def eligibility_conclude(*, application: Application, actor: Any,
         raise ServiceError(_("改变系统审查结论须经评审办负责人签批"))
     policy = policy_of(application.cycle)
     if d.decision == "ineligible":
-        target = "ineligible"
+        target = End.INELIGIBLE.value
     elif application.fast_track and hasattr(policy.fast_track, "skips_to"):
         target = policy.fast_track.skips_to
     else:
-        target = allowed_targets(policy, "eligibility")[0]
+        target = allowed_targets(policy, StageId.ELIGIBILITY)[0]
         if state(policy, target).kind == "notice":
             raise ServiceError(
                 _("资格审查结论已记录；符合条件的申报须通过发布资格审查公示进入公示期"),
@@ -453,7 +503,7 @@ def document_add(*, application: Application, actor: Any, kind: str,
     with transaction.atomic():
         app = Application.objects.select_for_update().select_related(
             "cycle__jurisdiction").get(pk=application.pk)
-        if app.state not in ("draft", "returned"):
+        if app.state not in EDITABLE_BY_APPLICANT:
             raise ServiceError(_("申报已提交，材料不能再更改；如需补正，请联系评审办退回补正"),
                                field="file")
         doc = Document(application=app, kind=kind, original_name=(upload.name or "")[:255],

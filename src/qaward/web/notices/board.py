@@ -15,6 +15,7 @@ from qaward.core.policy import Policy
 from qaward.core.policy.model import Objections
 from qaward.web.common.views import english
 from qaward.web.cycles.models import Application
+from qaward.web.cycles.views.pages import notice_label
 from qaward.web.policies.services import policy_of
 
 from .models import Notice
@@ -43,9 +44,6 @@ STATUS_LABELS = {"current": gettext_lazy("公示中"), "upcoming": gettext_lazy(
                  "past": gettext_lazy("已结束")}
 
 
-STAGE_LABELS = {"eligibility": gettext_lazy("资格审查结果公示"),
-                "shortlist": gettext_lazy("现场评审名单公示"),
-                "final": gettext_lazy("拟奖名单公示"), "internal": gettext_lazy("组织内部公示")}
 
 
 def filter_by_status(qs: QuerySet[Notice], status: str, today: dt.date) -> QuerySet[Notice]:
@@ -121,7 +119,7 @@ def notice_view(notice: Notice, today: dt.date) -> NoticeView:
                     else notice.cycle.jurisdiction.name_zh)
     return NoticeView(
         notice=notice, status=notice_status(notice, today), jurisdiction=jurisdiction,
-        stage_label=str(STAGE_LABELS.get(notice.stage, notice.stage)),
+        stage_label=notice_label(policy, notice.stage),
         names=[(a.pk, listed_name(a)) for a in notice.applications.all()],
         channel=objection_channel(policy, notice), policy=policy)
 

@@ -25,6 +25,9 @@ class NoticePublishForm(forms.Form):
     applications = forms.ModelMultipleChoiceField(
         label=_("公示名单"), queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple)
+    sign_off_reason = forms.CharField(
+        label=_("负责人确认理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("公示开始日期在30天以后或不在评选年度内时，须由评审办负责人发布并填写理由。"))
 
     def __init__(self, *args: Any, stages: list[tuple[str, str]], candidates: Any,
                  state_label: Callable[[str], str], **kwargs: Any) -> None:

@@ -18,13 +18,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
-from qaward.core.notices import notice_for
+from qaward.core.notices import notice_for, notice_title
 from qaward.core.policy.model import Objections
-from qaward.core.workflow import states
+from qaward.core.schedule import check_notice_start, check_objection_date
+from qaward.core.states import REMOVED_BY_OBJECTION, StageId, stage_of_notice_state
+from qaward.core.workflow import notice_state_of, state
+from qaward.web.accounts.models import Role
+from qaward.web.accounts.services import has_role
 from qaward.web.audit.services import actor_label, record_event
 from qaward.web.clock import today as office_today
-from qaward.web.common.errors import ServiceError
-from qaward.web.cycles.models import Application, Cycle
+from qaward.web.common.errors import ServiceError, bilingual, reasons_text, refusal
+from qaward.web.cycles.models import Application, Cycle, EligibilityDecision
 from qaward.web.cycles.services import application_transition
 from qaward.web.policies.services import policy_of
 
@@ -35,32 +39,58 @@ from .models import Notice, Objection, ObjectionEvidence
 
 
 def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
-                   applications: Iterable[Application]) -> Notice:
-    """Publish the notice of a stage; its window comes from the policy and the calendar."""
+                   applications: Iterable[Application], today: dt.date | None = None,
+                   sign_off_reason: str = "") -> Notice:
+    """Publish the notice of a stage; its window comes from the policy and the calendar.
 
+    Refused when a listed application has not reached the stage the notice follows, and when
+    the start is backdated or falls on or before the closing date of applications
+    (``qaward.core.schedule.check_notice_start``). A start far ahead or outside the cycle's
+    year needs the office head: only a head may publish it, giving a reason that the audit
+    event records."""
+    today = today or office_today()
     policy = policy_of(cycle)
     try:
         window = notice_for(policy, stage, starts_on)
     except QawardError as err:
         raise ServiceError(str(err), field="stage") from None
     apps = list(applications)
-    notice_state = next((x for x in states(policy) if x.kind == "notice" and x.notice == stage),
-                        None)
+    notice_state = notice_state_of(policy, stage)
     if notice_state is None:
         raise ServiceError(_("%(policy)s 的评审流程中没有“%(stage)s”公示")
                            % {"policy": policy.id, "stage": stage}, field="stage")
     if Notice.objects.filter(cycle=cycle, stage=stage).exists():
         raise ServiceError(_("本周期该阶段的公示已经发布，不能重复发布"), field="stage")
+    _check_stage_reached(policy, notice_state.id, apps)
+    start = check_notice_start(
+        starts_on=starts_on, today=today, applications_close_on=cycle.applications_close_on,
+        cycle_year=cycle.year, reviewed_on_arrival=policy.reviewed_on_arrival,
+        article=notice_state.cite)
+    if start.refused:
+        raise refusal(start)
+    signed_off = ""
+    if start.needs_sign_off:
+        why = reasons_text(start)
+        if not has_role(actor, cycle.jurisdiction, Role.OFFICE_HEAD):
+            raise ServiceError(_("%(why)s 请由评审办负责人发布本公示。") % {"why": why},
+                               field="starts_on", article=start.article)
+        if not sign_off_reason.strip():
+            raise ServiceError(_("%(why)s 请填写确认理由。") % {"why": why},
+                               field="sign_off_reason", article=start.article)
+        signed_off = sign_off_reason.strip()
+    title_zh, _title_en = notice_title(policy, stage)
     with transaction.atomic():
         notice = Notice.objects.create(
-            cycle=cycle, stage=stage, title=f"{cycle.title}{_NOTICE_TITLES.get(stage, '')}公示",
+            cycle=cycle, stage=stage, title=f"{cycle.title}{title_zh}公示",
             starts_on=dt.date.fromisoformat(window["start"]),
             ends_on=dt.date.fromisoformat(window["end"]), rule=window["rule"],
             article=window["article"], published_by=actor)
         notice.applications.set(apps)
         record_event(actor=actor, jurisdiction=cycle.jurisdiction, entity="notice",
                      entity_id=notice.pk, action="notice_publish", article=window["article"],
-                     data={"stage": stage, **window, "applications": [a.pk for a in apps]})
+                     reason=signed_off,
+                     data={"stage": stage, **window, "applications": [a.pk for a in apps],
+                           "signed_off": [r.code for r in start.reasons]})
         # Publishing puts every listed application into the notice state, or none at all.
         for app in apps:
             application_transition(application=app, target=notice_state.id, actor=actor,
@@ -68,7 +98,30 @@ def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
     return notice
 
 
-_NOTICE_TITLES = {"eligibility": "资格审查结果", "shortlist": "现场评审名单", "final": "拟奖名单"}
+def _check_stage_reached(policy: Any, notice_state_id: str, apps: list[Application]) -> None:
+    """Every listed application is in the stage the notice follows (for the eligibility
+    notice: with an eligible decision, signed off where it overrides the engine); a notice
+    listing nobody is refused too."""
+    stage = stage_of_notice_state(notice_state_id)
+    assert stage is not None
+    st = state(policy, stage)
+    name = bilingual(st.name_zh, st.name_en)
+    if not apps:
+        raise ServiceError(_("尚无申报进入“%(stage)s”阶段，不能发布该阶段的公示。")
+                           % {"stage": name}, field="applications", article=st.cite)
+    current = dict(Application.objects.filter(pk__in=[a.pk for a in apps])
+                   .values_list("pk", "state"))
+    for app in apps:
+        ok = current.get(app.pk) == stage
+        if ok and stage == StageId.ELIGIBILITY:
+            d = EligibilityDecision.objects.filter(application=app).first()
+            ok = d is not None and d.decision == "eligible" and not (
+                d.overrides_engine and d.signed_off_at is None)
+        if not ok:
+            raise ServiceError(
+                _("“%(name)s”尚未完成“%(stage)s”阶段，不能列入该阶段的公示。")
+                % {"name": app.applicant.name, "stage": name},
+                field="applications", article=st.cite)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,10 +140,13 @@ def objection_submit(*, notice: Notice, application: Application, name: str, id_
     if missing:
         raise ServiceError(_("异议须实名提出：请填写姓名或单位名称、身份证号或统一社会信用代码、"
                              "联系电话和异议内容"), field=missing[0], article=article)
-    if not (notice.starts_on <= today <= notice.ends_on):
-        raise ServiceError(_("公示期为%(start)s至%(end)s，现已不在公示期内，不能受理异议")
-                           % {"start": notice.starts_on, "end": notice.ends_on}, field="notice",
-                           article=policy.notice(notice.stage).cite)
+    when = check_objection_date(on=today, notice_starts_on=notice.starts_on,
+                                notice_ends_on=notice.ends_on,
+                                article=policy.notice(notice.stage).cite)
+    if when.refused:
+        r = when.reasons[0]
+        raise ServiceError(bilingual(r.message_zh, r.message_en) + _("不能受理异议。"),
+                           field="notice", article=when.article)
     if not notice.applications.filter(pk=application.pk).exists():
         raise ServiceError(_("该申报不在本次公示名单中"), field="application")
     with transaction.atomic():
@@ -141,7 +197,7 @@ def objection_decide(*, objection: Objection, actor: Any, upheld: bool, findings
                      to_state=o.status, reason=reason,
                      article=getattr(policy.objections, "cite", "") or notice_rule.cite)
         if upheld:
-            application_transition(application=o.application, target="removed_by_objection",
+            application_transition(application=o.application, target=REMOVED_BY_OBJECTION,
                                    actor=actor, reason=reason, today=today)
     transaction.on_commit(lambda: _notify_objector(o))
     return o

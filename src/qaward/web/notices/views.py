@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from qaward.core.states import StageId
 from qaward.core.workflow import allowed_targets
 from qaward.web.accounts import rules
 from qaward.web.accounts.models import Jurisdiction, Role
@@ -24,7 +25,13 @@ from qaward.web.common.errors import ServiceError
 from qaward.web.common.forms import show_service_error
 from qaward.web.common.views import login_required, require, require_POST
 from qaward.web.cycles.models import Application, Cycle
-from qaward.web.cycles.views.pages import NOTICE_LABELS, StateNames, notice_stages, state_names
+from qaward.web.cycles.views.pages import (
+    StateNames,
+    notice_label,
+    notice_stages,
+    publish_blocked,
+    state_names,
+)
 
 from . import services
 from .board import STATUS_LABELS, filter_by_status, notice_view, notices_qs
@@ -40,7 +47,7 @@ def notice_candidates(cycle: Cycle, stage: str, names: StateNames) -> QuerySet[A
         return Application.objects.none()
     sources = [s for s in names.by_id if target.id in allowed_targets(names.policy, s)]
     qs = Application.objects.filter(cycle=cycle, state__in=sources).select_related("applicant")
-    if "eligibility" in sources:
+    if StageId.ELIGIBILITY in sources:
         overridden_unsigned = (~Q(eligibility_decision__engine_verdict="eligible")
                                & Q(eligibility_decision__signed_off_at__isnull=True))
         qs = qs.filter(eligibility_decision__decision="eligible").exclude(overridden_unsigned)
@@ -66,7 +73,8 @@ def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
             try:
                 notice = services.notice_publish(
                     cycle=cycle, stage=stage, starts_on=d["starts_on"], actor=request.user,
-                    applications=d["applications"])
+                    applications=d["applications"], today=office_today(),
+                    sign_off_reason=d["sign_off_reason"])
             except ServiceError as err:
                 show_service_error(form, err)
             else:
@@ -82,7 +90,8 @@ def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     rule = names.policy.notice(stage)
     return render(request, "notices/notice_publish.html", {
         "cycle": cycle, "form": form, "stage_label": dict(stages)[stage], "rule": rule,
-        "candidates": candidates})
+        "candidates": candidates,
+        "blocked": publish_blocked(cycle, names.policy, office_today())})
 
 
 def office_notice(request: HttpRequest, notice: Notice) -> None:
@@ -104,8 +113,7 @@ def notice_objections(request: HttpRequest, pk: int) -> HttpResponse:
         a.state_label = names.staff(a.state)
     return render(request, "notices/notice_objections.html", {
         "notice": notice, "objections": objections, "listed": listed,
-        "stage_label": NOTICE_LABELS[notice.stage]() if notice.stage in NOTICE_LABELS
-        else notice.stage})
+        "stage_label": notice_label(names.policy, notice.stage)})
 
 
 def objection_for(request: HttpRequest, pk: int) -> Objection:

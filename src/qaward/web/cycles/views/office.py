@@ -37,6 +37,7 @@ from .pages import (
     notice_stages,
     office_action,
     office_targets,
+    publish_blocked,
     refused,
     staff_jurisdiction,
     state_names,
@@ -117,6 +118,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     query.pop("page", None)
     is_office = rules.is_office(request.user, cycle)
     existing = set(cycle.notices.values_list("stage", flat=True))
+    blocked = publish_blocked(cycle, policy, office_today()) if is_office else None
     return render(request, "cycles/cycle_detail.html", {
         "cycle": cycle, "policy": policy, "form": form, "page": page, "query": query.urlencode(),
         "counts": [(sid, names.staff(sid), counts[sid]) for sid in names.by_id if sid in counts],
@@ -124,6 +126,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notices": cycle.notices.annotate(n_objections=Count("objections")).order_by("starts_on"),
         "publishable": [(s, label) for s, label in notice_stages(policy, names)
                         if s not in existing] if is_office else [],
+        "publish_blocked": blocked,
         "is_office": is_office,
         "policy_change": _policy_change(cycle) if is_office else None,
         "can_repin": rules.is_office_head(request.user, cycle),

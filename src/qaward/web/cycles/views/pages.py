@@ -5,21 +5,22 @@ the objects a user may see (404 otherwise), the office's application page and it
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
+from qaward.core.notices import notice_title
 from qaward.core.policy import Policy
-from qaward.core.states import is_finished, label
+from qaward.core.schedule import check_later_stage_may_begin
+from qaward.core.states import NoticeId, StageId, is_finished, label
 from qaward.core.workflow import DRAFT, ENDS, RETURNED, SUBMITTED, State, allowed_targets, states
 from qaward.web.accounts import rules
 from qaward.web.accounts.models import Jurisdiction
 from qaward.web.audit.services import history
-from qaward.web.common.errors import ServiceError, StaleVersion
+from qaward.web.common.errors import ServiceError, StaleVersion, refusal
 from qaward.web.common.forms import show_service_error
 from qaward.web.common.views import english, require
 from qaward.web.cycles.forms import (
@@ -92,23 +93,36 @@ def decision_of(app: Application) -> EligibilityDecision | None:
 def notice_stages(policy: Policy, names: StateNames) -> list[tuple[str, str]]:
     """The notice stages of the policy that an application passes through."""
     out = []
-    for stage in ("eligibility", "shortlist", "final"):
+    for stage in (NoticeId.ELIGIBILITY, NoticeId.SHORTLIST, NoticeId.FINAL):
         if policy.notice(stage).required and names.notice_state(stage) is not None:
-            out.append((stage, NOTICE_LABELS[stage]()))
+            out.append((stage.value, notice_label(policy, stage)))
     return out
 
 
-NOTICE_LABELS: dict[str, Callable[[], str]] = {
-    "eligibility": lambda: _("资格审查结果公示"),
-    "shortlist": lambda: _("现场评审名单公示"),
-    "final": lambda: _("拟奖名单公示"),
-}
+def notice_label(policy: Policy, stage: str) -> str:
+    """The name of a policy's notice in the reader's language, from the title the policy
+    gives it in the regulation's words (长宁 final: 拟获奖名单公示)."""
+    try:
+        zh, en = notice_title(policy, stage)
+    except QawardError:
+        return stage
+    return f"notice “{en}”" if english() else f"{zh}公示"
+
+
+def publish_blocked(cycle: Cycle, policy: Policy, today: dt.date) -> ServiceError | None:
+    """Why no notice may be published yet (the application window is still open, and the
+    policy does not review applications on arrival), or None."""
+    decision = check_later_stage_may_begin(
+        today=today, applications_close_on=cycle.applications_close_on,
+        reviewed_on_arrival=policy.reviewed_on_arrival,
+        article=policy.cycle.reviewed_on_arrival.cite)
+    return refusal(decision) if decision.refused else None
 
 
 def office_targets(app: Application, names: StateNames) -> list[tuple[str, str]]:
     """Where the generic "move on" form may send an application. Submission, return, the
     eligibility decision and notices each have their own action."""
-    if app.state in (DRAFT, RETURNED, "eligibility"):
+    if app.state in (DRAFT, RETURNED, StageId.ELIGIBILITY):
         return []
     skip = {SUBMITTED, RETURNED} | {s.id for s in names.by_id.values() if s.kind == "notice"}
     return [(t, names.staff(t)) for t in allowed_targets(names.policy, app.state)
@@ -117,7 +131,7 @@ def office_targets(app: Application, names: StateNames) -> list[tuple[str, str]]
 
 def concludes_into_notice(names: StateNames) -> bool:
     """Eligible applications of a policy with an eligibility notice move on by the notice."""
-    return names.notice_state("eligibility") is not None
+    return names.notice_state(NoticeId.ELIGIBILITY) is not None
 
 
 def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict[str, Any]:

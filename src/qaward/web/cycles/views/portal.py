@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
+from qaward.core.states import End
 from qaward.core.workflow import DRAFT, RETURNED, SUBMITTED
 from qaward.web.accounts import rules
 from qaward.web.audit.models import AuditEvent
@@ -51,7 +52,8 @@ def outcome_events(apps: list[Application]) -> dict[int, AuditEvent]:
 
 
 def create_offers(user: Any) -> list[tuple[str, str]]:
-    """(applicant, open cycle, track) an applicant may still start."""
+    """(applicant, open cycle, track) an applicant may still start: a cycle is offered from
+    its opening date through its closing date."""
     today = office_today()
     ids = rules.applicant_ids(user)
     applicants = Applicant.objects.filter(pk__in=ids).select_related("jurisdiction")
@@ -59,7 +61,7 @@ def create_offers(user: Any) -> list[tuple[str, str]]:
         "applicant_id", "cycle_id", "track"))
     cycles = Cycle.objects.filter(
         jurisdiction__in={a.jurisdiction_id for a in applicants}, status=Cycle.Status.OPEN,
-        applications_close_on__gte=today).select_related("policy")
+        opened_on__lte=today, applications_close_on__gte=today).select_related("policy")
     offers = []
     for a in applicants:
         for c in cycles:
@@ -112,7 +114,7 @@ def portal_create(request: HttpRequest) -> HttpResponse:
         return redirect("awards:portal")
     try:
         app = services.application_create(cycle=cycle, applicant=applicant, track=track,
-                                           actor=request.user)
+                                           actor=request.user, today=office_today())
     except ServiceError as err:
         messages.error(request, str(err))
         return redirect("awards:portal")
@@ -143,7 +145,7 @@ def portal_context(request: HttpRequest, app: Application, **forms: Any) -> dict
     return {
         "app": app, "policy": policy, "public_label": names.public(app.state),
         "editable": editable, "outcome": outcome,
-        "engine_reasons": engine.get("reasons", []) if app.state == "ineligible" else [],
+        "engine_reasons": engine.get("reasons", []) if app.state == End.INELIGIBLE else [],
         "documents": app.documents.order_by("kind", "-uploaded_at"),
         "recommendation": rules.recommendation_of(app),
         "report_count": last_report_count(app), "report_limit": report_limit(app),
