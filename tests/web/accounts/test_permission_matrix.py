@@ -432,6 +432,8 @@ PAGES: list[Page] = [
     Page("awards:audit_log", "GET", "audit log", outcomes((HEAD, AUDITOR), (OFFICE, REVIEWER,
                                                                             COMMITTEE)),
          args=code, check=audit_log_of_its_district),
+    Page("awards:head_desk", "GET", "office head's sign-off list", outcomes((HEAD,), (
+        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code),
     Page("awards:cycle_detail", "GET", "cycle application list", STAFF_PAGE,
          args=lambda d: {"pk": d.cycle.pk}, check=cycle_list_of_its_cycle),
     Page("awards:invitation_create", "POST", "third-party recommendation", OFFICE_ACTION,

@@ -43,7 +43,8 @@ def into_committee(w: World) -> Application:
 def publish_final(w: World, app: Application) -> Notice:
     response = client_for(w.office).post(
         reverse("awards:notice_publish", args=[w.cycle.pk, "final"]),
-        {"stage": "final", "starts_on": "2026-09-01", "applications": [app.pk]})
+        {"stage": "final", "starts_on": "2026-09-01", "applications": [app.pk],
+         "confirm": "on"})
     assert response.status_code == 302, response.content.decode()
     return Notice.objects.get(cycle=w.cycle, stage="final")
 
@@ -91,7 +92,7 @@ def test_the_office_handles_an_objection_and_only_the_office_sees_the_objector(
     assert "findings" in response.context["decide_form"].errors
     office.post(reverse("awards:objection_decide", args=[objection.pk]),
                 {"outcome": "upheld", "findings": "经核实，2025年确有重大质量事故。",
-                 "reason": "不符合三、（六）"})
+                 "reason": "不符合三、（六）", "confirm": "on"})
     objection.refresh_from_db()
     assert objection.status == Objection.Status.UPHELD and objection.reported_to_committee
     assert fresh(app).state == "removed_by_objection"

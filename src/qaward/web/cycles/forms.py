@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qaward.core.eligibility import parse_profile
 from qaward.core.errors import ProfileError
-from qaward.web.common.forms import DateInput, VersionedForm
+from qaward.web.common.forms import DateInput, VersionedForm, confirm_field
 from qaward.web.common.uploads import EVIDENCE, INTERNAL_NOTICE, REPORT
 
 from .models import Applicant
@@ -76,6 +76,20 @@ class EligibilityDecisionForm(VersionedForm):
 
 class ConcludeForm(VersionedForm):
     id_prefix = "conclude"
+
+
+class SignOffForm(forms.Form):
+    """The head's answer to an override of the engine's verdict: an opinion, agree or refuse,
+    and the confirmation."""
+
+    answer = forms.ChoiceField(label=_("签批结论"), widget=forms.RadioSelect, choices=[
+        ("approve", _("同意评审办的结论")), ("refuse", _("不同意，退回评审办重新审查"))])
+    opinion = forms.CharField(label=_("负责人意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = confirm_field(_("我确认以上签批意见；签批后记入审计日志，不能撤回。"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "signoff-%s")
+        super().__init__(*args, **kwargs)
 
 
 

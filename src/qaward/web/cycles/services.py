@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qaward.core.criteria.wordcount import count_words
 from qaward.core.eligibility import parse_profile, screener
@@ -294,7 +295,7 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
         if decision != engine and not reason.strip():
             raise ServiceError("与系统审查结论不一致时，须写明理由并由评审办负责人签批",
                                field="reason")
-        d, _ = EligibilityDecision.objects.update_or_create(
+        d, _created = EligibilityDecision.objects.update_or_create(
             application=app, defaults={"engine_verdict": engine, "decision": decision,
                                        "reason": reason.strip(), "decided_by": actor,
                                        "signed_off_by": None, "signed_off_at": None})
@@ -305,16 +306,35 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
     return d
 
 
-def eligibility_sign_off(*, decision: EligibilityDecision, actor: Any) -> EligibilityDecision:
+def eligibility_sign_off(*, decision: EligibilityDecision, actor: Any, opinion: str,
+                         refuse: bool = False) -> EligibilityDecision:
+    """The head signs off an override of the engine's verdict, with an opinion, or refuses it:
+    a refused override goes back to the office, which must decide again."""
     app = decision.application
+    cite = state(policy_of(app.cycle), "eligibility").cite
     if not has_role(actor, app.cycle.jurisdiction, Role.OFFICE_HEAD):
-        raise ServiceError("只有评审办负责人可以签批")
+        raise ServiceError(_("只有评审办负责人可以签批"), article=cite)
+    if not opinion.strip():
+        raise ServiceError(_("签批须写明负责人意见（不同意的，评审办据此重新作出结论）"),
+                           field="opinion", article=cite)
     with transaction.atomic():
         d = EligibilityDecision.objects.select_for_update().get(pk=decision.pk)
+        if not d.overrides_engine:
+            raise ServiceError(_("该结论与系统审查结论一致，无需签批"), field="decision")
+        if d.signed_off_at is not None:
+            raise ServiceError(_("该结论已由负责人签批处理"), field="decision")
+        if app.state != "eligibility":
+            raise ServiceError(_("该申报不在资格审查阶段"), field="state")
         d.signed_off_by, d.signed_off_at = actor, timezone.now()
-        d.save(update_fields=["signed_off_by", "signed_off_at"])
+        d.sign_off_opinion, d.sign_off_refused = opinion.strip(), refuse
+        d.save(update_fields=["signed_off_by", "signed_off_at", "sign_off_opinion",
+                              "sign_off_refused"])
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
-                     entity_id=app.pk, action="eligibility_sign_off", reason=d.reason)
+                     entity_id=app.pk,
+                     action="eligibility_sign_off_refuse" if refuse else "eligibility_sign_off",
+                     reason=opinion.strip(), article=cite,
+                     data={"decision": d.decision, "engine": d.engine_verdict,
+                           "office_reason": d.reason})
     return d
 
 
@@ -327,6 +347,9 @@ def eligibility_conclude(*, application: Application, actor: Any,
         raise ServiceError("尚未作出资格审查结论", field="decision")
     if d.overrides_engine and d.signed_off_at is None:
         raise ServiceError("改变系统审查结论须经评审办负责人签批")
+    if d.overrides_engine and d.sign_off_refused:
+        raise ServiceError(_("评审办负责人不同意改变系统审查结论，请重新作出审查结论"),
+                           field="decision")
     policy = policy_of(application.cycle)
     if d.decision == "ineligible":
         target = "ineligible"

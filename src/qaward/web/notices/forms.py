@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qaward.web.common.forms import DateInput
+from qaward.web.common.forms import DateInput, confirm_field
 from qaward.web.common.uploads import OBJECTION_EVIDENCE_TYPES, evidence_problems
 from qaward.web.cycles.models import Application
 
@@ -25,6 +25,7 @@ class NoticePublishForm(forms.Form):
     applications = forms.ModelMultipleChoiceField(
         label=_("公示名单"), queryset=Application.objects.none(),
         widget=forms.CheckboxSelectMultiple)
+    confirm = confirm_field(_("我确认公示名单和日期无误；公示一经发布即对社会公开。"))
 
     def __init__(self, *args: Any, stages: list[tuple[str, str]], candidates: Any,
                  state_label: Callable[[str], str], **kwargs: Any) -> None:
@@ -50,6 +51,7 @@ class ObjectionDecideForm(forms.Form):
     findings = forms.CharField(label=_("调查核实情况"),
                                widget=forms.Textarea(attrs={"rows": 4}))
     reason = forms.CharField(label=_("处理理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = confirm_field(_("我确认以上处理结论；结论作出后不能更改。"))
 
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
+from qaward.core.states import StageId
 from qaward.web.accounts import rules
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError, StaleVersion
@@ -24,6 +25,7 @@ from qaward.web.cycles.forms import (
     CycleOpenForm,
     EligibilityDecisionForm,
     ReturnForm,
+    SignOffForm,
     TransitionForm,
 )
 from qaward.web.cycles.models import Applicant, Application, Cycle, Document, EligibilityDecision
@@ -165,16 +167,49 @@ def eligibility_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+def head_desk(request: HttpRequest, code: str) -> HttpResponse:
+    """The office head's landing page: what waits for the head's sign-off."""
+    j = staff_jurisdiction(request, code)
+    require(rules.is_office_head(request.user, j))
+    waiting = [d for d in EligibilityDecision.objects.filter(
+        application__cycle__jurisdiction=j, application__state=StageId.ELIGIBILITY,
+        signed_off_at__isnull=True).select_related(
+        "application__applicant", "application__cycle", "decided_by")
+        .order_by("decided_at") if d.overrides_engine]
+    verdicts = {"eligible": _("符合"), "ineligible": _("不符合")}
+    for d in waiting:
+        d.engine_label = verdicts.get(d.engine_verdict, d.engine_verdict)
+    return render(request, "cycles/head_desk.html", {
+        "jurisdiction": j, "waiting": waiting,
+        "can_audit": rules.can_view_audit_log(request.user, j)})
+
+
+@login_required
 def eligibility_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head's sign-off page (GET) and answer (POST): opinion, agree or refuse, confirm."""
     app = office_action(request, pk, rules.can_sign_off_eligibility)
-    decision = get_object_or_404(EligibilityDecision, application=app)
-    try:
-        services.eligibility_sign_off(decision=decision, actor=request.user)
-    except QawardError as err:
-        messages.error(request, str(err))
+    decision = get_object_or_404(EligibilityDecision.objects.select_related("decided_by"),
+                                 application=app)
+    if not decision.awaits_sign_off:
+        messages.error(request, _("该结论无需或已经签批。"))
         return redirect("awards:application_detail", pk=app.pk)
-    return done(request, app, _("已签批。"))
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        refuse = form.cleaned_data["answer"] == "refuse"
+        try:
+            services.eligibility_sign_off(decision=decision, actor=request.user,
+                                          opinion=form.cleaned_data["opinion"], refuse=refuse)
+        except ServiceError as err:
+            show_service_error(form, err)
+        else:
+            messages.success(request, _("已签批：不同意，已退回评审办重新审查。") if refuse
+                             else _("已签批：同意评审办的结论。"))
+            return redirect("awards:head_desk", code=app.cycle.jurisdiction.code)
+    verdicts = {"eligible": _("符合"), "ineligible": _("不符合")}
+    return render(request, "cycles/sign_off.html", {
+        "app": app, "decision": decision, "form": form,
+        "engine_label": verdicts.get(decision.engine_verdict, ""),
+        "decision_label": verdicts.get(decision.decision, "")})
 
 
 @login_required
