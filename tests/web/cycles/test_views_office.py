@@ -236,7 +236,8 @@ def test_overriding_the_engine_needs_a_reason_and_the_heads_sign_off(w: World) -
     assert client_for(w.office).post(
         reverse("awards:eligibility_sign_off", args=[app.pk])).status_code == 403
     head = client_for(w.head)
-    assert head.post(reverse("awards:eligibility_sign_off", args=[app.pk]), SIGN_OFF).status_code == 302
+    sign_off = reverse("awards:eligibility_sign_off", args=[app.pk])
+    assert head.post(sign_off, SIGN_OFF).status_code == 302
     assert EligibilityDecision.objects.get(application=app).signed_off_by == w.head
     c.post(reverse("awards:eligibility_conclude", args=[app.pk]),
            {"expected_version": app.version})

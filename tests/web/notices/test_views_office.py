@@ -98,3 +98,29 @@ def test_the_office_handles_an_objection_and_only_the_office_sees_the_objector(
     assert fresh(app).state == "removed_by_objection"
 
 
+
+
+def test_publishing_and_deciding_ask_for_confirmation(w: World) -> None:
+    app = into_committee(w)
+    office = client_for(w.office)
+    url = reverse("awards:notice_publish", args=[w.cycle.pk, "final"])
+    assert "我确认" in office.get(url).content.decode()
+    response = office.post(url, {"stage": "final", "starts_on": "2026-09-01",
+                                 "applications": [app.pk]})
+    assert response.status_code == 200 and "confirm" in response.context["form"].errors
+    assert not Notice.objects.exists() and fresh(app).state == "committee"
+    notice = publish_final(w, app)
+    objection = objection_submit(notice=notice, application=app, name="张三",
+                                 id_number="330106199001011234", phone="13800000000",
+                                 statement="该企业2025年发生质量事故。",
+                                 today=dt.date(2026, 9, 2))
+    decide = reverse("awards:objection_decide", args=[objection.pk])
+    response = office.post(decide, {"outcome": "dismissed", "findings": "经核实，无此事。",
+                                    "reason": "查无实据"})
+    assert "confirm" in response.context["decide_form"].errors
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.RECEIVED
+    office.post(decide, {"outcome": "dismissed", "findings": "经核实，无此事。",
+                         "reason": "查无实据", "confirm": "on"})
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.DISMISSED

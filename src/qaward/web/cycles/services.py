@@ -298,7 +298,8 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
         d, _created = EligibilityDecision.objects.update_or_create(
             application=app, defaults={"engine_verdict": engine, "decision": decision,
                                        "reason": reason.strip(), "decided_by": actor,
-                                       "signed_off_by": None, "signed_off_at": None})
+                                       "signed_off_by": None, "signed_off_at": None,
+                                       "sign_off_opinion": "", "sign_off_refused": False})
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="eligibility_decide", reason=reason,
                      article=state(policy_of(app.cycle), "eligibility").cite,
