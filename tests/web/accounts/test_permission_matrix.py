@@ -436,6 +436,8 @@ PAGES: list[Page] = [
         OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code),
     Page("awards:cycle_detail", "GET", "cycle application list", STAFF_PAGE,
          args=lambda d: {"pk": d.cycle.pk}, check=cycle_list_of_its_cycle),
+    Page("awards:application_batch", "POST", "batch action on applications", OFFICE_ACTION,
+         args=lambda d: {"pk": d.cycle.pk}, area="/console/"),
     Page("awards:invitation_create", "POST", "third-party recommendation", OFFICE_ACTION,
          args=lambda d: {"pk": d.cycle.pk}, area="/console/"),
     Page("awards:notice_publish", "GET", "notice publishing form", OFFICE_ACTION,

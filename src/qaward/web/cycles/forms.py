@@ -17,7 +17,7 @@ from qaward.core.errors import ProfileError
 from qaward.web.common.forms import DateInput, VersionedForm, confirm_field
 from qaward.web.common.uploads import EVIDENCE, INTERNAL_NOTICE, REPORT
 
-from .models import Applicant
+from .models import Applicant, Application
 
 # ---------------------------------------------------------------------------------------------
 # Office
@@ -76,6 +76,33 @@ class EligibilityDecisionForm(VersionedForm):
 
 class ConcludeForm(VersionedForm):
     id_prefix = "conclude"
+
+
+class BatchForm(forms.Form):
+    """Several applications of the cycle's list at once."""
+
+    applications = forms.ModelMultipleChoiceField(
+        label=_("选中的申报"), queryset=Application.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("请先勾选要办理的申报。")})
+    action = forms.ChoiceField(label=_("批量操作"), choices=[
+        ("next", _("转入下一阶段")), ("return", _("退回补正"))])
+    reason = forms.CharField(label=_("说明（退回补正时必填：需补正的内容）"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, cycle: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "batch-%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Application.objects.filter(cycle=cycle).select_related(
+            "cycle__jurisdiction", "cycle__policy", "applicant")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("退回补正须写明需补正的内容。"))
+        return data
 
 
 class SignOffForm(forms.Form):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from qaward.core.criteria.wordcount import count_words
 from qaward.core.eligibility import parse_profile, screener
-from qaward.core.errors import ConfigurationRequired, ProfileError
+from qaward.core.errors import ConfigurationRequired, ProfileError, QawardError
 from qaward.core.policy import Policy
 from qaward.core.workflow import (
     DRAFT,
@@ -242,6 +244,46 @@ def application_move(*, application: Application, target: str, actor: Any, reaso
         return moved
     return application_transition(application=application, target=target, actor=actor,
                                   reason=reason, expected_version=expected_version)
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """One application of a batch action: moved (to ``state``) or refused (``reason``)."""
+
+    application: Application
+    moved: bool
+    state: str
+    reason: str = ""
+
+
+def application_batch(*, applications: Iterable[Application], action: str, actor: Any,
+                      next_target: Callable[[Application], str | None],
+                      reason: str = "") -> list[BatchOutcome]:
+    """Move several applications to their next stage (``next``) or return them for
+    completion (``return``): each one on its own, through ``application_transition`` in its
+    own transaction, guarded and audited; a refusal stops only that application."""
+    if action not in ("next", "return"):
+        raise ServiceError(_("批量操作只能是转入下一阶段或退回补正"), field="action")
+    if action == "return" and not reason.strip():
+        raise ServiceError(_("退回补正须写明需补正的内容"), field="reason")
+    out: list[BatchOutcome] = []
+    for app in applications:
+        try:
+            if action == "return":
+                moved = application_return(application=app, actor=actor, reason=reason)
+            else:
+                target = next_target(app)
+                if target is None:
+                    raise ServiceError(
+                        _("该申报没有可直接转入的下一阶段（资格审查、公示等须逐件办理）"),
+                        field="action")
+                moved = application_transition(application=app, target=target, actor=actor,
+                                               reason=reason)
+        except QawardError as err:
+            out.append(BatchOutcome(app, False, app.state, str(err)))
+        else:
+            out.append(BatchOutcome(moved, True, moved.state))
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

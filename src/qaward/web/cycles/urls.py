@@ -12,6 +12,7 @@ urlpatterns = [
     path("console/<slug:code>/sign-off/", office.head_desk, name="head_desk"),
     path("console/<slug:code>/cycles/new/", office.cycle_open, name="cycle_open"),
     path("console/cycles/<int:pk>/", office.cycle_detail, name="cycle_detail"),
+    path("console/cycles/<int:pk>/batch/", office.application_batch, name="application_batch"),
     path("console/applications/<int:pk>/", office.application_detail,
          name="application_detail"),
     path("console/applications/<int:pk>/screen/", office.eligibility_screen,

@@ -9,10 +9,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
-from qaward.core.states import StageId
+from qaward.core.states import Kind, StageId, kind_of
 from qaward.web.accounts import rules
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError, StaleVersion
@@ -21,6 +22,7 @@ from qaward.web.common.views import PAGE_SIZE, done, english, login_required, re
 from qaward.web.cycles import services
 from qaward.web.cycles.forms import (
     ApplicationFilterForm,
+    BatchForm,
     ConcludeForm,
     CycleOpenForm,
     EligibilityDecisionForm,
@@ -124,8 +126,56 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "publishable": [(s, label) for s, label in notice_stages(policy, names)
                         if s not in existing] if is_office else [],
         "is_office": is_office,
+        "batch_form": BatchForm(cycle=cycle) if is_office else None,
         "stages": [(s.id, s.name_en if english() else s.name_zh, s.cite) for s in policy.stages],
     })
+
+
+def next_stage(app: Application) -> str | None:
+    """Where "move to the next stage" sends an application: the first target the office may
+    choose that is a stage, not an end (eligibility, notices, ends are handled one by one)."""
+    names = state_names(app.cycle)
+    for target, _label in office_targets(app, names):
+        if kind_of(target) not in (Kind.END, Kind.NOTICE):
+            return target
+    return None
+
+
+@login_required
+@require_POST
+def application_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Batch actions on the selected applications of a cycle: each one guarded and audited
+    on its own; the summary says what moved and what was refused, and why."""
+    cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"), pk=pk)
+    if not rules.can_view_console(request.user, cycle):
+        raise Http404
+    require(rules.can_act_on_application(request.user, cycle))
+    back = reverse("awards:cycle_detail", args=[cycle.pk])
+    query = request.POST.get("query", "")
+    if query:
+        back = f"{back}?{query}"
+    form = BatchForm(request.POST, cycle=cycle)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect(back)
+    d = form.cleaned_data
+    outcomes = services.application_batch(
+        applications=list(d["applications"].order_by("applicant__name", "pk")),
+        action=d["action"], actor=request.user, next_target=next_stage, reason=d["reason"])
+    names = state_names(cycle)
+    moved = [o for o in outcomes if o.moved]
+    kept = [o for o in outcomes if not o.moved]
+    messages.success(request, _("批量办理：已办理 %(moved)d 件，未办理 %(refused)d 件。")
+                     % {"moved": len(moved), "refused": len(kept)})
+    for o in moved:
+        messages.info(request, _("%(name)s：已转入“%(state)s”") % {
+            "name": o.application.applicant.name, "state": names.staff(o.state)})
+    for o in kept:
+        messages.error(request, _("%(name)s：未办理，%(reason)s") % {
+            "name": o.application.applicant.name, "reason": o.reason})
+    return redirect(back)
 
 
 @login_required
