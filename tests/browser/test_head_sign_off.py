@@ -14,8 +14,14 @@ from playwright.sync_api import expect
 from qaward.web.cycles.models import EligibilityDecision
 from qaward.web.cycles.services import eligibility_decide, eligibility_screen
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM
-from tests.web.office_world import GOOD_PROFILE, World, build_world, into_eligibility
-from tests.web.office_world import other_applicant, submit
+from tests.web.office_world import (
+    GOOD_PROFILE,
+    World,
+    build_world,
+    into_eligibility,
+    other_applicant,
+    submit,
+)
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
