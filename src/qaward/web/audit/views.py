@@ -11,14 +11,26 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qaward.web.accounts import rules
 from qaward.web.accounts.models import Jurisdiction
 from qaward.web.audit.forms import AuditFilterForm
 from qaward.web.audit.models import AuditEvent
 from qaward.web.audit.services import verify_chain
-from qaward.web.common.templatetags.qaward import ACTION_LABELS, action_label
-from qaward.web.common.views import PAGE_SIZE, login_required, require
+from qaward.web.common.templatetags.qaward import (
+    ACTION_LABELS,
+    action_label,
+    entity_label,
+    state_change,
+)
+from qaward.web.common.views import (
+    PAGE_SIZE,
+    login_required,
+    require,
+    wants_xlsx,
+    xlsx_response,
+)
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -59,10 +71,19 @@ def audit_log(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     require(rules.can_view_audit_log(request.user, j))
     form, events = filtered_events(request, j)
+    if wants_xlsx(request):
+        return xlsx_response(
+            f"audit-{j.code}.xlsx", _("审计日志"),
+            ["#", _("时间"), _("操作人"), _("对象"), _("操作"), _("状态变化"), _("理由"),
+             _("依据"), _("哈希")],
+            [[e.seq, timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_label,
+              f"{entity_label(e.entity)} {e.entity_id}", action_label(e.action),
+              state_change(e), e.reason, e.article, e.hash] for e in events],
+            [8, 20, 16, 14, 18, 24, 40, 16, 20])
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     chain = verify_chain() if request.GET.get("verify") else None
     query = request.GET.copy()
-    for key in ("page", "verify"):
+    for key in ("page", "verify", "export"):
         query.pop(key, None)
     return render(request, "audit/audit_log.html", {
         "jurisdiction": j, "page": page, "form": form, "query": query.urlencode(),

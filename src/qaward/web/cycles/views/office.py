@@ -4,6 +4,8 @@ one application (eligibility review, transitions, return for completion) and its
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
@@ -18,7 +20,16 @@ from qaward.web.accounts import rules
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError, StaleVersion
 from qaward.web.common.forms import show_service_error
-from qaward.web.common.views import PAGE_SIZE, done, english, login_required, require, require_POST
+from qaward.web.common.views import (
+    PAGE_SIZE,
+    done,
+    english,
+    login_required,
+    require,
+    require_POST,
+    wants_xlsx,
+    xlsx_response,
+)
 from qaward.web.cycles import services
 from qaward.web.cycles.forms import (
     ApplicationFilterForm,
@@ -110,12 +121,25 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             apps = apps.filter(applicant__sector=d["sector"])
         if d["q"]:
             apps = apps.filter(applicant__name__icontains=d["q"].strip())
+    if wants_xlsx(request):
+        return xlsx_response(
+            f"applications-{cycle.pk}.xlsx", _("申报"),
+            [_("申报方"), _("类别"), _("行业领域"), _("状态"), _("提交时间"), _("推荐"),
+             _("报告字数"), _("资格审查")],
+            [[a.applicant.name, dict(tracks).get(a.track, a.track), a.applicant.sector,
+              names.staff(a.state),
+              a.submitted_at.strftime("%Y-%m-%d") if a.submitted_at else "",
+              _("已签署") if getattr(a.recommendation_or_none, "signed_at", None) else "",
+              a.report_chars or "",
+              a.decision_label] for a in _with_labels(apps)],
+            [30, 12, 16, 18, 14, 10, 10, 12])
     page = Paginator(apps, PAGE_SIZE).get_page(request.GET.get("page"))
     for app in page:
         app.state_label = names.staff(app.state)
         app.track_label = dict(tracks).get(app.track, app.track)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("export", None)
     is_office = rules.is_office(request.user, cycle)
     existing = set(cycle.notices.values_list("stage", flat=True))
     return render(request, "cycles/cycle_detail.html", {
@@ -176,6 +200,20 @@ def application_batch(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("%(name)s：未办理，%(reason)s") % {
             "name": o.application.applicant.name, "reason": o.reason})
     return redirect(back)
+
+
+def _with_labels(apps: Any) -> list[Application]:
+    """The exported rows: the recommendation and eligibility decision read safely."""
+    out = []
+    for a in apps:
+        a.recommendation_or_none = rules.recommendation_of(a)
+        try:
+            d = a.eligibility_decision
+        except EligibilityDecision.DoesNotExist:
+            d = None
+        a.decision_label = str(d.get_decision_display()) if d else ""
+        out.append(a)
+    return out
 
 
 @login_required
