@@ -105,6 +105,12 @@ class BatchForm(forms.Form):
         return data
 
 
+class OfficeContactForm(forms.Form):
+    address = forms.CharField(label=_("评审办地址"), max_length=200, required=False)
+    telephone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
+    objection_email = forms.EmailField(label=_("受理异议的电子邮箱"), required=False)
+
+
 class SignOffForm(forms.Form):
     """The head's answer to an override of the engine's verdict: an opinion, agree or refuse,
     and the confirmation."""

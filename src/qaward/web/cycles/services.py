@@ -286,6 +286,23 @@ def application_batch(*, applications: Iterable[Application], action: str, actor
     return out
 
 
+def office_contact_update(*, jurisdiction: Jurisdiction, actor: Any, address: str,
+                          telephone: str, objection_email: str) -> Jurisdiction:
+    """The head of the office sets the office's contact shown on its notices."""
+    if not has_role(actor, jurisdiction, Role.OFFICE_HEAD):
+        raise ServiceError(_("只有评审办负责人可以修改评审办联系方式"))
+    with transaction.atomic():
+        j = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+        j.address, j.telephone = address.strip(), telephone.strip()
+        j.objection_email = objection_email.strip()
+        j.save(update_fields=["address", "telephone", "objection_email"])
+        record_event(actor=actor, jurisdiction=j, entity="jurisdiction", entity_id=j.pk,
+                     action="office_contact_update",
+                     data={"address": j.address, "telephone": j.telephone,
+                           "objection_email": j.objection_email})
+    return j
+
+
 # ---------------------------------------------------------------------------------------------
 # Eligibility review
 

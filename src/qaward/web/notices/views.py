@@ -242,3 +242,11 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "files_dropped": request.method == "POST" and bool(request.FILES),
     })
 
+
+
+def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """A notice to print and post: the list, the dates, the article and the office's contact."""
+    notice = get_object_or_404(notices_qs(), pk=pk)
+    view = notice_view(notice, office_today())
+    return render(request, "notices/public/notice_print.html", {
+        "n": view, "office": notice.cycle.jurisdiction})

@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "invitation_accept": _("确认申报意愿"),
     "invitation_decline": _("放弃申报"),
     "cycle_open": _("开启评选周期"),
+    "office_contact_update": _("修改评审办联系方式"),
 }
 
 
@@ -126,7 +127,7 @@ register.filter("person", person)
 
 ENTITY_LABELS = {
     "application": _("申报"), "cycle": _("评选周期"), "notice": _("公示"),
-    "objection": _("异议"), "invitation": _("第三方推荐"),
+    "objection": _("异议"), "invitation": _("第三方推荐"), "jurisdiction": _("评审办"),
 }
 
 

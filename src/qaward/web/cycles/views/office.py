@@ -37,6 +37,7 @@ from qaward.web.cycles.forms import (
     ConcludeForm,
     CycleOpenForm,
     EligibilityDecisionForm,
+    OfficeContactForm,
     ReturnForm,
     SignOffForm,
     TransitionForm,
@@ -270,6 +271,25 @@ def head_desk(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "cycles/head_desk.html", {
         "jurisdiction": j, "waiting": waiting,
         "can_audit": rules.can_view_audit_log(request.user, j)})
+
+
+@login_required
+def office_contact(request: HttpRequest, code: str) -> HttpResponse:
+    """The head edits the office's contact shown on its notices."""
+    j = staff_jurisdiction(request, code)
+    require(rules.is_office_head(request.user, j))
+    form = OfficeContactForm(request.POST or None, initial={
+        "address": j.address, "telephone": j.telephone, "objection_email": j.objection_email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.office_contact_update(jurisdiction=j, actor=request.user,
+                                           **form.cleaned_data)
+        except ServiceError as err:
+            show_service_error(form, err)
+        else:
+            messages.success(request, _("已更新评审办联系方式。"))
+            return redirect("awards:head_desk", code=j.code)
+    return render(request, "cycles/office_contact.html", {"jurisdiction": j, "form": form})
 
 
 @login_required
