@@ -40,3 +40,25 @@ def test_a_bad_email_is_shown_on_its_field(w: World) -> None:
                                        {**CONTACT, "objection_email": "not-an-email"})
     assert response.status_code == 200
     assert list(response.context["form"].errors) == ["objection_email"]
+
+
+def test_the_objections_list_exports_to_xlsx(w: World) -> None:
+    import datetime as dt
+    import io
+
+    from openpyxl import load_workbook
+
+    from qaward.web.notices.services import objection_submit
+
+    app = into_committee(w)
+    notice = publish_final(w, app)
+    objection_submit(notice=notice, application=app, name="张三",
+                     id_number="330106199001011234", phone="13800000000",
+                     statement="该企业2025年发生质量事故。", today=dt.date(2026, 9, 2))
+    url = reverse("awards:notice_objections", args=[notice.pk])
+    response = client_for(w.office).get(url, {"export": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][3] == "异议人"
+    assert rows[1][2:5] == ("杭州示例科技有限公司", "张三", "13800000000")
+    assert rows[1][7] == "已受理"
+    assert client_for(w.reviewer).get(url, {"export": "xlsx"}).status_code == 403
