@@ -108,3 +108,33 @@ def test_the_office_moves_several_applications_at_once(
     expect(messages).to_contain_text("已办理 2 件，未办理 1 件")
     expect(messages).to_contain_text("丙公司：未办理")
     page.screenshot(path=str(tmp_path / "batch_done.png"), full_page=True)
+
+
+def test_the_department_declines_and_the_auditor_reads_it_in_words(
+        new_context: Callable[[], Any], w: World, tmp_path: Path) -> None:
+    from qaward.web.cycles.services import application_transition
+
+    for u, (last, first) in ((w.dept_user, ("王", "丽华")), (w.auditor, ("赵", "审"))):
+        u.set_password(PASSWORD)
+        u.last_name, u.first_name = last, first
+        u.save()
+    app = application_transition(application=submit(w), target="recommendation", actor=w.office)
+    page = login(new_context, "dept")
+    page.goto(f"/department/applications/{app.pk}/")
+    page.get_by_label("不予推荐理由").fill("近三年发生一般质量事故，暂不推荐。")
+    page.get_by_role("button", name="不予推荐").click()
+    expect(page.locator(".signature")).to_contain_text("长河街道 王丽华")
+    page.screenshot(path=str(tmp_path / "declined.png"), full_page=True)
+    auditor = login(new_context, "auditor")
+    auditor.goto(f"/console/{w.j.code}/audit/")
+    auditor.locator("#audit-action").select_option("recommendation_decline")
+    auditor.get_by_role("button", name="筛选").click()
+    rows = auditor.locator("table.history tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("不予推荐")
+    auditor.screenshot(path=str(tmp_path / "audit.png"), full_page=True)
+    auditor.context.add_cookies([{"name": "django_language", "value": "en",
+                                  "url": auditor.url}])
+    auditor.reload()
+    expect(rows.first).to_contain_text("Declined to recommend")
+    auditor.screenshot(path=str(tmp_path / "audit_en.png"), full_page=True)

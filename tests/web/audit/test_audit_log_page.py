@@ -61,3 +61,13 @@ def test_the_objection_history_reads_in_words() -> None:
         entity, from_state, to_state = "objection", "received", "investigating"
 
     assert state_change(E()) == "已受理 → 调查中"
+
+
+def test_the_log_names_people_not_logins(w: World) -> None:
+    w.dept_user.last_name, w.dept_user.first_name = "王", "丽华"
+    w.dept_user.save()
+    into_eligibility(w)
+    page = client_for(w.auditor).get(reverse("awards:audit_log", args=[w.j.code]),
+                                     {"person": w.dept_user.pk})
+    assert "<td>王丽华</td>" in page.content.decode()
+    assert (str(w.dept_user.pk), "王丽华") in page.context["form"].fields["person"].choices

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,6 +23,7 @@ from qaward.web.common.templatetags.qaward import (
     ACTION_LABELS,
     action_label,
     entity_label,
+    person,
     state_change,
 )
 from qaward.web.common.views import (
@@ -41,8 +43,9 @@ def filtered_events(request: HttpRequest, j: Jurisdiction) -> tuple[AuditFilterF
                                                                      QuerySet[AuditEvent]]:
     """The jurisdiction's events and the filter form, the events filtered by what it holds."""
     events = AuditEvent.objects.filter(jurisdiction=j).select_related("actor").order_by("-seq")
-    people = sorted({(str(pk), label) for pk, label in events.exclude(actor=None)
-                     .values_list("actor_id", "actor_label").distinct()}, key=lambda p: p[1])
+    actors = get_user_model().objects.filter(
+        pk__in=events.exclude(actor=None).values("actor_id"))
+    people = sorted(((str(u.pk), person(u)) for u in actors), key=lambda p: p[1])
     recorded = set(events.values_list("action", flat=True).distinct())
     actions = sorted(((a, action_label(a)) for a in set(ACTION_LABELS) | recorded),
                      key=lambda a: a[1])
