@@ -444,6 +444,13 @@ PAGES: list[Page] = [
          args=lambda d: {"pk": d.cycle.pk}, check=cycle_list_of_its_cycle),
     Page("awards:application_batch", "POST", "batch action on applications", OFFICE_ACTION,
          args=lambda d: {"pk": d.cycle.pk}, area="/console/"),
+    # Moving a cycle to its policy file's newest content: the office head only.
+    Page("awards:cycle_repin", "GET", "policy version confirmation",
+         outcomes((HEAD,), (OFFICE, *READ_ONLY_STAFF)), args=lambda d: {"pk": d.cycle.pk},
+         area="/console/"),
+    Page("awards:cycle_repin", "POST", "move cycle to new policy version",
+         outcomes((HEAD,), (OFFICE, *READ_ONLY_STAFF)), args=lambda d: {"pk": d.cycle.pk},
+         area="/console/"),
     Page("awards:invitation_create", "POST", "third-party recommendation", OFFICE_ACTION,
          args=lambda d: {"pk": d.cycle.pk}, area="/console/"),
     Page("awards:notice_publish", "GET", "notice publishing form", OFFICE_ACTION,

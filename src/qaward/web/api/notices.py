@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field
@@ -83,7 +84,7 @@ def post_objection(request: HttpRequest, notice_id: int, data: Form[ObjectionIn]
         try:
             validate_email(data.email.strip())
         except DjangoValidationError:
-            raise ServiceError("电子邮箱格式不正确，可不填", field="email") from None
+            raise ServiceError(_("电子邮箱格式不正确，可不填"), field="email") from None
     files = list(evidence or [])
     problems = evidence_problems(files)
     if problems:
@@ -91,11 +92,11 @@ def post_objection(request: HttpRequest, notice_id: int, data: Form[ObjectionIn]
     # The service checks real name, window and listing, in that order, with the article.
     application = Application.objects.filter(pk=data.application_id).first()
     if application is None:
-        raise ServiceError("该申报不在本次公示名单中", field="application_id")
+        raise ServiceError(_("该申报不在本次公示名单中"), field="application_id")
     objection = notice_services.objection_submit_with_evidence(
         notice=notice, application=application, name=data.name, id_number=data.id_number,
         phone=data.phone, statement=data.statement, email=data.email, files=files)
     return Status(201, {
         "id": objection.pk, "status": objection.status,
-        "detail": "异议已受理，评审办将调查核实并告知处理结果 / Objection received"})
+        "detail": _("异议已受理，评审办将调查核实并告知处理结果")})
 

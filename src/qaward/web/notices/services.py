@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
 from qaward.core.notices import notice_for
@@ -46,9 +47,10 @@ def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
     notice_state = next((x for x in states(policy) if x.kind == "notice" and x.notice == stage),
                         None)
     if notice_state is None:
-        raise ServiceError(f"{policy.id} 的评审流程中没有“{stage}”公示", field="stage")
+        raise ServiceError(_("%(policy)s 的评审流程中没有“%(stage)s”公示")
+                           % {"policy": policy.id, "stage": stage}, field="stage")
     if Notice.objects.filter(cycle=cycle, stage=stage).exists():
-        raise ServiceError("本周期该阶段的公示已经发布，不能重复发布", field="stage")
+        raise ServiceError(_("本周期该阶段的公示已经发布，不能重复发布"), field="stage")
     with transaction.atomic():
         notice = Notice.objects.create(
             cycle=cycle, stage=stage, title=f"{cycle.title}{_NOTICE_TITLES.get(stage, '')}公示",
@@ -83,13 +85,14 @@ def objection_submit(*, notice: Notice, application: Application, name: str, id_
     missing = [f for f, v in (("name", name), ("id_number", id_number), ("phone", phone),
                               ("statement", statement)) if not v.strip()]
     if missing:
-        raise ServiceError("异议须实名提出：请填写姓名或单位名称、身份证号或统一社会信用代码、"
-                           "联系电话和异议内容", field=missing[0], article=article)
+        raise ServiceError(_("异议须实名提出：请填写姓名或单位名称、身份证号或统一社会信用代码、"
+                             "联系电话和异议内容"), field=missing[0], article=article)
     if not (notice.starts_on <= today <= notice.ends_on):
-        raise ServiceError(f"公示期为{notice.starts_on}至{notice.ends_on}，现已不在公示期内，"
-                           "不能受理异议", field="notice", article=policy.notice(notice.stage).cite)
+        raise ServiceError(_("公示期为%(start)s至%(end)s，现已不在公示期内，不能受理异议")
+                           % {"start": notice.starts_on, "end": notice.ends_on}, field="notice",
+                           article=policy.notice(notice.stage).cite)
     if not notice.applications.filter(pk=application.pk).exists():
-        raise ServiceError("该申报不在本次公示名单中", field="application")
+        raise ServiceError(_("该申报不在本次公示名单中"), field="application")
     with transaction.atomic():
         obj = Objection.objects.create(
             notice=notice, application=application, objector_name=name.strip(),
@@ -105,7 +108,7 @@ def objection_assign(*, objection: Objection, investigator: Any, actor: Any) -> 
     with transaction.atomic():
         o = Objection.objects.select_for_update().get(pk=objection.pk)
         if o.status not in ("received", "investigating"):
-            raise ServiceError("该异议已处理完毕")
+            raise ServiceError(_("该异议已处理完毕"))
         source = o.status
         o.investigator, o.status = investigator, Objection.Status.INVESTIGATING
         o.save(update_fields=["investigator", "status"])
@@ -118,13 +121,13 @@ def objection_assign(*, objection: Objection, investigator: Any, actor: Any) -> 
 def objection_decide(*, objection: Objection, actor: Any, upheld: bool, findings: str,
                      reason: str, today: dt.date | None = None) -> Objection:
     if not findings.strip() or not reason.strip():
-        raise ServiceError("请填写调查核实情况和处理理由", field="findings" if not findings.strip()
-                           else "reason")
+        raise ServiceError(_("请填写调查核实情况和处理理由"),
+                           field="findings" if not findings.strip() else "reason")
     with transaction.atomic():  # the decision and its consequence, or neither
         o = Objection.objects.select_for_update().select_related("notice__cycle").get(
             pk=objection.pk)
         if o.status not in ("received", "investigating"):
-            raise ServiceError("该异议已处理完毕")
+            raise ServiceError(_("该异议已处理完毕"))
         policy = policy_of(o.notice.cycle)
         notice_rule = policy.notice(o.notice.stage)
         source = o.status
@@ -180,7 +183,7 @@ def objection_submit_with_evidence(*, notice: Notice, application: Application, 
                 phone=phone, statement=statement, email=email)
             rule = policy.objections
             if isinstance(rule, Objections) and rule.evidence_required and not files:
-                raise ServiceError("请上传必要的证明材料（PDF、JPG、PNG 或 DOCX 文件）",
+                raise ServiceError(_("请上传必要的证明材料（PDF、JPG、PNG 或 DOCX 文件）"),
                                    field="evidence", article=rule.cite)
             for f in files:
                 sha = _sha256(f)

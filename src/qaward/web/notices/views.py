@@ -245,8 +245,11 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     statement=data["statement"], email=data["email"] or "",
                     files=data["evidence"])
             except ServiceError as err:
-                # Shown above the form, with the regulation; what was typed stays in the form.
+                # Shown above the form, with the regulation; what was typed stays in the form,
+                # and the field the service names is marked (aria-invalid, its own message).
                 error = err
+                if err.field in form.fields:
+                    form.add_error(err.field, str(err))
             else:
                 messages.success(request, _(
                     "您的异议已受理，受理编号 %(number)s。评审办将调查核实，"

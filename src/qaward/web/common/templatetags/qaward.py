@@ -3,9 +3,11 @@ role-aware navigation is ``accounts``' library ``qaward_nav``."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from qaward.core import states
@@ -59,6 +61,7 @@ ACTION_LABELS = {
     "invitation_accept": _("确认申报意愿"),
     "invitation_decline": _("放弃申报"),
     "cycle_open": _("开启评选周期"),
+    "cycle_repin": _("改按管理办法新版本执行"),
     "office_contact_update": _("修改评审办联系方式"),
 }
 
@@ -136,3 +139,23 @@ def entity_label(entity: str) -> str:
 
 
 register.filter("entity_label", entity_label)
+
+
+NOTICE_RULE = re.compile(r"^(不少于)?(\d+)(个工作日|天)$")
+
+
+def notice_rule(rule: str) -> str:
+    """A notice's stored length rule (``7天``, ``不少于5个工作日``, as the core words it) in
+    the reader's language."""
+    m = NOTICE_RULE.match(rule or "")
+    if not m:
+        return rule
+    n = int(m.group(2))
+    if m.group(3) == "天":
+        length = ngettext("%(n)s天", "%(n)s天", n) % {"n": n}
+    else:
+        length = ngettext("%(n)s个工作日", "%(n)s个工作日", n) % {"n": n}
+    return gettext("不少于%(length)s") % {"length": length} if m.group(1) else length
+
+
+register.filter("notice_rule", notice_rule)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_initial'),
-        ('cycles', '0002_w7_decline_sign_off'),
+        ('cycles', '0003_w7_decline_sign_off'),
         ('recommendations', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

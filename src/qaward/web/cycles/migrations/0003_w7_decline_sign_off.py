@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cycles', '0001_initial'),
+        ('cycles', '0002_w2_pinned_version'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
