@@ -182,7 +182,9 @@ def test_a_changning_cycle_from_application_to_material_review(
     office.get_by_role("button", name="开启").click()
     expect(messages(office)).to_contain_text(f"已开启评选周期：{CYCLE_TITLE}")
     expect(office.get_by_role("heading", name=CYCLE_TITLE)).to_be_visible()
-    expect(office.locator("dl.meta")).to_contain_text("《上海市长宁区政府质量奖管理办法》（changning-2023）")
+    # The cycle names the policy content it pinned on opening (its digest, w2).
+    expect(office.locator("dl.meta")).to_contain_text(
+        re.compile(r"《上海市长宁区政府质量奖管理办法》（changning-2023 · [0-9a-f]{12}）"))
     expect(office.locator("dl.meta")).to_contain_text("2026-03-02 — 2026-04-30")
     cycle_url = office.url
 
@@ -249,7 +251,9 @@ def test_a_changning_cycle_from_application_to_material_review(
     dept.get_by_label("推荐意见").fill("该公司质量管理基础扎实，近年无重大质量事故，同意推荐。")
     dept.get_by_role("button", name="签署推荐意见").click()
     expect(messages(dept)).to_contain_text("推荐意见已签署。")
-    expect(dept.get_by_text(f"已由 {people.department} 于")).to_be_visible()
+    # The signature names the department and the signer (w7), the login when no name is on file.
+    expect(dept.locator("p.signature")).to_contain_text(re.compile(
+        rf" {re.escape(people.department)} 于 \d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}} 签署"))
     expect(dept.locator("blockquote")).to_have_text("该公司质量管理基础扎实，近年无重大质量事故，同意推荐。")
 
     # -- 3. The office reviews eligibility ---------------------------------------------------
