@@ -297,6 +297,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     expect(office.get_by_text("公示期按管理办法第二十一条和法定工作日历计算")).to_be_visible()
     office.get_by_label("公示开始日期").fill(PUBLISHED_ON)
     expect(office.get_by_role("checkbox", name=re.compile(ORG_NAME))).to_be_checked()
+    office.get_by_role("checkbox", name=re.compile("^我确认公示名单和日期无误")).check()
     office.get_by_role("button", name="发布公示").click()
     expect(messages(office)).to_contain_text(
         f"已发布公示：{CYCLE_TITLE}资格审查结果公示，公示期 {PUBLISHED_ON} 至 {NOTICE_ENDS}")
@@ -384,6 +385,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     reason = "异议反映的情况与事实不符，不影响申报资格。"
     office.get_by_label("调查核实情况").fill(findings)
     office.get_by_label("处理理由").fill(reason)
+    office.get_by_role("checkbox", name=re.compile("^我确认以上处理结论")).check()
     office.get_by_role("button", name="记录结论").click()
     expect(messages(office)).to_contain_text("已作出异议处理结论。")
     expect(office.locator("h1 .state")).to_have_text("异议不成立")
