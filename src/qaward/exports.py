@@ -58,3 +58,31 @@ def write_screening_xlsx(path: Path, policy: Policy, on: dt.date,
     info.column_dimensions["A"].width = 26
     info.column_dimensions["B"].width = 60
     wb.save(path)
+
+
+def table_xlsx(title: str, header: Sequence[str], rows: Sequence[Sequence[object]],
+               widths: Sequence[int] = ()) -> bytes:
+    """One sheet of a list as shown (the caller filters and words it), in the style of the
+    screening export: a bold shaded header, wrapped cells, frozen header, auto-filter."""
+    import io
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = title[:31]
+    ws.append(list(header))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for r in rows:
+        ws.append(["" if v is None else v for v in r])
+    for i, width in enumerate(widths or [18] * len(header), start=1):
+        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = width
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = ws.dimensions
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -182,8 +182,9 @@ def test_a_changning_cycle_from_application_to_material_review(
     office.get_by_role("button", name="开启").click()
     expect(messages(office)).to_contain_text(f"已开启评选周期：{CYCLE_TITLE}")
     expect(office.get_by_role("heading", name=CYCLE_TITLE)).to_be_visible()
+    # The cycle names the policy content it pinned on opening (its digest, w2).
     expect(office.locator("dl.meta")).to_contain_text(
-        "《上海市长宁区政府质量奖管理办法》（changning-2023 · ")  # and the pinned digest
+        re.compile(r"《上海市长宁区政府质量奖管理办法》（changning-2023 · [0-9a-f]{12}）"))
     expect(office.locator("dl.meta")).to_contain_text("2026-03-02 — 2026-04-30")
     cycle_url = office.url
 
@@ -250,7 +251,9 @@ def test_a_changning_cycle_from_application_to_material_review(
     dept.get_by_label("推荐意见").fill("该公司质量管理基础扎实，近年无重大质量事故，同意推荐。")
     dept.get_by_role("button", name="签署推荐意见").click()
     expect(messages(dept)).to_contain_text("推荐意见已签署。")
-    expect(dept.get_by_text(f"已由 {people.department} 于")).to_be_visible()
+    # The signature names the department and the signer (w7), the login when no name is on file.
+    expect(dept.locator("p.signature")).to_contain_text(re.compile(
+        rf" {re.escape(people.department)} 于 \d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}} 签署"))
     expect(dept.locator("blockquote")).to_have_text("该公司质量管理基础扎实，近年无重大质量事故，同意推荐。")
 
     # -- 3. The office reviews eligibility, once applications have closed (30 April) ---------
@@ -295,6 +298,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     expect(office.get_by_text("公示期按管理办法第二十一条和法定工作日历计算")).to_be_visible()
     office.get_by_label("公示开始日期").fill(PUBLISHED_ON)
     expect(office.get_by_role("checkbox", name=re.compile(ORG_NAME))).to_be_checked()
+    office.get_by_role("checkbox", name=re.compile("^我确认公示名单和日期无误")).check()
     office.get_by_role("button", name="发布公示").click()
     expect(messages(office)).to_contain_text(
         f"已发布公示：{CYCLE_TITLE}通过资格审查的名单公示，公示期 {PUBLISHED_ON} 至 {NOTICE_ENDS}")
@@ -383,6 +387,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     reason = "异议反映的情况与事实不符，不影响申报资格。"
     office.get_by_label("调查核实情况").fill(findings)
     office.get_by_label("处理理由").fill(reason)
+    office.get_by_role("checkbox", name=re.compile("^我确认以上处理结论")).check()
     office.get_by_role("button", name="记录结论").click()
     expect(messages(office)).to_contain_text("已作出异议处理结论。")
     expect(office.locator("h1 .state")).to_have_text("异议不成立")

@@ -426,6 +426,8 @@ PAGES: list[Page] = [
          args=lambda d: {"pk": d.notice.pk}, other=EVERYONE, subject="notice"),
     Page("public:notice_detail", "POST", "public notice objection form", EVERYONE,
          args=lambda d: {"pk": d.notice.pk}, other=EVERYONE, subject="notice"),
+    Page("public:notice_print", "GET", "public notice print view", EVERYONE,
+         args=lambda d: {"pk": d.notice.pk}, other=EVERYONE, subject="notice"),
     Page("api:openapi-json", "GET", "API schema", EVERYONE),
     Page("api:openapi-view", "GET", "API docs", EVERYONE),
     Page("api:api-root", "GET", "API root", outcomes(anonymous=NOT_FOUND)),
@@ -438,8 +440,16 @@ PAGES: list[Page] = [
     Page("awards:audit_log", "GET", "audit log", outcomes((HEAD, AUDITOR), (OFFICE, REVIEWER,
                                                                             COMMITTEE)),
          args=code, check=audit_log_of_its_district),
+    Page("awards:head_desk", "GET", "office head's sign-off list", outcomes((HEAD,), (
+        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code),
+    Page("awards:office_contact", "GET", "office contact form", outcomes((HEAD,), (
+        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code),
+    Page("awards:office_contact", "POST", "office contact update", outcomes((HEAD,), (
+        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code, area="/console/"),
     Page("awards:cycle_detail", "GET", "cycle application list", STAFF_PAGE,
          args=lambda d: {"pk": d.cycle.pk}, check=cycle_list_of_its_cycle),
+    Page("awards:application_batch", "POST", "batch action on applications", OFFICE_ACTION,
+         args=lambda d: {"pk": d.cycle.pk}, area="/console/"),
     # Moving a cycle to its policy file's newest content: the office head only.
     Page("awards:cycle_repin", "GET", "policy version confirmation",
          outcomes((HEAD,), (OFFICE, *READ_ONLY_STAFF)), args=lambda d: {"pk": d.cycle.pk},

@@ -215,6 +215,9 @@ def test_the_office_decides_and_concludes_eligibility(w: World) -> None:
     assert fresh(app).state == "material_review"
 
 
+SIGN_OFF = {"answer": "approve", "opinion": "同意，理由经书面核实。", "confirm": "on"}
+
+
 def test_overriding_the_engine_needs_a_reason_and_the_heads_sign_off(w: World) -> None:
     app = into_eligibility(w)
     c = client_for(w.office)
@@ -236,7 +239,8 @@ def test_overriding_the_engine_needs_a_reason_and_the_heads_sign_off(w: World) -
     assert client_for(w.office).post(
         reverse("awards:eligibility_sign_off", args=[app.pk])).status_code == 403
     head = client_for(w.head)
-    assert head.post(reverse("awards:eligibility_sign_off", args=[app.pk])).status_code == 302
+    sign_off = reverse("awards:eligibility_sign_off", args=[app.pk])
+    assert head.post(sign_off, SIGN_OFF).status_code == 302
     assert EligibilityDecision.objects.get(application=app).signed_off_by == w.head
     c.post(reverse("awards:eligibility_conclude", args=[app.pk]),
            {"expected_version": app.version})
@@ -365,12 +369,12 @@ def test_under_changning_eligible_applications_move_on_through_the_eligibility_n
            {"decision": "eligible", "reason": "经书面核实，符合条件",
             "expected_version": app.version})
     if EligibilityDecision.objects.get(application=app).overrides_engine:
-        client_for(head).post(reverse("awards:eligibility_sign_off", args=[app.pk]))
+        client_for(head).post(reverse("awards:eligibility_sign_off", args=[app.pk]), SIGN_OFF)
     page = c.get(reverse("awards:application_detail", args=[app.pk]))
     assert page.context["conclude_form"] is None and page.context["into_notice"]
     response = c.post(reverse("awards:notice_publish", args=[cycle.pk, "eligibility"]),
                       {"stage": "eligibility", "starts_on": "2026-05-11",
-                       "applications": [app.pk]})
+                       "applications": [app.pk], "confirm": "on"})
     assert response.status_code == 302
     notice = Notice.objects.get(cycle=cycle, stage="eligibility")
     assert (notice.ends_on, notice.rule, notice.article, notice.title) == (
@@ -402,7 +406,8 @@ def test_a_notice_the_regulation_gives_no_length_for_is_refused_on_the_stage(
                                        decision="eligible", decided_by=office)
     response = client_for(office).post(
         reverse("awards:notice_publish", args=[cycle.pk, "eligibility"]),
-        {"stage": "eligibility", "starts_on": "2026-11-02", "applications": [app.pk]})
+        {"stage": "eligibility", "starts_on": "2026-11-02", "applications": [app.pk],
+         "confirm": "on"})
     assert response.status_code == 200
     assert "notices.eligibility.length" in response.context["form"].errors["stage"][0]
     assert not Notice.objects.exists() and fresh(app).state == "eligibility"

@@ -45,7 +45,8 @@ def publish_final(w: World, app: Application) -> Notice:
     set_today(dt.date(2026, 9, 1))  # published on its first day
     response = client_for(w.office).post(
         reverse("awards:notice_publish", args=[w.cycle.pk, "final"]),
-        {"stage": "final", "starts_on": "2026-09-01", "applications": [app.pk]})
+        {"stage": "final", "starts_on": "2026-09-01", "applications": [app.pk],
+         "confirm": "on"})
     assert response.status_code == 302, response.content.decode()
     return Notice.objects.get(cycle=w.cycle, stage="final")
 
@@ -93,9 +94,35 @@ def test_the_office_handles_an_objection_and_only_the_office_sees_the_objector(
     assert "findings" in response.context["decide_form"].errors
     office.post(reverse("awards:objection_decide", args=[objection.pk]),
                 {"outcome": "upheld", "findings": "经核实，2025年确有重大质量事故。",
-                 "reason": "不符合三、（六）"})
+                 "reason": "不符合三、（六）", "confirm": "on"})
     objection.refresh_from_db()
     assert objection.status == Objection.Status.UPHELD and objection.reported_to_committee
     assert fresh(app).state == "removed_by_objection"
 
 
+
+
+def test_publishing_and_deciding_ask_for_confirmation(w: World) -> None:
+    app = into_committee(w)
+    office = client_for(w.office)
+    url = reverse("awards:notice_publish", args=[w.cycle.pk, "final"])
+    assert "我确认" in office.get(url).content.decode()
+    response = office.post(url, {"stage": "final", "starts_on": "2026-09-01",
+                                 "applications": [app.pk]})
+    assert response.status_code == 200 and "confirm" in response.context["form"].errors
+    assert not Notice.objects.exists() and fresh(app).state == "committee"
+    notice = publish_final(w, app)
+    objection = objection_submit(notice=notice, application=app, name="张三",
+                                 id_number="330106199001011234", phone="13800000000",
+                                 statement="该企业2025年发生质量事故。",
+                                 today=dt.date(2026, 9, 2))
+    decide = reverse("awards:objection_decide", args=[objection.pk])
+    response = office.post(decide, {"outcome": "dismissed", "findings": "经核实，无此事。",
+                                    "reason": "查无实据"})
+    assert "confirm" in response.context["decide_form"].errors
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.RECEIVED
+    office.post(decide, {"outcome": "dismissed", "findings": "经核实，无此事。",
+                         "reason": "查无实据", "confirm": "on"})
+    objection.refresh_from_db()
+    assert objection.status == Objection.Status.DISMISSED

@@ -13,6 +13,10 @@ from django.utils.translation import gettext_lazy as _
 class Jurisdiction(models.Model):
     code = models.SlugField(_("代码"), max_length=64, unique=True)
     name_zh = models.CharField(_("名称"), max_length=100)
+    # The office's contact, shown on notices (print view and public page); edited by the head.
+    address = models.CharField(_("评审办地址"), max_length=200, blank=True)
+    telephone = models.CharField(_("联系电话"), max_length=40, blank=True)
+    objection_email = models.EmailField(_("受理异议的电子邮箱"), blank=True)
 
     def __str__(self) -> str:
         return self.name_zh

@@ -205,7 +205,7 @@ def awaits_recommendation(user: Any, app: Any) -> bool:
     if not _is(app, "cycles.application") or app.state not in AWAITING_RECOMMENDATION:
         return False
     rec = recommendation_of(app)
-    return rec is None or rec.signed_at is None
+    return rec is None or (rec.signed_at is None and rec.declined_at is None)
 
 
 # ---------------------------------------------------------------------------------------------

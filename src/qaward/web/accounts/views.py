@@ -32,6 +32,9 @@ def consoles(user: Any) -> list[Console]:
     for jid in sorted(rules.staff_jurisdictions(user)):
         out.append(Console(_("%(place)s 评审工作台") % {"place": labels[jid]},
                            reverse("awards:console", args=[names[jid]])))
+    for jid in sorted(rules.staff_jurisdictions(user, rules.OFFICE_HEAD)):
+        out.append(Console(_("%(place)s 待签批事项") % {"place": labels[jid]},
+                           reverse("awards:head_desk", args=[names[jid]])))
     for jid in sorted(rules.staff_jurisdictions(user, rules.AUDITOR, rules.OFFICE_HEAD)):
         out.append(Console(_("%(place)s 审计日志") % {"place": labels[jid]},
                            reverse("awards:audit_log", args=[names[jid]])))

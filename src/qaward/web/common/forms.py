@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from .errors import ServiceError
 
@@ -36,3 +37,10 @@ class DateInput(forms.DateInput):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
 
+
+
+def confirm_field(label: Any) -> forms.BooleanField:
+    """A required "我确认…" checkbox: an irreversible action asks for confirmation in the
+    form itself, so it works without JavaScript."""
+    return forms.BooleanField(label=label, required=True, error_messages={
+        "required": _("请勾选确认后再提交。")})

@@ -43,3 +43,21 @@ def done(request: HttpRequest, app: Any, message: str) -> HttpResponse:
     """After an office action on an application: say what happened, back to its page."""
     messages.success(request, message)
     return redirect("awards:application_detail", pk=app.pk)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def wants_xlsx(request: HttpRequest) -> bool:
+    """The list's "export" link: the same page, the same filters, ``export=xlsx``."""
+    return request.GET.get("export") == "xlsx"
+
+
+def xlsx_response(filename: str, title: str, header: list[str],
+                  rows: list[list[Any]], widths: list[int] | None = None) -> HttpResponse:
+    """A list as an xlsx download (``qaward.exports``), headers in the reader's language."""
+    from qaward.exports import table_xlsx
+
+    response = HttpResponse(table_xlsx(title, header, rows, widths or ()), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from qaward.core.eligibility import parse_profile
 from qaward.core.errors import ProfileError
 from qaward.core.policy.model import AwardLevel, IncidentKind, RevocationCause
-from qaward.web.common.forms import DateInput, VersionedForm
+from qaward.web.common.forms import DateInput, VersionedForm, confirm_field
 from qaward.web.common.uploads import EVIDENCE, INTERNAL_NOTICE, REPORT
 
-from .models import Applicant
+from .models import Applicant, Application
 
 # ---------------------------------------------------------------------------------------------
 # Office
@@ -90,6 +90,53 @@ class EligibilityDecisionForm(VersionedForm):
 
 class ConcludeForm(VersionedForm):
     id_prefix = "conclude"
+
+
+class BatchForm(forms.Form):
+    """Several applications of the cycle's list at once."""
+
+    applications = forms.ModelMultipleChoiceField(
+        label=_("选中的申报"), queryset=Application.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={"required": _("请先勾选要办理的申报。")})
+    action = forms.ChoiceField(label=_("批量操作"), choices=[
+        ("next", _("转入下一阶段")), ("return", _("退回补正"))])
+    reason = forms.CharField(label=_("说明（退回补正时必填：需补正的内容）"), required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, cycle: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "batch-%s")
+        super().__init__(*args, **kwargs)
+        field = self.fields["applications"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Application.objects.filter(cycle=cycle).select_related(
+            "cycle__jurisdiction", "cycle__policy", "applicant")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "return" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("退回补正须写明需补正的内容。"))
+        return data
+
+
+class OfficeContactForm(forms.Form):
+    address = forms.CharField(label=_("评审办地址"), max_length=200, required=False)
+    telephone = forms.CharField(label=_("联系电话"), max_length=40, required=False)
+    objection_email = forms.EmailField(label=_("受理异议的电子邮箱"), required=False)
+
+
+class SignOffForm(forms.Form):
+    """The head's answer to an override of the engine's verdict: an opinion, agree or refuse,
+    and the confirmation."""
+
+    answer = forms.ChoiceField(label=_("签批结论"), widget=forms.RadioSelect, choices=[
+        ("approve", _("同意评审办的结论")), ("refuse", _("不同意，退回评审办重新审查"))])
+    opinion = forms.CharField(label=_("负责人意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = confirm_field(_("我确认以上签批意见；签批后记入审计日志，不能撤回。"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "signoff-%s")
+        super().__init__(*args, **kwargs)
 
 
 

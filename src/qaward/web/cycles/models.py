@@ -148,11 +148,32 @@ class EligibilityDecision(models.Model):
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                        on_delete=models.PROTECT, related_name="+")
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    # The head's answer: an opinion, and whether the override was refused (back to the office).
+    sign_off_opinion = models.TextField(_("负责人意见"), blank=True)
+    sign_off_refused = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [models.CheckConstraint(
-            condition=Q(decision=models.F("engine_verdict")) | ~Q(reason=""),
-            name="eligibility_override_has_reason")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision=models.F("engine_verdict")) | ~Q(reason=""),
+                name="eligibility_override_has_reason"),
+            models.CheckConstraint(
+                condition=Q(signed_off_at__isnull=True) | Q(signed_off_by__isnull=False),
+                name="eligibility_sign_off_has_signer"),
+            models.CheckConstraint(
+                condition=Q(sign_off_refused=False) | (Q(signed_off_at__isnull=False)
+                                                       & ~Q(sign_off_opinion="")),
+                name="eligibility_refusal_has_opinion"),
+        ]
+
+    @property
+    def awaits_sign_off(self) -> bool:
+        return self.overrides_engine and self.signed_off_at is None
+
+    @property
+    def approved(self) -> bool:
+        """The override stands: the head signed it off and did not refuse."""
+        return self.signed_off_at is not None and not self.sign_off_refused
 
     @property
     def overrides_engine(self) -> bool:

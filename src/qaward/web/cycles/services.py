@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
@@ -22,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from qaward.core.criteria.wordcount import count_words
 from qaward.core.eligibility import parse_profile, screener
-from qaward.core.errors import ConfigurationRequired, ProfileError
+from qaward.core.errors import ConfigurationRequired, ProfileError, QawardError
 from qaward.core.policy import Policy
 from qaward.core.policy.inspect import changed_values
 from qaward.core.schedule import check_cycle_dates, check_cycle_open
@@ -353,6 +355,63 @@ def application_move(*, application: Application, target: str, actor: Any, reaso
                                   reason=reason, expected_version=expected_version)
 
 
+@dataclass(frozen=True)
+class BatchOutcome:
+    """One application of a batch action: moved (to ``state``) or refused (``reason``)."""
+
+    application: Application
+    moved: bool
+    state: str
+    reason: str = ""
+
+
+def application_batch(*, applications: Iterable[Application], action: str, actor: Any,
+                      next_target: Callable[[Application], str | None],
+                      reason: str = "") -> list[BatchOutcome]:
+    """Move several applications to their next stage (``next``) or return them for
+    completion (``return``): each one on its own, through ``application_transition`` in its
+    own transaction, guarded and audited; a refusal stops only that application."""
+    if action not in ("next", "return"):
+        raise ServiceError(_("批量操作只能是转入下一阶段或退回补正"), field="action")
+    if action == "return" and not reason.strip():
+        raise ServiceError(_("退回补正须写明需补正的内容"), field="reason")
+    out: list[BatchOutcome] = []
+    for app in applications:
+        try:
+            if action == "return":
+                moved = application_return(application=app, actor=actor, reason=reason)
+            else:
+                target = next_target(app)
+                if target is None:
+                    raise ServiceError(
+                        _("该申报没有可直接转入的下一阶段（资格审查、公示等须逐件办理）"),
+                        field="action")
+                moved = application_transition(application=app, target=target, actor=actor,
+                                               reason=reason)
+        except QawardError as err:
+            out.append(BatchOutcome(app, False, app.state, str(err)))
+        else:
+            out.append(BatchOutcome(moved, True, moved.state))
+    return out
+
+
+def office_contact_update(*, jurisdiction: Jurisdiction, actor: Any, address: str,
+                          telephone: str, objection_email: str) -> Jurisdiction:
+    """The head of the office sets the office's contact shown on its notices."""
+    if not has_role(actor, jurisdiction, Role.OFFICE_HEAD):
+        raise ServiceError(_("只有评审办负责人可以修改评审办联系方式"))
+    with transaction.atomic():
+        j = Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
+        j.address, j.telephone = address.strip(), telephone.strip()
+        j.objection_email = objection_email.strip()
+        j.save(update_fields=["address", "telephone", "objection_email"])
+        record_event(actor=actor, jurisdiction=j, entity="jurisdiction", entity_id=j.pk,
+                     action="office_contact_update",
+                     data={"address": j.address, "telephone": j.telephone,
+                           "objection_email": j.objection_email})
+    return j
+
+
 # ---------------------------------------------------------------------------------------------
 # Eligibility review
 
@@ -408,7 +467,8 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
         d, _created = EligibilityDecision.objects.update_or_create(
             application=app, defaults={"engine_verdict": engine, "decision": decision,
                                        "reason": reason.strip(), "decided_by": actor,
-                                       "signed_off_by": None, "signed_off_at": None})
+                                       "signed_off_by": None, "signed_off_at": None,
+                                       "sign_off_opinion": "", "sign_off_refused": False})
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="eligibility_decide", reason=reason,
                      article=state(policy_of(app.cycle), StageId.ELIGIBILITY).cite,
@@ -416,16 +476,35 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
     return d
 
 
-def eligibility_sign_off(*, decision: EligibilityDecision, actor: Any) -> EligibilityDecision:
+def eligibility_sign_off(*, decision: EligibilityDecision, actor: Any, opinion: str,
+                         refuse: bool = False) -> EligibilityDecision:
+    """The head signs off an override of the engine's verdict, with an opinion, or refuses it:
+    a refused override goes back to the office, which must decide again."""
     app = decision.application
+    cite = state(policy_of(app.cycle), "eligibility").cite
     if not has_role(actor, app.cycle.jurisdiction, Role.OFFICE_HEAD):
-        raise ServiceError(_("只有评审办负责人可以签批"))
+        raise ServiceError(_("只有评审办负责人可以签批"), article=cite)
+    if not opinion.strip():
+        raise ServiceError(_("签批须写明负责人意见（不同意的，评审办据此重新作出结论）"),
+                           field="opinion", article=cite)
     with transaction.atomic():
         d = EligibilityDecision.objects.select_for_update().get(pk=decision.pk)
+        if not d.overrides_engine:
+            raise ServiceError(_("该结论与系统审查结论一致，无需签批"), field="decision")
+        if d.signed_off_at is not None:
+            raise ServiceError(_("该结论已由负责人签批处理"), field="decision")
+        if app.state != "eligibility":
+            raise ServiceError(_("该申报不在资格审查阶段"), field="state")
         d.signed_off_by, d.signed_off_at = actor, timezone.now()
-        d.save(update_fields=["signed_off_by", "signed_off_at"])
+        d.sign_off_opinion, d.sign_off_refused = opinion.strip(), refuse
+        d.save(update_fields=["signed_off_by", "signed_off_at", "sign_off_opinion",
+                              "sign_off_refused"])
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
-                     entity_id=app.pk, action="eligibility_sign_off", reason=d.reason)
+                     entity_id=app.pk,
+                     action="eligibility_sign_off_refuse" if refuse else "eligibility_sign_off",
+                     reason=opinion.strip(), article=cite,
+                     data={"decision": d.decision, "engine": d.engine_verdict,
+                           "office_reason": d.reason})
     return d
 
 
@@ -438,6 +517,9 @@ def eligibility_conclude(*, application: Application, actor: Any,
         raise ServiceError(_("尚未作出资格审查结论"), field="decision")
     if d.overrides_engine and d.signed_off_at is None:
         raise ServiceError(_("改变系统审查结论须经评审办负责人签批"))
+    if d.overrides_engine and d.sign_off_refused:
+        raise ServiceError(_("评审办负责人不同意改变系统审查结论，请重新作出审查结论"),
+                           field="decision")
     policy = policy_of(application.cycle)
     if d.decision == "ineligible":
         target = End.INELIGIBLE.value

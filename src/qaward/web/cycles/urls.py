@@ -9,8 +9,11 @@ from .views import office, portal
 
 urlpatterns = [
     path("console/<slug:code>/", office.console, name="console"),
+    path("console/<slug:code>/sign-off/", office.head_desk, name="head_desk"),
+    path("console/<slug:code>/contact/", office.office_contact, name="office_contact"),
     path("console/<slug:code>/cycles/new/", office.cycle_open, name="cycle_open"),
     path("console/cycles/<int:pk>/", office.cycle_detail, name="cycle_detail"),
+    path("console/cycles/<int:pk>/batch/", office.application_batch, name="application_batch"),
     path("console/cycles/<int:pk>/policy/", office.cycle_repin, name="cycle_repin"),
     path("console/applications/<int:pk>/", office.application_detail,
          name="application_detail"),

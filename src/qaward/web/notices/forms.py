@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from qaward.web.common.forms import DateInput
+from qaward.web.common.forms import DateInput, confirm_field
 from qaward.web.common.uploads import OBJECTION_EVIDENCE_TYPES, evidence_problems
 from qaward.web.cycles.models import Application
 
@@ -28,6 +28,7 @@ class NoticePublishForm(forms.Form):
     sign_off_reason = forms.CharField(
         label=_("负责人确认理由"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("公示开始日期在30天以后或不在评选年度内时，须由评审办负责人发布并填写理由。"))
+    confirm = confirm_field(_("我确认公示名单和日期无误；公示一经发布即对社会公开。"))
 
     def __init__(self, *args: Any, stages: list[tuple[str, str]], candidates: Any,
                  state_label: Callable[[str], str], **kwargs: Any) -> None:
@@ -53,6 +54,7 @@ class ObjectionDecideForm(forms.Form):
     findings = forms.CharField(label=_("调查核实情况"),
                                widget=forms.Textarea(attrs={"rows": 4}))
     reason = forms.CharField(label=_("处理理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    confirm = confirm_field(_("我确认以上处理结论；结论作出后不能更改。"))
 
 
 

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qaward.core.states import StageId
@@ -23,7 +24,14 @@ from qaward.web.audit.services import history
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError
 from qaward.web.common.forms import show_service_error
-from qaward.web.common.views import login_required, require, require_POST
+from qaward.web.common.templatetags.qaward import person
+from qaward.web.common.views import (
+    login_required,
+    require,
+    require_POST,
+    wants_xlsx,
+    xlsx_response,
+)
 from qaward.web.cycles.models import Application, Cycle
 from qaward.web.cycles.views.pages import (
     StateNames,
@@ -107,6 +115,15 @@ def notice_objections(request: HttpRequest, pk: int) -> HttpResponse:
     office_notice(request, notice)
     objections = (notice.objections.select_related("application__applicant", "investigator")
                   .annotate(n_evidence=Count("evidence")).order_by("submitted_at"))
+    if wants_xlsx(request):
+        return xlsx_response(
+            f"objections-{notice.pk}.xlsx", _("异议"),
+            ["#", _("收到时间"), _("被异议的申报"), _("异议人"), _("联系电话"), _("证明材料"),
+             _("调查核实人"), _("状态")],
+            [[o.pk, timezone.localtime(o.submitted_at).strftime("%Y-%m-%d %H:%M"),
+              o.application.applicant.name, o.objector_name, o.objector_phone, o.n_evidence,
+              person(o.investigator) if o.investigator else "", str(o.get_status_display())]
+             for o in objections], [8, 18, 28, 16, 16, 10, 14, 12])
     names = state_names(notice.cycle)
     listed = list(notice.applications.select_related("applicant").order_by("applicant__name"))
     for a in listed:
@@ -253,3 +270,11 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "files_dropped": request.method == "POST" and bool(request.FILES),
     })
 
+
+
+def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """A notice to print and post: the list, the dates, the article and the office's contact."""
+    notice = get_object_or_404(notices_qs(), pk=pk)
+    view = notice_view(notice, office_today())
+    return render(request, "notices/public/notice_print.html", {
+        "n": view, "office": notice.cycle.jurisdiction})

@@ -13,6 +13,16 @@ class RecommendationForm(forms.Form):
     opinion = forms.CharField(label=_("推荐意见"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
+class DeclineForm(forms.Form):
+    """The department declines to recommend (不予推荐)."""
+
+    reason = forms.CharField(label=_("不予推荐理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "decline-%s")
+        super().__init__(*args, **kwargs)
+
+
 class InvitationForm(forms.Form):
     """A third-party recommendation (崇明 第二十条) recorded by the office."""
 

@@ -23,11 +23,29 @@ class Recommendation(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(null=True, blank=True)
+    # The department may decline to recommend (不予推荐), with its reason.
+    declined_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    declined_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("不予推荐理由"), blank=True)
 
     class Meta:
-        constraints = [models.CheckConstraint(
-            condition=Q(signed_at__isnull=True) | Q(signed_by__isnull=False),
-            name="recommendation_signed_has_signer")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | Q(signed_by__isnull=False),
+                name="recommendation_signed_has_signer"),
+            models.CheckConstraint(
+                condition=Q(declined_at__isnull=True)
+                | (Q(declined_by__isnull=False) & ~Q(decline_reason="")),
+                name="recommendation_declined_has_signer_and_reason"),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | Q(declined_at__isnull=True),
+                name="recommendation_not_signed_and_declined"),
+        ]
+
+    @property
+    def answered_at(self) -> object:
+        return self.signed_at or self.declined_at
 
 
 class Invitation(models.Model):

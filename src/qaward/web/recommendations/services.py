@@ -34,14 +34,42 @@ def recommendation_sign(*, application: Application, actor: Any, opinion: str) -
             application=app, defaults={"department": member.department})
         if rec.department_id != member.department_id:
             raise ServiceError(_("该申报由其他推荐部门推荐"))
-        if rec.signed_at:
-            raise ServiceError(_("推荐意见已签署"))
+        if rec.signed_at or rec.declined_at:
+            raise ServiceError(_("该申报的推荐意见已作出"), field="opinion")
         rec.opinion, rec.signed_by, rec.signed_at = opinion.strip(), actor, clock_now()
         rec.save()
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="recommendation_sign", reason=opinion,
                      article=policy_of(app.cycle).recommendation.cite,
                      data={"department": member.department.name})
+    return rec
+
+
+def recommendation_decline(*, application: Application, actor: Any,
+                           reason: str) -> Recommendation:
+    """The department declines to recommend (不予推荐), with its reason; the application
+    cannot go on to eligibility review on this department's recommendation."""
+    member = Membership.objects.filter(user=actor, role=Role.DEPARTMENT,
+                                       jurisdiction=application.cycle.jurisdiction).first()
+    cite = policy_of(application.cycle).recommendation.cite
+    if member is None or member.department is None:
+        raise ServiceError(_("只有推荐部门可以作出不予推荐的决定"), article=cite)
+    if not reason.strip():
+        raise ServiceError(_("不予推荐须写明理由"), field="reason", article=cite)
+    with transaction.atomic():
+        app = lock_application(application, None)
+        rec, _created = Recommendation.objects.select_for_update().get_or_create(
+            application=app, defaults={"department": member.department})
+        if rec.department_id != member.department_id:
+            raise ServiceError(_("该申报由其他推荐部门推荐"))
+        if rec.signed_at or rec.declined_at:
+            raise ServiceError(_("该申报的推荐意见已作出"), field="reason")
+        rec.decline_reason, rec.declined_by, rec.declined_at = (
+            reason.strip(), actor, timezone.now())
+        rec.save()
+        record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
+                     entity_id=app.pk, action="recommendation_decline", reason=reason.strip(),
+                     article=cite, data={"department": member.department.name})
     return rec
 
 

@@ -25,7 +25,13 @@ from qaward.web.cycles.models import Application, Cycle
 from qaward.web.cycles.views.pages import application_for, office_action, refused, state_names
 
 from . import services
-from .forms import ConsultationAnswerForm, ConsultationForm, InvitationForm, RecommendationForm
+from .forms import (
+    ConsultationAnswerForm,
+    ConsultationForm,
+    DeclineForm,
+    InvitationForm,
+    RecommendationForm,
+)
 from .models import Consultation, Invitation
 
 
@@ -124,16 +130,19 @@ def department(request: HttpRequest) -> HttpResponse:
         app.state_label = state_names(app.cycle).staff(app.state)
         rec = rules.recommendation_of(app)
         app.signed = bool(rec and rec.signed_at)
+        app.declined = bool(rec and rec.declined_at)
     return render(request, "recommendations/department.html", {"memberships": mine, "page": page})
 
 
 @login_required
 def department_application(request: HttpRequest, pk: int) -> HttpResponse:
     app = application_for(request, pk, rules.is_recommending_department)
-    form = None
+    form = decline_form = None
     if rules.can_recommend(request.user, app):
-        form = RecommendationForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
+        declining = request.method == "POST" and "decline" in request.POST
+        form = RecommendationForm(None if declining else (request.POST or None))
+        decline_form = DeclineForm(request.POST if declining else None)
+        if request.method == "POST" and not declining and form.is_valid():
             try:
                 services.recommendation_sign(application=app, actor=request.user,
                                              opinion=form.cleaned_data["opinion"])
@@ -142,12 +151,22 @@ def department_application(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("推荐意见已签署。"))
                 return redirect("awards:department_application", pk=app.pk)
+        if declining and decline_form.is_valid():
+            try:
+                services.recommendation_decline(application=app, actor=request.user,
+                                                reason=decline_form.cleaned_data["reason"])
+            except ServiceError as err:
+                show_service_error(decline_form, err)
+            else:
+                messages.success(request, _("已作出不予推荐的决定。"))
+                return redirect("awards:department_application", pk=app.pk)
     elif request.method == "POST":
         raise PermissionDenied
     names = state_names(app.cycle)
     policy = names.policy
     return render(request, "recommendations/department_application.html", {
-        "app": app, "form": form, "state_label": names.staff(app.state),
+        "app": app, "form": form, "decline_form": decline_form,
+        "state_label": names.staff(app.state),
         "recommendation": rules.recommendation_of(app), "policy": policy,
         "documents": app.documents.order_by("kind", "-uploaded_at"),
         "profile": app.profile_snapshot or app.applicant.profile})

@@ -10,6 +10,7 @@ from django import template
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from qaward.core import states
 from qaward.web.common.views import english
 
 register = template.Library()
@@ -45,6 +46,8 @@ ACTION_LABELS = {
     "eligibility_screen": _("系统资格审查"),
     "eligibility_decide": _("资格审查结论"),
     "eligibility_sign_off": _("负责人签批"),
+    "eligibility_sign_off_refuse": _("负责人不同意签批"),
+    "recommendation_decline": _("不予推荐"),
     "document_add": _("上传材料"),
     "profile_update": _("更新申报条件信息"),
     "consultation_record": _("书面征求意见"),
@@ -58,6 +61,8 @@ ACTION_LABELS = {
     "invitation_accept": _("确认申报意愿"),
     "invitation_decline": _("放弃申报"),
     "cycle_open": _("开启评选周期"),
+    "cycle_repin": _("改按管理办法新版本执行"),
+    "office_contact_update": _("修改评审办联系方式"),
 }
 
 
@@ -67,6 +72,73 @@ def action_label(action: str) -> str:
 
 
 register.filter("action_label", action_label)
+
+
+# An objection's statuses (the notices app's ``Objection.Status``, named here because the
+# common app sits below it; the same Chinese source, so the same translation).
+OBJECTION_STATUS_LABELS = {
+    "received": _("已受理"),
+    "investigating": _("调查中"),
+    "upheld": _("异议成立"),
+    "dismissed": _("异议不成立"),
+}
+
+
+def state_label(state_id: str, entity: str = "application") -> str:
+    """A recorded state in the reader's words: an objection's status, or an application's
+    state by its default label (``qaward.core.states``); the id only when unknown."""
+    if not state_id:
+        return ""
+    if entity == "objection":
+        return str(OBJECTION_STATUS_LABELS.get(state_id, state_id))
+    try:
+        lab = states.label(state_id)
+    except (KeyError, ValueError):
+        return state_id
+    return lab.name_en if english() else lab.name_zh
+
+
+def state_change(event: Any) -> str:
+    """An audit event's state change in words (``已受理 → 调查中``), or ""."""
+    if not (event.from_state or event.to_state):
+        return ""
+    src = state_label(event.from_state, event.entity) or "—"
+    dst = state_label(event.to_state, event.entity) or "—"
+    return f"{src} → {dst}"
+
+
+register.filter("state_label", state_label)
+register.filter("state_change", state_change)
+
+
+def person(user: Any) -> str:
+    """A person's real name for a signature (family name first, as written in Chinese), the
+    login only when no name was recorded."""
+    if user is None:
+        return ""
+    full = str(getattr(user, "full_name", "") or "").strip()
+    if not full:
+        last = str(getattr(user, "last_name", "") or "").strip()
+        first = str(getattr(user, "first_name", "") or "").strip()
+        ascii_name = (last + first).isascii()
+        full = f"{first} {last}".strip() if ascii_name else f"{last}{first}"
+    return full or str(user.get_username())
+
+
+register.filter("person", person)
+
+
+ENTITY_LABELS = {
+    "application": _("申报"), "cycle": _("评选周期"), "notice": _("公示"),
+    "objection": _("异议"), "invitation": _("第三方推荐"), "jurisdiction": _("评审办"),
+}
+
+
+def entity_label(entity: str) -> str:
+    return str(ENTITY_LABELS.get(entity, entity))
+
+
+register.filter("entity_label", entity_label)
 
 
 NOTICE_RULE = re.compile(r"^(不少于)?(\d+)(个工作日|天)$")

@@ -4,27 +4,43 @@ one application (eligibility review, transitions, return for completion) and its
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
+from qaward.core.states import Kind, StageId, kind_of
 from qaward.web.accounts import rules
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError, StaleVersion
 from qaward.web.common.forms import show_service_error
-from qaward.web.common.views import PAGE_SIZE, done, english, login_required, require, require_POST
+from qaward.web.common.views import (
+    PAGE_SIZE,
+    done,
+    english,
+    login_required,
+    require,
+    require_POST,
+    wants_xlsx,
+    xlsx_response,
+)
 from qaward.web.cycles import services
 from qaward.web.cycles.forms import (
     ApplicationFilterForm,
+    BatchForm,
     ConcludeForm,
     CycleOpenForm,
     CycleRepinForm,
     EligibilityDecisionForm,
+    OfficeContactForm,
     ReturnForm,
+    SignOffForm,
     TransitionForm,
 )
 from qaward.web.cycles.models import Applicant, Application, Cycle, Document, EligibilityDecision
@@ -110,12 +126,25 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             apps = apps.filter(applicant__sector=d["sector"])
         if d["q"]:
             apps = apps.filter(applicant__name__icontains=d["q"].strip())
+    if wants_xlsx(request):
+        return xlsx_response(
+            f"applications-{cycle.pk}.xlsx", _("申报"),
+            [_("申报方"), _("类别"), _("行业领域"), _("状态"), _("提交时间"), _("推荐"),
+             _("报告字数"), _("资格审查")],
+            [[a.applicant.name, dict(tracks).get(a.track, a.track), a.applicant.sector,
+              names.staff(a.state),
+              a.submitted_at.strftime("%Y-%m-%d") if a.submitted_at else "",
+              _("已签署") if getattr(a.recommendation_or_none, "signed_at", None) else "",
+              a.report_chars or "",
+              a.decision_label] for a in _with_labels(apps)],
+            [30, 12, 16, 18, 14, 10, 10, 12])
     page = Paginator(apps, PAGE_SIZE).get_page(request.GET.get("page"))
     for app in page:
         app.state_label = names.staff(app.state)
         app.track_label = dict(tracks).get(app.track, app.track)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("export", None)
     is_office = rules.is_office(request.user, cycle)
     existing = set(cycle.notices.values_list("stage", flat=True))
     blocked = publish_blocked(cycle, policy, office_today()) if is_office else None
@@ -128,10 +157,72 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         if s not in existing] if is_office else [],
         "publish_blocked": blocked,
         "is_office": is_office,
+        "batch_form": BatchForm(cycle=cycle) if is_office else None,
         "policy_change": _policy_change(cycle) if is_office else None,
         "can_repin": rules.is_office_head(request.user, cycle),
         "stages": [(s.id, s.name_en if english() else s.name_zh, s.cite) for s in policy.stages],
     })
+
+
+def next_stage(app: Application) -> str | None:
+    """Where "move to the next stage" sends an application: the first target the office may
+    choose that is a stage, not an end (eligibility, notices, ends are handled one by one)."""
+    names = state_names(app.cycle)
+    for target, _label in office_targets(app, names):
+        if kind_of(target) not in (Kind.END, Kind.NOTICE):
+            return target
+    return None
+
+
+@login_required
+@require_POST
+def application_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """Batch actions on the selected applications of a cycle: each one guarded and audited
+    on its own; the summary says what moved and what was refused, and why."""
+    cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"), pk=pk)
+    if not rules.can_view_console(request.user, cycle):
+        raise Http404
+    require(rules.can_act_on_application(request.user, cycle))
+    back = reverse("awards:cycle_detail", args=[cycle.pk])
+    query = request.POST.get("query", "")
+    if query:
+        back = f"{back}?{query}"
+    form = BatchForm(request.POST, cycle=cycle)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect(back)
+    d = form.cleaned_data
+    outcomes = services.application_batch(
+        applications=list(d["applications"].order_by("applicant__name", "pk")),
+        action=d["action"], actor=request.user, next_target=next_stage, reason=d["reason"])
+    names = state_names(cycle)
+    moved = [o for o in outcomes if o.moved]
+    kept = [o for o in outcomes if not o.moved]
+    messages.success(request, _("批量办理：已办理 %(moved)d 件，未办理 %(refused)d 件。")
+                     % {"moved": len(moved), "refused": len(kept)})
+    for o in moved:
+        messages.info(request, _("%(name)s：已转入“%(state)s”") % {
+            "name": o.application.applicant.name, "state": names.staff(o.state)})
+    for o in kept:
+        messages.error(request, _("%(name)s：未办理，%(reason)s") % {
+            "name": o.application.applicant.name, "reason": o.reason})
+    return redirect(back)
+
+
+def _with_labels(apps: Any) -> list[Application]:
+    """The exported rows: the recommendation and eligibility decision read safely."""
+    out = []
+    for a in apps:
+        a.recommendation_or_none = rules.recommendation_of(a)
+        try:
+            d = a.eligibility_decision
+        except EligibilityDecision.DoesNotExist:
+            d = None
+        a.decision_label = str(d.get_decision_display()) if d else ""
+        out.append(a)
+    return out
 
 
 def _policy_change(cycle: Cycle) -> dict[str, object] | None:
@@ -228,16 +319,68 @@ def eligibility_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+def head_desk(request: HttpRequest, code: str) -> HttpResponse:
+    """The office head's landing page: what waits for the head's sign-off."""
+    j = staff_jurisdiction(request, code)
+    require(rules.is_office_head(request.user, j))
+    waiting = [d for d in EligibilityDecision.objects.filter(
+        application__cycle__jurisdiction=j, application__state=StageId.ELIGIBILITY,
+        signed_off_at__isnull=True).select_related(
+        "application__applicant", "application__cycle", "decided_by")
+        .order_by("decided_at") if d.overrides_engine]
+    verdicts = {"eligible": _("符合"), "ineligible": _("不符合")}
+    for d in waiting:
+        d.engine_label = verdicts.get(d.engine_verdict, d.engine_verdict)
+    return render(request, "cycles/head_desk.html", {
+        "jurisdiction": j, "waiting": waiting,
+        "can_audit": rules.can_view_audit_log(request.user, j)})
+
+
+@login_required
+def office_contact(request: HttpRequest, code: str) -> HttpResponse:
+    """The head edits the office's contact shown on its notices."""
+    j = staff_jurisdiction(request, code)
+    require(rules.is_office_head(request.user, j))
+    form = OfficeContactForm(request.POST or None, initial={
+        "address": j.address, "telephone": j.telephone, "objection_email": j.objection_email})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.office_contact_update(jurisdiction=j, actor=request.user,
+                                           **form.cleaned_data)
+        except ServiceError as err:
+            show_service_error(form, err)
+        else:
+            messages.success(request, _("已更新评审办联系方式。"))
+            return redirect("awards:head_desk", code=j.code)
+    return render(request, "cycles/office_contact.html", {"jurisdiction": j, "form": form})
+
+
+@login_required
 def eligibility_sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    """The head's sign-off page (GET) and answer (POST): opinion, agree or refuse, confirm."""
     app = office_action(request, pk, rules.can_sign_off_eligibility)
-    decision = get_object_or_404(EligibilityDecision, application=app)
-    try:
-        services.eligibility_sign_off(decision=decision, actor=request.user)
-    except QawardError as err:
-        messages.error(request, str(err))
+    decision = get_object_or_404(EligibilityDecision.objects.select_related("decided_by"),
+                                 application=app)
+    if not decision.awaits_sign_off:
+        messages.error(request, _("该结论无需或已经签批。"))
         return redirect("awards:application_detail", pk=app.pk)
-    return done(request, app, _("已签批。"))
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        refuse = form.cleaned_data["answer"] == "refuse"
+        try:
+            services.eligibility_sign_off(decision=decision, actor=request.user,
+                                          opinion=form.cleaned_data["opinion"], refuse=refuse)
+        except ServiceError as err:
+            show_service_error(form, err)
+        else:
+            messages.success(request, _("已签批：不同意，已退回评审办重新审查。") if refuse
+                             else _("已签批：同意评审办的结论。"))
+            return redirect("awards:head_desk", code=app.cycle.jurisdiction.code)
+    verdicts = {"eligible": _("符合"), "ineligible": _("不符合")}
+    return render(request, "cycles/sign_off.html", {
+        "app": app, "decision": decision, "form": form,
+        "engine_label": verdicts.get(decision.engine_verdict, ""),
+        "decision_label": verdicts.get(decision.decision, "")})
 
 
 @login_required

@@ -192,7 +192,7 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
             ctx["decide_form"] = forms.get("decide_form") or EligibilityDecisionForm(
                 initial=initial)
             ready = decision is not None and not (decision.overrides_engine
-                                                 and decision.signed_off_at is None)
+                                                 and not decision.approved)
             into_notice = decision is not None and decision.decision == "eligible" and \
                 concludes_into_notice(names)
             ctx["into_notice"] = into_notice
