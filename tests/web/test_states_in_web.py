@@ -27,6 +27,7 @@ NOT_STATE_IDS = {
     ("cycles/forms.py", "ineligible"),
     ("cycles/services.py", "ineligible"),
     ("api/cycles.py", "ineligible"),
+    ("cycles/views/office.py", "ineligible"),
 }
 
 

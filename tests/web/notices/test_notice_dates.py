@@ -148,7 +148,7 @@ def test_the_publish_form_shows_a_date_refusal_on_its_field(w: World) -> None:
     set_today(TODAY)
     response = client_for(w.office).post(
         reverse("awards:notice_publish", args=[w.cycle.pk, "final"]),
-        {"stage": "final", "starts_on": "2026-06-09", "applications": [app.pk]})
+        {"stage": "final", "starts_on": "2026-06-09", "applications": [app.pk], "confirm": "on"})
     assert response.status_code == 200
     error = response.context["form"].errors["starts_on"][0]
     assert "不能倒签" in error and FINAL_NOTICE in error
@@ -159,7 +159,8 @@ def test_the_head_publishes_a_far_start_from_the_form_with_a_reason(w: World) ->
     app = in_committee(w)
     set_today(TODAY)
     url = reverse("awards:notice_publish", args=[w.cycle.pk, "final"])
-    data = {"stage": "final", "starts_on": "2026-08-03", "applications": [app.pk]}
+    data = {"stage": "final", "starts_on": "2026-08-03", "applications": [app.pk],
+            "confirm": "on"}
     response = client_for(w.office).post(url, data)
     assert "负责人" in response.context["form"].errors["starts_on"][0]
     response = client_for(w.head).post(url, {**data, "sign_off_reason": "会期推迟"})

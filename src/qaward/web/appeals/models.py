@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from qaward.core.appeals import DECISION_OF_STATE
+
 
 class Appeal(models.Model):
     class Status(models.TextChoices):
@@ -45,7 +47,7 @@ class Appeal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application"], condition=Q(status="open"),
                                     name="appeal_one_open_per_application"),
-            models.CheckConstraint(condition=Q(decision__in=["eligibility", "shortlist"]),
+            models.CheckConstraint(condition=Q(decision__in=sorted(set(DECISION_OF_STATE.values()))),
                                    name="appeal_decision_known"),
             models.CheckConstraint(condition=~Q(reason=""), name="appeal_has_reason"),
             models.CheckConstraint(

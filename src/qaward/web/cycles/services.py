@@ -481,7 +481,7 @@ def eligibility_sign_off(*, decision: EligibilityDecision, actor: Any, opinion: 
     """The head signs off an override of the engine's verdict, with an opinion, or refuses it:
     a refused override goes back to the office, which must decide again."""
     app = decision.application
-    cite = state(policy_of(app.cycle), "eligibility").cite
+    cite = state(policy_of(app.cycle), StageId.ELIGIBILITY).cite
     if not has_role(actor, app.cycle.jurisdiction, Role.OFFICE_HEAD):
         raise ServiceError(_("只有评审办负责人可以签批"), article=cite)
     if not opinion.strip():
@@ -493,7 +493,7 @@ def eligibility_sign_off(*, decision: EligibilityDecision, actor: Any, opinion: 
             raise ServiceError(_("该结论与系统审查结论一致，无需签批"), field="decision")
         if d.signed_off_at is not None:
             raise ServiceError(_("该结论已由负责人签批处理"), field="decision")
-        if app.state != "eligibility":
+        if app.state != StageId.ELIGIBILITY:
             raise ServiceError(_("该申报不在资格审查阶段"), field="state")
         d.signed_off_by, d.signed_off_at = actor, timezone.now()
         d.sign_off_opinion, d.sign_off_refused = opinion.strip(), refuse

@@ -63,6 +63,12 @@ ACTION_LABELS = {
     "cycle_open": _("开启评选周期"),
     "cycle_repin": _("改按管理办法新版本执行"),
     "office_contact_update": _("修改评审办联系方式"),
+    "policy_registered": _("登记管理办法新版本"),
+    "policy_current": _("管理办法文件恢复为已登记的版本"),
+    "appeal_file": _("提出申诉"),
+    "appeal_decide": _("申诉处理结论"),
+    "token_create": _("创建接口令牌"),
+    "token_revoke": _("吊销接口令牌"),
 }
 
 
