@@ -459,11 +459,6 @@ def test_a_refused_objection_is_shown_where_the_objector_looks(
     expect(alert).to_be_in_viewport(ratio=1)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the service names the missing field (ServiceError.field='id_number') but "
-    "public_views.notice_detail only shows the message above the form: #id_id_number gets no "
-    "aria-invalid and no error of its own (WCAG 3.3.1: identify the item in error); "
-    "fix: form.add_error(err.field, ...) when err.field is a form field"))
 def test_a_refused_objection_marks_the_field_in_error(
         new_context: Callable[[], Any], live_server: Any, site: Site) -> None:
     page = open_page(new_context, live_server, "zh-hans")

@@ -61,7 +61,7 @@ REPORT_TEXT = "\n".join([
 REPORT_TITLE = "自我评价报告"
 REPORT_CHARS = count_words(f"{REPORT_TITLE}\n{REPORT_TEXT}")  # 字数 as Word counts them
 EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-OBJECTOR = {"name": "赵明", "id_number": "310105198001011234", "phone": "13800138000",
+OBJECTOR = {"name": "赵明", "id_number": "310105198001011235", "phone": "13800138000",
             "statement": "据报道，该公司2025年有一批仪器因计量误差被客户退货，"
                          "请核实是否属于重大质量投诉。"}
 

@@ -246,7 +246,7 @@ def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str
                               actor=office, applications=[app])
     assert notice.starts_on <= TODAY <= notice.ends_on
     objection = notice_services.objection_submit_with_evidence(
-        notice=notice, application=app, name="赵异议", id_number="310105198001011234",
+        notice=notice, application=app, name="赵异议", id_number="310105198001011235",
         phone="13800138000", statement="该公司2025年发生过质量事故，附报道截图。",
         files=[SimpleUploadedFile("报道.pdf", PDF, content_type="application/pdf")])
     apps["notice"] = Application.objects.get(pk=app.pk)

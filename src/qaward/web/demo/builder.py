@@ -32,6 +32,7 @@ from qaward.web.notices.services import (
     notice_publish,
     objection_assign,
     objection_decide,
+    objection_removal_decide,
     objection_submit,
 )
 from qaward.web.policies.services import sync_policies
@@ -219,7 +220,7 @@ def build_demo(*, policy_id: str = "binjiang-2020", year: int = 2026, count: int
 
 def _objection_upheld(notice: Any, app: Any, office: User, head: User) -> None:
     obj = objection_submit(
-        notice=notice, application=app, name="钱志远", id_number="330106198812120417",
+        notice=notice, application=app, name="钱志远", id_number="330106198812120419",
         phone="13805710000", email="qianzy@example.com",
         statement="该单位去年发生一起产品质量事故，未在申报材料中如实说明，请核查。",
         today=notice.starts_on + dt.timedelta(days=1))
@@ -228,3 +229,13 @@ def _objection_upheld(notice: Any, app: Any, office: User, head: User) -> None:
                        findings="经向区市场监管局核实，该单位确有一起质量安全事故未如实申报。",
                        reason="申报材料不实，异议成立，退出本届评审。",
                        today=notice.starts_on + dt.timedelta(days=4))
+    # The removal is decided by whom the policy names: the head signs off, or the office
+    # records the committee's (or government's) resolution.
+    decided_on = notice.starts_on + dt.timedelta(days=5)
+    obj.refresh_from_db()
+    by = obj.removal_by
+    objection_removal_decide(
+        objection=obj, actor=head if by == "office_head" else office, approve=True,
+        opinion="同意该申报退出本届评审。", resolution_on=decided_on,
+        reference="评审委员会会议纪要（演示）" if by in ("committee", "government") else "",
+        today=decided_on)

@@ -8,4 +8,5 @@ app_name = "public"
 urlpatterns = [
     path("", views.notice_list, name="notice_list"),
     path("<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("objections/status/", views.objection_status, name="objection_status"),
 ]
