@@ -125,7 +125,7 @@ def state_of(pk: int) -> str:
 
 
 def test_objection_decided_with_sign_off(new_context: Callable[[], Any], site: Site,
-                                         tmp_path: Path) -> None:
+                                         tmp_path: Path, live_server: Any) -> None:
     # The public objects, with a wrong check digit first: refused on the field.
     public = new_context().new_page()
     public.goto(f"/notices/{site.notice_pk}/")
@@ -186,6 +186,19 @@ def test_objection_decided_with_sign_off(new_context: Callable[[], Any], site: S
     expect(status).to_contain_text("已决定退出评审")
     expect(public.locator("body")).not_to_contain_text(OBJECTOR["name"])
     public.screenshot(path=str(tmp_path / "status-zh.png"), full_page=True)
+
+    # The same in English.
+    from django.conf import settings
+    public.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en",
+                                 "url": live_server.url}])
+    public.goto(f"/notices/{site.notice_pk}/")
+    expect(public.locator("ol.listed li")).to_contain_text("Removed after an upheld objection")
+    public.screenshot(path=str(tmp_path / "notice-en.png"), full_page=True)
+    head.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en",
+                               "url": live_server.url}])
+    head.goto(objection_url)
+    expect(head.locator("#removal")).to_contain_text("Removal from the review decided")
+    head.screenshot(path=str(tmp_path / "head-en.png"), full_page=True)
 
 
 def test_duplicate_objection_submitted_once(new_context: Callable[[], Any], site: Site) -> None:
