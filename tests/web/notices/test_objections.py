@@ -71,7 +71,8 @@ def submit(world: World, who: dict[str, str] = OBJECTOR, *, changning: bool = Fa
     app = app or (world.app_c if changning else world.app_b)
     fields = {k: who[k] for k in ("name", "id_number", "phone")}
     return objection_submit(notice=notice, application=app, **fields,
-                            statement=statement or f"该单位发生过质量事故（线索{who['id_number'][6:10]}）。",
+                            statement=statement
+                            or f"该单位发生过质量事故（线索{who['id_number'][6:10]}）。",
                             today=notice.starts_on)
 
 
