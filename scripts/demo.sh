@@ -18,6 +18,11 @@ rm -rf "$QAWARD_VAR_DIR"
 # Mails sent while the demo cycle is built go to files; the running site prints them.
 QAWARD_EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend \
     qaward-manage qaward_demo --policy "${QAWARD_DEMO_POLICY:-binjiang-2020}"
+# Values the regulation leaves open that the demo had to assume (e.g. a notice length) are in
+# a configuration file it wrote there; the site reads the same.
+if [ -z "${QAWARD_CONFIG_DIR:-}" ] && [ -d "$QAWARD_VAR_DIR/config" ]; then
+    export QAWARD_CONFIG_DIR="$QAWARD_VAR_DIR/config"
+fi
 qaward-manage collectstatic --noinput -v0
 qaward-manage audit_verify
 

@@ -351,10 +351,6 @@ ARIA_REFERENCES = """() => {
 }"""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "notice_page: input#id_evidence aria-describedby=id_evidence_helptext, but the help text "
-    "<div class=\"helptext\"> in awards/public/notice_detail.html has no id (axe: "
-    "aria-valid-attr-value, needs review)"))
 def test_every_id_reference_names_an_element(
         new_context: Callable[[], Any], live_server: Any, site: Site) -> None:
     """aria-describedby (help text, errors), aria-labelledby and <label for> must point at an
@@ -371,10 +367,6 @@ def test_every_id_reference_names_an_element(
     assert not broken, broken
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the language <select id=language> in awards/base.html submits its form on change "
-    "(qaward/qaward.js), so ArrowDown on it reloads the page in the other language before the "
-    "user reaches the 切换 button: WCAG 3.2.2 On Input (A), failure F37"))
 def test_choosing_a_language_with_the_arrow_keys_waits_for_the_switch_button(
         new_context: Callable[[], Any], live_server: Any, site: Site) -> None:
     page = open_page(new_context, live_server, "zh-hans")
@@ -403,18 +395,9 @@ OVERFLOW = """() => [...document.body.querySelectorAll('*')]
                  && e.getBoundingClientRect().right > window.innerWidth + 1)
     .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
               + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')"""
-REFLOW_KNOWN = {
-    "portal": "header .account (language form, user name, 退出 button: display:flex without "
-              "flex-wrap) ends at 371px in a 320px viewport",
-    "portal_application": "header .account ends at 371px; dl.meta (grid-template-columns: "
-                          "max-content 1fr) pushes its dd to 405px in a 320px viewport",
-}
 
 
-@pytest.mark.parametrize("page_name", [
-    pytest.param(name, id=name, marks=[pytest.mark.xfail(strict=True, reason=REFLOW_KNOWN[name])]
-                 if name in REFLOW_KNOWN else [])
-    for name in PAGES])
+@pytest.mark.parametrize("page_name", list(PAGES))
 def test_page_reflows_at_320_css_pixels(
         new_context: Callable[[], Any], live_server: Any, site: Site, page_name: str) -> None:
     """WCAG 1.4.10 Reflow (AA): at 320 CSS px (1280 px zoomed to 400 %) nothing but a data
@@ -443,12 +426,6 @@ def refused_objection(page: Any, site: Site) -> Any:
     return alert
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "after the refused POST the page opens at its top (focus on <body>); the role=alert "
-    "<ul class=\"errorlist nonfield\"> is inside section#objection, below the fold of a "
-    "1366x768 screen with a one-name list (a real list of dozens pushes it further), so the "
-    "objector sees no change: awards/public/notice_detail.html <form class=\"objection\"> "
-    "needs action=\"#objection\" (or the alert tabindex=-1 and focused)"))
 def test_a_refused_objection_is_shown_where_the_objector_looks(
         new_context: Callable[[], Any], live_server: Any, site: Site) -> None:
     """Whoever submits must see the refusal without searching for it (the most common laptop

@@ -503,7 +503,10 @@ def test_the_language_switch_turns_the_pages_english(
     page.goto("/notices/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.get_by_role("heading", name="公示栏", exact=True)).to_be_visible()
-    page.get_by_label("语言").select_option("en")  # switches on change (no click needed)
+    page.get_by_label("语言").select_option("en")
+    # Choosing alone changes nothing (WCAG 3.2.2): the 切换 button switches.
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    page.get_by_role("button", name="切换").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", name="Notice board", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Log in")).to_be_visible()
@@ -515,6 +518,7 @@ def test_the_language_switch_turns_the_pages_english(
     page.goto("/")
     expect(page.get_by_role("heading", name="Quality award management")).to_be_visible()
     page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("button", name="Switch").click()
     expect(page.get_by_role("heading", name="质量奖评审管理")).to_be_visible()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
@@ -607,5 +611,4 @@ def test_a_stale_move_shows_only_the_changed_by_someone_else_message(
     form = second.locator("form[action$='/transition/']")
     expect(form.locator(".errorlist.nonfield")).to_contain_text("已被他人修改")
     assert form.locator(".errorlist").all_inner_texts() == [
-        "该申报已被他人修改，请刷新页面后重试。 / This application was changed by someone "
-        "else: reload and try again."]
+        "该申报已被他人修改，请刷新页面后重试。"]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "qaward.web.cycles",
     "qaward.web.recommendations",
     "qaward.web.notices",
+    "qaward.web.tokens",
     "qaward.web.demo",
 ]
 

@@ -437,6 +437,13 @@ PAGES: list[Page] = [
          args=code, check=audit_log_of_its_district),
     Page("awards:cycle_detail", "GET", "cycle application list", STAFF_PAGE,
          args=lambda d: {"pk": d.cycle.pk}, check=cycle_list_of_its_cycle),
+    # Moving a cycle to its policy file's newest content: the office head only.
+    Page("awards:cycle_repin", "GET", "policy version confirmation",
+         outcomes((HEAD,), (OFFICE, *READ_ONLY_STAFF)), args=lambda d: {"pk": d.cycle.pk},
+         area="/console/"),
+    Page("awards:cycle_repin", "POST", "move cycle to new policy version",
+         outcomes((HEAD,), (OFFICE, *READ_ONLY_STAFF)), args=lambda d: {"pk": d.cycle.pk},
+         area="/console/"),
     Page("awards:invitation_create", "POST", "third-party recommendation", OFFICE_ACTION,
          args=lambda d: {"pk": d.cycle.pk}, area="/console/"),
     Page("awards:notice_publish", "GET", "notice publishing form", OFFICE_ACTION,

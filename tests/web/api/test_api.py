@@ -192,6 +192,12 @@ def test_a_stale_version_is_409_with_a_clear_message(world: World, client: Clien
                                        "expected_version": world.app_b2.version - 1},
                          **bearer(world.office_b))
     assert response.status_code == 409
+    assert "该申报已被他人修改" in error_of(response)["detail"]
+    client.cookies["django_language"] = "en"  # the refusal in the client's language
+    response = post_json(client, url, {"target": "recommendation",
+                                       "expected_version": world.app_b2.version - 1},
+                         **bearer(world.office_b))
+    assert response.status_code == 409
     assert "changed by someone else" in error_of(response)["detail"]
     assert Application.objects.get(pk=world.app_b2.pk).state == "submitted"
 

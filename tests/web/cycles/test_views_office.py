@@ -257,11 +257,17 @@ def test_a_stale_version_with_a_valid_target_is_refused_too(w: World) -> None:
     app = into_eligibility(w)
     eligibility_decide(application=app, actor=w.office, decision="eligible")
     app = eligibility_conclude(application=app, actor=w.office)
-    response = client_for(w.office).post(
-        reverse("awards:application_transition", args=[app.pk]),
-        {"target": "site_review", "reason": "", "expected_version": app.version - 1})
+    c = client_for(w.office)
+    stale = {"target": "site_review", "reason": "", "expected_version": app.version - 1}
+    url = reverse("awards:application_transition", args=[app.pk])
+    response = c.post(url, stale)
+    assert response.status_code == 409
+    assert "该申报已被他人修改" in response.content.decode()
+    c.cookies["django_language"] = "en"  # the refusal in the reader's language
+    response = c.post(url, stale)
     assert response.status_code == 409
     assert "changed by someone else" in response.content.decode()
+    assert "该申报已被他人修改" not in response.content.decode()
 
 
 def test_the_office_moves_an_application_to_the_next_stage(w: World) -> None:

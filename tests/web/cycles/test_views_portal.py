@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from qaward.core.workdays import today_shanghai
 from qaward.web.accounts.models import Jurisdiction, Role
+from qaward.web.cycles.forms import LIST_FIELDS
 from qaward.web.cycles.models import Applicant, Application, Cycle, Document
 from qaward.web.cycles.services import (
     application_create,
@@ -37,6 +38,8 @@ from tests.web.office_world import (
 )
 
 pytestmark = pytest.mark.django_db
+
+LIST_NAMES = [lf.name for lf in LIST_FIELDS]
 
 
 @pytest.fixture
@@ -92,7 +95,17 @@ def profile_post(**overrides: Any) -> dict[str, Any]:
         "chief_quality_officer": "on", "excellence_model_since": "2018-01-01",
         **{f"profit_{y}": "120.5" for y in range(year - 5, year)},
     }
+    for name in LIST_NAMES:
+        data.update({f"{name}-TOTAL_FORMS": "0", f"{name}-INITIAL_FORMS": "0"})
     data.update(overrides)
+    return data
+
+
+def rows(name: str, *entries: dict[str, str], initial: int = 0) -> dict[str, str]:
+    """The POST data of a list field's formset with these rows."""
+    data = {f"{name}-TOTAL_FORMS": str(len(entries)), f"{name}-INITIAL_FORMS": str(initial)}
+    for i, entry in enumerate(entries):
+        data.update({f"{name}-{i}-{k}": v for k, v in entry.items()})
     return data
 
 
@@ -200,7 +213,7 @@ def test_the_applicant_fills_in_the_profile(w: World) -> None:
     url = reverse("awards:portal_profile", args=[w.app.pk])
     assert c.get(url).status_code == 200
     response = c.post(url, profile_post(
-        incidents='[{"date": "2024-05-01", "kind": "safety", "major": false}]'))
+        **rows("incidents", {"date": "2024-05-01", "kind": "safety"})))
     assert response.status_code == 302
     w.org.refresh_from_db()
     p = w.org.profile
@@ -212,25 +225,18 @@ def test_the_applicant_fills_in_the_profile(w: World) -> None:
     assert p["licensed"] is True and p["sector"] == "电子信息"
 
 
-def test_malformed_json_is_shown_on_its_field_and_nothing_typed_is_lost(w: World) -> None:
-    typed = '[{"date": "2024-05-01", "kind": "safety",]'
+def test_a_row_the_engine_cannot_read_is_refused_on_its_row_and_nothing_is_lost(w: World) -> None:
     response = client_for(w.applicant_user).post(
         reverse("awards:portal_profile", args=[w.app.pk]),
-        profile_post(incidents=typed, sector="新能源"))
+        profile_post(sector="新能源", **rows("incidents", {"date": "2024-05-01", "kind": "fire"},
+                                              {"date": "2024-06-01", "kind": "quality"})))
     assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert list(errors) == ["incidents"] and "JSON 格式有误" in errors["incidents"][0]
+    fs = dict((lf.name, f) for lf, f in response.context["lists"])["incidents"]
+    assert [list(f.errors) for f in fs.forms] == [["kind"], []]
     body = response.content.decode()
-    assert "新能源" in body and "kind&quot;: &quot;safety&quot;,]" in body
+    assert "新能源" in body and 'value="2024-06-01"' in body
     w.org.refresh_from_db()
     assert w.org.profile.get("sector") == "电子信息"  # nothing saved
-
-
-def test_a_record_the_engine_cannot_read_is_refused_on_its_field(w: World) -> None:
-    response = client_for(w.applicant_user).post(
-        reverse("awards:portal_profile", args=[w.app.pk]),
-        profile_post(incidents='[{"date": "2024-05-01", "kind": "fire"}]'))
-    assert list(response.context["form"].errors) == ["incidents"]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -52,12 +52,20 @@ _StrictLoader.add_constructor(
 
 def read_yaml(path: Path) -> Any:
     try:
-        with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_StrictLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise PolicyFileError(str(path), [f"not valid YAML: {exc}"]) from exc
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PolicyFileError(str(path), [f"cannot read: {exc.strerror}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise PolicyFileError(str(path), [f"not UTF-8 text: {exc.reason}"]) from exc
+    return parse_yaml_text(text, file=str(path))
+
+
+def parse_yaml_text(text: str, *, file: str) -> Any:
+    """YAML text parsed strictly (duplicate keys refused); ``file`` names it in messages."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        raise PolicyFileError(file, [f"not valid YAML: {exc}"]) from exc
 
 
 def format_validation_error(exc: ValidationError) -> list[str]:
@@ -141,6 +149,21 @@ def load_policy_file(path: Path, config: Path | None = None) -> Policy:
     if config is not None:
         raw = apply_configuration(raw, read_yaml(config), file=str(config))
     return parse_policy(raw, file=str(path), folder_name=path.parent.name)
+
+
+def load_policy_text(text: str, *, config_text: str | None = None,
+                     source: str = "<stored policy>", folder_name: str | None = None) -> Policy:
+    """A policy from its stored text (and its configuration's text, if it had one), with the
+    same strict validation as a file: what a cycle pinned is loaded as it was, whatever the
+    file on disk says now. ``source`` names the text in messages."""
+    raw = parse_yaml_text(text, file=source)
+    if config_text is not None:
+        config_source = f"{source} (configuration)"
+        if not isinstance(raw, Mapping):
+            raise PolicyFileError(source, ["<top>: a policy file must be a mapping of keys"])
+        raw = apply_configuration(raw, parse_yaml_text(config_text, file=config_source),
+                                  file=config_source)
+    return parse_policy(raw, file=source, folder_name=folder_name)
 
 
 @cache

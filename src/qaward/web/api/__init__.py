@@ -31,6 +31,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -89,7 +90,7 @@ def _on_qaward_error(request: HttpRequest, exc: QawardError) -> HttpResponse:
 
 @api.exception_handler(Http404)
 def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return api.create_response(request, error_body("未找到，或您无权查看 / Not found"),
+    return api.create_response(request, error_body(_("未找到，或您无权查看")),
                                status=404)
 
 
@@ -97,8 +98,7 @@ def _on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     detail = str(exc)
     if isinstance(exc, AuthenticationError) and detail == "Unauthorized":
-        detail = ("请登录，或提供有效的访问令牌（Authorization: Bearer …） / "
-                  "Authentication required: log in or send a valid bearer token")
+        detail = _("请登录，或提供有效的访问令牌（Authorization: Bearer …）")
     return api.create_response(request, error_body(detail), status=exc.status_code)
 
 
@@ -112,14 +112,15 @@ def _on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResp
         field = field or (loc[-1] if loc else None)
         problems.append(f"{where}: {err.get('msg', 'invalid')}")
     return api.create_response(request, error_body(
-        "请求数据有误 / Invalid request: " + "; ".join(problems), field=field), status=422)
+        _("请求数据有误：%(problems)s") % {"problems": "; ".join(problems)}, field=field),
+        status=422)
 
 
 @api.exception_handler(Exception)
 def _on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     log.exception("API error on %s %s", request.method, request.path, exc_info=exc)
     return api.create_response(request, error_body(
-        "服务器内部错误，请稍后重试或联系管理员 / Internal error"), status=500)
+        _("服务器内部错误，请稍后重试或联系管理员")), status=500)
 
 
 

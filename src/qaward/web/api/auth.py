@@ -1,4 +1,5 @@
-"""API tokens: a signed value naming a user (no table); see the package documentation."""
+"""API tokens: a signed value naming a user (and, for tokens made with ``qaward-manage token
+create``, the row that can revoke it: qaward.web.tokens); see the package documentation."""
 
 from __future__ import annotations
 
@@ -8,18 +9,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.http import HttpRequest
-from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.crypto import constant_time_compare
 from ninja.security import HttpBearer, SessionAuth
 
-TOKEN_SALT = "qaward.api.token"
-
+from qaward.web.tokens.models import ApiToken
+from qaward.web.tokens.services import TOKEN_SALT, password_fingerprint, signed_token
 
 DEFAULT_TOKEN_MAX_AGE = 365 * 24 * 3600
-
-
-def _password_fingerprint(user: Any) -> str:
-    """Changes when the password changes, so a new password revokes the old tokens."""
-    return salted_hmac(TOKEN_SALT, user.password or "").hexdigest()[:20]
 
 
 def issue_token(user: Any) -> str:
@@ -31,7 +27,7 @@ def issue_token(user: Any) -> str:
     """
     if not getattr(user, "pk", None):
         raise ValueError("a token can only be issued for a saved user")
-    return signing.dumps({"u": user.pk, "p": _password_fingerprint(user)}, salt=TOKEN_SALT)
+    return signed_token(user)
 
 
 def user_for_token(token: str) -> Any | None:
@@ -45,7 +41,11 @@ def user_for_token(token: str) -> Any | None:
         return None
     user = get_user_model().objects.filter(pk=data.get("u"), is_active=True).first()
     if user is None or not constant_time_compare(str(data.get("p", "")),
-                                                 _password_fingerprint(user)):
+                                                 password_fingerprint(user)):
+        return None
+    # A token issued with `qaward-manage token create` has a row: revoked, it stops working.
+    if "t" in data and not ApiToken.objects.filter(pk=data["t"], user=user,
+                                                    revoked_at__isnull=True).exists():
         return None
     return user
 

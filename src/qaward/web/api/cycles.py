@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.errors import HttpError
 from pydantic import Field
@@ -23,6 +24,7 @@ from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError
 from qaward.web.cycles import services as cycle_services
 from qaward.web.cycles.models import Application, Cycle, EligibilityDecision
+from qaward.web.policies.services import policy_of
 
 from .schemas import (
     ApplicationDetailOut,
@@ -70,11 +72,11 @@ def _cycle_out(c: Cycle) -> dict[str, Any]:
             "jurisdiction_name_zh": c.jurisdiction.name_zh, "policy_id": c.policy.policy_id,
             "year": c.year, "title": c.title, "opened_on": c.opened_on,
             "applications_close_on": c.applications_close_on, "status": c.status,
-            "stages": stages(c.policy.policy_id)}
+            "stages": stages(policy_of(c))}
 
 
 def _application_out(a: Application) -> dict[str, Any]:
-    zh, en, pub_zh, pub_en = state_names(a.cycle.policy.policy_id, a.state)
+    zh, en, pub_zh, pub_en = state_names(a.cycle.policy, a.state)
     return {"id": a.pk, "cycle_id": a.cycle_id, "applicant_id": a.applicant_id,
             "applicant_name": a.applicant.name, "track": a.track, "state": a.state,
             "state_name_zh": zh, "state_name_en": en, "public_state_name_zh": pub_zh,
@@ -131,7 +133,7 @@ def _application_detail(user: Any, app: Application) -> dict[str, Any]:
     out["engine_result"] = app.engine_result if staff else None
     out["fast_track"] = app.fast_track
     out["report_chars"] = app.report_chars
-    out["allowed_targets"] = (list(allowed_targets(load_policy(app.cycle.policy.policy_id),
+    out["allowed_targets"] = (list(allowed_targets(policy_of(app.cycle),
                                                    app.state))
                               if rules.can_act_on_application(user, app) else [])
     return out
@@ -157,8 +159,7 @@ def transition_application(request: HttpRequest, application_id: int,
     user = request.auth
     app = _visible_application(user, application_id)
     if not rules.can_act_on_application(user, app):
-        raise HttpError(403, "只有评审办工作人员可以变更申报状态 / Only the award office "
-                             "can move an application")
+        raise HttpError(403, _("只有评审办工作人员可以变更申报状态"))
     cycle_services.application_move(application=app, target=payload.target, actor=user,
                                     reason=payload.reason,
                                     expected_version=payload.expected_version)

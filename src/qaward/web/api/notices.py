@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status, UploadedFile
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field
@@ -87,7 +88,7 @@ def post_objection(request: HttpRequest, notice_id: int, data: Form[ObjectionIn]
         try:
             validate_email(data.email.strip())
         except DjangoValidationError:
-            raise ServiceError("电子邮箱格式不正确，可不填", field="email") from None
+            raise ServiceError(_("电子邮箱格式不正确，可不填"), field="email") from None
     files = list(evidence or [])
     problems = evidence_problems(files)
     if problems:
@@ -95,10 +96,10 @@ def post_objection(request: HttpRequest, notice_id: int, data: Form[ObjectionIn]
     # The service checks real name, window and listing, in that order, with the article.
     application = Application.objects.filter(pk=data.application_id).first()
     if application is None:
-        raise ServiceError("该申报不在本次公示名单中", field="application_id")
+        raise ServiceError(_("该申报不在本次公示名单中"), field="application_id")
     key = request.headers.get("Idempotency-Key", "").strip()
     if len(key) > 100:
-        raise ServiceError("Idempotency-Key 不能超过100个字符", field="Idempotency-Key")
+        raise ServiceError(_("Idempotency-Key 不能超过100个字符"), field="Idempotency-Key")
     known = set(Objection.objects.filter(notice=notice).values_list("pk", flat=True))
     objection = notice_services.objection_submit_with_evidence(
         notice=notice, application=application, name=data.name, id_number=data.id_number,
@@ -107,5 +108,5 @@ def post_objection(request: HttpRequest, notice_id: int, data: Form[ObjectionIn]
     again = objection.pk in known  # a retry: the objection already received
     return Status(200 if again else 201, {
         "id": objection.pk, "receipt_no": objection.receipt_no, "status": objection.status,
-        "detail": "异议已受理，评审办将调查核实并告知处理结果 / Objection received"})
+        "detail": _("异议已受理，评审办将调查核实并告知处理结果")})
 

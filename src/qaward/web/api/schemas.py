@@ -4,14 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from typing import Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
-from qaward.core.policy import load_policy
+from qaward.core.policy import Policy
 from qaward.core.workflow import states
+from qaward.web.policies.models import PolicyVersion
+from qaward.web.policies.services import policy_of_version
 
 
 class ErrorOut(Schema):
@@ -196,21 +197,26 @@ class ScreenOut(Schema):
 
 
 
-def stages(policy_id: str, *, review_only: bool = True) -> list[StageOut]:
-    policy = load_policy(policy_id)
+def stages(policy: Policy, *, review_only: bool = True) -> list[StageOut]:
     return [StageOut(id=s.id, kind=s.kind, name_zh=s.name_zh, name_en=s.name_en,
                      public_name_zh=s.public_name_zh, public_name_en=s.public_name_en,
                      article=s.cite)
             for s in states(policy) if not review_only or s.kind in ("review", "notice")]
 
 
-@cache
-def state_table(policy_id: str) -> dict[str, tuple[str, str, str, str]]:
-    """State id -> (name zh, name en, public name zh, public name en); policies are frozen."""
-    return {s.id: (s.name_zh, s.name_en, s.public_name_zh, s.public_name_en)
-            for s in states(load_policy(policy_id))}
+_STATE_TABLES: dict[tuple[str, str], dict[str, tuple[str, str, str, str]]] = {}
 
 
-def state_names(policy_id: str, state_id: str) -> tuple[str, str, str, str]:
-    return state_table(policy_id).get(state_id, (state_id,) * 4)
+def state_table(pv: PolicyVersion) -> dict[str, tuple[str, str, str, str]]:
+    """State id -> (name zh, name en, public name zh, public name en) under a policy version;
+    a version's content never changes, so each table is built once per digest."""
+    key = (pv.policy_id, pv.digest)
+    if key not in _STATE_TABLES:
+        _STATE_TABLES[key] = {s.id: (s.name_zh, s.name_en, s.public_name_zh, s.public_name_en)
+                              for s in states(policy_of_version(pv))}
+    return _STATE_TABLES[key]
+
+
+def state_names(pv: PolicyVersion, state_id: str) -> tuple[str, str, str, str]:
+    return state_table(pv).get(state_id, (state_id,) * 4)
 

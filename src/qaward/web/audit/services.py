@@ -12,7 +12,8 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from django.utils import timezone
+
+from qaward.web.clock import now as clock_now
 
 from .models import AuditEvent, AuditHead
 
@@ -50,7 +51,7 @@ def record_event(*, actor: Any, jurisdiction: Any, entity: str, entity_id: Any,
     head, _ = AuditHead.objects.select_for_update().get_or_create(
         id=1, defaults={"last_hash": GENESIS})
     event = AuditEvent(
-        at=timezone.now(), jurisdiction=jurisdiction,
+        at=clock_now(), jurisdiction=jurisdiction,
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=actor_label(actor), entity=entity, entity_id=str(entity_id),
         action=action, from_state=from_state, to_state=to_state, reason=reason,

@@ -4,7 +4,16 @@ and what to do (shown on the field it names, or as the API's ``{"detail", "field
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
 from qaward.core.errors import QawardError
+
+
+def in_language(zh: str, en: str) -> str:
+    """One of the core's bilingual messages (``reason_zh``/``reason_en``,
+    ``message_zh``/``message_en``) in the reader's language."""
+    return en if (get_language() or "zh-hans").startswith("en") else zh
 
 
 class ServiceError(QawardError):
@@ -13,10 +22,10 @@ class ServiceError(QawardError):
     def __init__(self, message: str, *, field: str | None = None, article: str | None = None):
         self.field = field
         self.article = article
-        super().__init__(message + (f"（{article}）" if article else ""))
+        super().__init__(message + (_("（%(article)s）") % {"article": article} if article
+                                    else ""))
 
 
 class StaleVersion(ServiceError):
     def __init__(self) -> None:
-        super().__init__("该申报已被他人修改，请刷新页面后重试。"
-                         " / This application was changed by someone else: reload and try again.")
+        super().__init__(_("该申报已被他人修改，请刷新页面后重试。"))

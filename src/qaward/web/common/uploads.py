@@ -74,22 +74,23 @@ def check_upload(upload: UploadedFile, kind: str) -> CheckedUpload:
     suffix = PurePath(upload.name or "").suffix.lower()
     if suffix not in allowed:
         raise ValidationError(
-            f"不接受“{suffix or '无扩展名'}”文件：请上传 {' 或 '.join(allowed)} 格式"
-            f" / Only {', '.join(allowed)} files are accepted", code="type")
+            _("不接受“%(suffix)s”文件：请上传 %(allowed)s 格式")
+            % {"suffix": suffix or _("无扩展名"), "allowed": _(" 或 ").join(allowed)},
+            code="type")
     limit = int(settings.QAWARD_MAX_UPLOAD_BYTES)
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
-            f"文件大小为{_size(upload.size)}，超过{_size(limit)}的上限，请压缩或拆分后重新上传"
-            f" / The file is larger than {_size(limit)}", code="size")
+            _("文件大小为%(size)s，超过%(limit)s的上限，请压缩或拆分后重新上传")
+            % {"size": _size(upload.size), "limit": _size(limit)}, code="size")
     if not upload.size:
-        raise ValidationError("文件是空的，请重新选择 / The file is empty", code="empty")
+        raise ValidationError(_("文件是空的，请重新选择"), code="empty")
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)
     if not any(head.startswith(m) for m in SIGNATURES[suffix]):
         raise ValidationError(
-            f"文件内容不是有效的 {suffix} 文件，请用原程序另存为 {suffix} 后重新上传"
-            f" / The content is not a valid {suffix} file", code="content")
+            _("文件内容不是有效的 %(suffix)s 文件，请用原程序另存为 %(suffix)s 后重新上传")
+            % {"suffix": suffix}, code="content")
     chars = None
     if kind == REPORT:
         chars = count_words(extract_text(upload, suffix))
@@ -110,10 +111,10 @@ def extract_text(stream: IO[bytes] | Any, suffix: str) -> str:
     except Exception as exc:  # the parsers raise many types for a damaged file
         log.info("cannot extract text from %s file: %s", suffix, exc)
         raise ValidationError(
-            f"无法读取该 {suffix} 文件的文字（文件可能已损坏或加密），请检查后重新上传"
-            f" / The text of this {suffix} file cannot be read (damaged or encrypted?)",
-            code="unreadable") from None
-    raise ValidationError(f"无法从 {suffix} 文件中统计字数", code="type")
+            _("无法读取该 %(suffix)s 文件的文字（文件可能已损坏或加密），请检查后重新上传")
+            % {"suffix": suffix}, code="unreadable") from None
+    raise ValidationError(_("无法从 %(suffix)s 文件中统计字数") % {"suffix": suffix},
+                          code="type")
 
 
 def _docx_text(data: bytes) -> str:
@@ -139,7 +140,7 @@ def _pdf_text(data: bytes) -> str:
 
     reader = PdfReader(io.BytesIO(data))
     if reader.is_encrypted and not reader.decrypt(""):
-        raise ValidationError("该 PDF 已加密，请上传未加密的文件 / The PDF is encrypted",
+        raise ValidationError(_("该 PDF 已加密，请上传未加密的文件"),
                               code="encrypted")
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 

@@ -7,13 +7,15 @@ import datetime as dt
 import json
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, get_args
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
 from qaward.core.eligibility import parse_profile
 from qaward.core.errors import ProfileError
+from qaward.core.policy.model import AwardLevel, IncidentKind, RevocationCause
 from qaward.web.common.forms import DateInput, VersionedForm
 from qaward.web.common.uploads import EVIDENCE, INTERNAL_NOTICE, REPORT
 
@@ -31,6 +33,18 @@ class CycleOpenForm(forms.Form):
     override_reason = forms.CharField(
         label=_("提前开展评选的理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("仅在与上一周期间隔不足管理办法规定的年限时填写，须由评审办负责人提交。"))
+
+
+class CycleRepinForm(forms.Form):
+    """The office head moves a cycle to the policy file's newest content: the versions
+    compared on the confirmation page travel with the form, the reason is recorded."""
+
+    from_version = forms.IntegerField(widget=forms.HiddenInput)
+    to_version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("变更理由"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("将记入审计日志。"))
+    confirm = forms.BooleanField(
+        label=_("我已核对上列变化的值，确认本周期改按新版本执行"))
 
 
 class ApplicationFilterForm(forms.Form):
@@ -95,25 +109,153 @@ class ApplicationCreateForm(forms.Form):
         return int(applicant), int(cycle), track
 
 
-_JSON_LISTS = {
-    "incidents": ('[{"date": "2024-05-01", "kind": "safety", "major": true}]'),
-    "complaints": '[{"date": "2024-05-01", "major": true, "organization_at_fault": true}]',
-    "failed_inspections": '["2024-05-01"]',
-    "dishonesty": '[{"date": "2024-05-01", "serious": true}]',
-    "violations": '[{"date": "2024-05-01", "serious": true}]',
-    "awards": '[{"level": "city", "jurisdiction": "上海市", "tier": "award", "year": 2022}]',
-    "other_applications": '[{"level": "city", "jurisdiction": "上海市", "year": 2026}]',
-}
-
-
-_PROBLEM_FIELD = re.compile(r"field `([a-z_]+)")
+_PROBLEM = re.compile(r"field `([a-z_]+)(?:\.(\d+))?(?:\.([a-z_]+))?`")
 
 
 RESULT_YEARS = 5
 
 
+# The words of the core's vocabularies (qaward.core.policy.model); a test checks that every
+# value of the core has its words here.
+INCIDENT_KINDS: dict[str, Any] = {
+    "quality": _("质量事故"),
+    "safety": _("安全事故"),
+    "environment": _("环境事故"),
+    "public_health": _("公共卫生事件"),
+    "food_safety": _("食品安全事故"),
+    "drug_safety": _("药品安全事故"),
+}
+AWARD_LEVELS: dict[str, Any] = {
+    "national": _("国家级"), "provincial": _("省级"), "city": _("市级"), "district": _("区级"),
+}
+REVOCATION_CAUSES: dict[str, Any] = {"fraud": _("弄虚作假"), "incident": _("发生事故")}
+
+
+def _choices(values: Any, words: dict[str, Any], blank: Any) -> list[tuple[str, Any]]:
+    return [("", blank), *((v, words.get(v, v)) for v in get_args(values))]
+
+
+def _date_field(label: Any, required: bool = True) -> forms.DateField:
+    return forms.DateField(label=label, required=required, widget=DateInput())
+
+
+def _flag(label: Any, default: bool = True) -> forms.BooleanField:
+    """A row's yes/no fact; ``initial`` is the core's default, so a blank new row whose box
+    was left as shown counts as unchanged (and is ignored)."""
+    return forms.BooleanField(label=label, required=False, initial=default)
+
+
+class ProfileRow(forms.Form):
+    """One row of a list field of the profile (docs/conventions.md "applicant profile
+    fields"); a row left as shown is ignored."""
+
+    def record(self) -> Any:
+        out: dict[str, Any] = {}
+        for name, value in self.cleaned_data.items():
+            if name == "DELETE" or value is None or value == "":
+                continue
+            out[name] = value.isoformat() if isinstance(value, dt.date) else value
+        return out
+
+
+class IncidentRow(ProfileRow):
+    date = _date_field(_("发生日期"))
+    kind = forms.ChoiceField(label=_("事故类别"),
+                             choices=_choices(IncidentKind, INCIDENT_KINDS, _("请选择")))
+    major = _flag(_("重大（较大及以上）事故"))
+
+
+class ComplaintRow(ProfileRow):
+    date = _date_field(_("投诉日期"))
+    major = _flag(_("重大投诉"))
+    organization_at_fault = _flag(_("经查属实且责任在本单位"))
+
+
+class InspectionRow(ProfileRow):
+    date = _date_field(_("抽检不合格日期"))
+
+    def record(self) -> Any:
+        return self.cleaned_data["date"].isoformat()
+
+
+class DishonestyRow(ProfileRow):
+    date = _date_field(_("列入失信名单日期"))
+    serious = _flag(_("严重失信"))
+
+
+class ViolationRow(ProfileRow):
+    date = _date_field(_("处罚日期"))
+    serious = _flag(_("重大违法行为"))
+
+
+class AwardRow(ProfileRow):
+    level = forms.ChoiceField(label=_("级别"),
+                              choices=_choices(AwardLevel, AWARD_LEVELS, _("请选择")))
+    jurisdiction = forms.CharField(label=_("授奖地区"), required=False, max_length=100)
+    tier = forms.CharField(label=_("奖项等级"), required=False, max_length=50,
+                           help_text=_("例如 award（质量奖）或 nomination（提名奖）"))
+    year = forms.IntegerField(label=_("获奖年度"), min_value=1900, max_value=2200)
+    revoked_on = _date_field(_("被撤销日期"), required=False)
+    revocation_cause = forms.ChoiceField(
+        label=_("撤销原因"), required=False,
+        choices=_choices(RevocationCause, REVOCATION_CAUSES, _("未被撤销")))
+
+
+class OtherApplicationRow(ProfileRow):
+    level = forms.ChoiceField(label=_("级别"),
+                              choices=_choices(AwardLevel, AWARD_LEVELS, _("请选择")))
+    jurisdiction = forms.CharField(label=_("评选地区"), required=False, max_length=100)
+    year = forms.IntegerField(label=_("申报年度"), min_value=1900, max_value=2200)
+
+
+class ProfileRowFormSet(forms.BaseFormSet):
+    """Rows to add and remove. Every row may be left blank (it is then ignored); a row whose
+    "delete" box is ticked is dropped on saving."""
+
+    def _construct_form(self, i: int, **kwargs: Any) -> forms.Form:
+        return super()._construct_form(
+            i, empty_permitted=True, use_required_attribute=False, **kwargs)
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("删除此行")
+
+    def kept(self) -> list[tuple[int, Any]]:
+        """(index on the form, record) of the rows to store, in form order."""
+        return [(i, f.record()) for i, f in enumerate(self.forms)
+                if f.has_changed() and not self._should_delete_form(f)]
+
+
+class ListField:
+    """A list field of the profile as a formset."""
+
+    def __init__(self, name: str, row: type[ProfileRow], legend: Any, row_label: Any) -> None:
+        self.name = name
+        self.row = row
+        self.legend = legend
+        self.row_label = row_label
+        self.formset_class = forms.formset_factory(row, formset=ProfileRowFormSet, extra=0,
+                                                   can_delete=True)
+
+
+LIST_FIELDS: tuple[ListField, ...] = (
+    ListField("incidents", IncidentRow, _("近年发生的事故（质量、安全、环境、公共卫生等）"),
+              _("事故")),
+    ListField("complaints", ComplaintRow, _("重大投诉"), _("投诉")),
+    ListField("failed_inspections", InspectionRow, _("产品质量抽检不合格"), _("抽检不合格")),
+    ListField("dishonesty", DishonestyRow, _("失信记录"), _("失信记录")),
+    ListField("violations", ViolationRow, _("违法记录"), _("违法记录")),
+    ListField("awards", AwardRow, _("已获质量奖"), _("获奖")),
+    ListField("other_applications", OtherApplicationRow, _("本年度申报的其他质量奖"),
+              _("其他申报")),
+)
+PROFILE_LABELS = {lf.name: lf.legend for lf in LIST_FIELDS}
+
+
 class ProfileForm(forms.Form):
-    """The eligibility profile (申报条件信息) the engine screens, per track."""
+    """The scalar fields of the eligibility profile (申报条件信息); the list fields are
+    the formsets of ``ProfileForms``."""
 
     jurisdiction = forms.CharField(label=_("注册地/工作地"), max_length=100)
     established_on = forms.DateField(label=_("成立日期"), widget=DateInput())
@@ -134,12 +276,7 @@ class ProfileForm(forms.Form):
                 label=_("%(year)s年利润（万元）") % {"year": year}, required=False,
                 max_digits=14, decimal_places=2)
             self.fields[f"policy_loss_{year}"] = forms.BooleanField(
-                label=_("政策性亏损"), required=False)
-        for name, example in _JSON_LISTS.items():
-            self.fields[name] = forms.CharField(
-                label=PROFILE_LABELS[name], required=False,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "json"}),
-                help_text=_("JSON 数组，没有则留空。例如：%(example)s") % {"example": example})
+                label=_("%(year)s年属政策性亏损") % {"year": year}, required=False)
         if track == "individual":
             self.fields["established_on"].label = _("开始在本区从事质量工作日期")
             self.fields["jurisdiction"].label = _("工作所在地")
@@ -167,19 +304,18 @@ class ProfileForm(forms.Form):
             if isinstance(r, dict) and "year" in r:
                 initial[f"profit_{r['year']}"] = r.get("profit")
                 initial[f"policy_loss_{r['year']}"] = bool(r.get("policy_loss", False))
-        for name in (*_JSON_LISTS, "employer"):
-            if p.get(name):
-                initial[name] = json.dumps(p[name], ensure_ascii=False)
+        if p.get("employer"):
+            initial["employer"] = json.dumps(p["employer"], ensure_ascii=False)
         return initial
 
     def result_rows(self) -> list[tuple[int, forms.BoundField, forms.BoundField]]:
         return [(y, self[f"profit_{y}"], self[f"policy_loss_{y}"]) for y in self.result_years]
 
     def json_fields(self) -> list[forms.BoundField]:
-        return [self[n] for n in (*_JSON_LISTS, "employer") if n in self.fields]
+        return [self["employer"]] if "employer" in self.fields else []
 
-    def _parse_json(self, name: str, kind: type) -> Any:
-        text = (self.cleaned_data.get(name) or "").strip()
+    def clean_employer(self) -> Any:
+        text = (self.cleaned_data.get("employer") or "").strip()
         if not text:
             return None
         try:
@@ -188,42 +324,13 @@ class ProfileForm(forms.Form):
             raise forms.ValidationError(
                 _("JSON 格式有误：第%(line)s行第%(col)s列，%(msg)s。请检查引号、逗号和括号。")
                 % {"line": exc.lineno, "col": exc.colno, "msg": exc.msg}) from None
-        if not isinstance(value, kind):
-            raise forms.ValidationError(_("这里须填写 JSON 数组 [...]") if kind is list
-                                        else _("这里须填写 JSON 对象 {...}"))
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("这里须填写 JSON 对象 {...}"))
         return value
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        for name in _JSON_LISTS:
-            try:
-                data[name] = self._parse_json(name, list)
-            except forms.ValidationError as err:
-                self.add_error(name, err)
-        if "employer" in self.fields:
-            try:
-                data["employer"] = self._parse_json("employer", dict)
-            except forms.ValidationError as err:
-                self.add_error("employer", err)
-        if not self.errors:
-            self._check_with_engine()
-        return data
-
-    def _check_with_engine(self) -> None:
-        """Parse the profile as the engine will at submission, and put its problems on
-        the fields they concern."""
-        try:
-            parse_profile({"id": "form", "kind": self.track, "name": "form", **self.profile()})
-        except ProfileError as err:
-            for problem in err.problems:
-                m = _PROBLEM_FIELD.match(problem)
-                field = m.group(1) if m else None
-                if field == "annual_results":
-                    field = None
-                self.add_error(field if field in self.fields else None, problem)
-
     def profile(self, previous: dict[str, Any] | None = None) -> dict[str, Any]:
-        """The profile to store; annual results of years not on the form are kept."""
+        """The scalar part of the profile to store; annual results of years not on the form
+        are kept."""
         d = self.cleaned_data
         out: dict[str, Any] = {"jurisdiction": d["jurisdiction"].strip(),
                                "established_on": d["established_on"].isoformat()}
@@ -245,21 +352,101 @@ class ProfileForm(forms.Form):
                                 "policy_loss": bool(d.get(f"policy_loss_{year}"))})
         if kept or entered:
             out["annual_results"] = sorted(kept + entered, key=lambda r: r["year"])
-        for name in (*_JSON_LISTS, "employer"):
-            if d.get(name):
-                out[name] = d[name]
+        if d.get("employer"):
+            out["employer"] = d["employer"]
         return out
 
 
-PROFILE_LABELS = {
-    "incidents": _("近年发生的事故（质量、安全、环境、公共卫生等）"),
-    "complaints": _("重大投诉"),
-    "failed_inspections": _("产品质量抽检不合格日期"),
-    "dishonesty": _("失信记录"),
-    "violations": _("违法记录"),
-    "awards": _("已获质量奖"),
-    "other_applications": _("本年度申报的其他质量奖"),
-}
+ADD_ROW = "add_row"
+
+
+class ProfileForms:
+    """The whole profile form: the scalar fields and a formset per list field, checked
+    together by the core's ``parse_profile`` with each problem put on its row and field.
+
+    A POST carrying ``add_row=<list field>`` (the "add a row" button without JavaScript)
+    re-renders everything entered with one more blank row of that list, without judging it."""
+
+    def __init__(self, data: Any = None, *, track: str, today: dt.date,
+                 applicant: Applicant | None = None) -> None:
+        self.adding = data.get(ADD_ROW) if data is not None else None
+        if self.adding not in {lf.name for lf in LIST_FIELDS}:
+            self.adding = None
+        if self.adding:
+            data = data.copy()
+            key = f"{self.adding}-TOTAL_FORMS"
+            try:
+                data[key] = str(int(data.get(key, 0)) + 1)
+            except ValueError:
+                data[key] = "1"
+        stored = dict(applicant.profile or {}) if applicant is not None else {}
+        initial = (ProfileForm.initial_from(applicant, today)
+                   if applicant is not None and data is None else None)
+        self.form = ProfileForm(data, initial=initial, track=track, today=today)
+        self.lists: list[tuple[ListField, ProfileRowFormSet]] = []
+        for lf in LIST_FIELDS:
+            rows = None
+            if data is None:
+                rows = [r if isinstance(r, dict) else {"date": r}
+                        for r in stored.get(lf.name, [])]
+            self.lists.append((lf, lf.formset_class(data, prefix=lf.name, initial=rows)))
+        if self.adding:
+            self._judge_nothing()
+
+    def _judge_nothing(self) -> None:
+        self.form._errors = ErrorDict()
+        for _lf, fs in self.lists:
+            fs._errors = []
+            fs._non_form_errors = fs.error_class()
+            for f in fs.forms:
+                f._errors = ErrorDict()
+
+    def formset(self, name: str) -> ProfileRowFormSet:
+        return next(fs for lf, fs in self.lists if lf.name == name)
+
+    def is_valid(self) -> bool:
+        if self.adding:
+            return False
+        valid = self.form.is_valid()
+        valid = all([fs.is_valid() for _lf, fs in self.lists]) and valid
+        if not valid:
+            return False
+        self._check_with_engine()
+        return not self.has_errors()
+
+    def has_errors(self) -> bool:
+        return bool(self.form.errors) or any(fs.total_error_count() for _lf, fs in self.lists)
+
+    def _check_with_engine(self) -> None:
+        """Parse the profile as the engine will at submission, and put its problems on the
+        fields (and rows) they concern."""
+        try:
+            parse_profile({"id": "form", "kind": self.form.track, "name": "form",
+                           **self.profile()})
+        except ProfileError as err:
+            for problem in err.problems:
+                self._place(problem)
+
+    def _place(self, problem: str) -> None:
+        m = _PROBLEM.match(problem)
+        field, index, sub = (m.group(1), m.group(2), m.group(3)) if m else (None, None, None)
+        if field in {lf.name for lf in LIST_FIELDS} and index is not None:
+            fs = self.formset(field)
+            kept = fs.kept()
+            if int(index) < len(kept):
+                row = fs.forms[kept[int(index)][0]]
+                row.add_error(sub if sub in row.fields else None, problem)
+                return
+        self.form.add_error(field if field in self.form.fields else None, problem)
+
+    def profile(self, previous: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The profile to store, as the core reads it (docs/conventions.md)."""
+        out = self.form.profile(previous)
+        for lf, fs in self.lists:
+            records = [r for _i, r in fs.kept()]
+            if records:
+                out[lf.name] = records
+        return out
 
 
 class DocumentUploadForm(forms.Form):

@@ -62,7 +62,7 @@ class Cycle(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     frequency_override_reason = models.TextField(blank=True)
     frequency_override_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                              on_delete=models.PROTECT, related_name="+")
+                                               on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         constraints = [
@@ -85,6 +85,9 @@ class Application(models.Model):
     version = models.PositiveIntegerField(default=1)
     # Pinned at submission: the policy version and a frozen copy of the profile.
     pinned_policy_id = models.CharField(max_length=64, blank=True)
+    # The exact content (digest) of the policy at submission: the cycle's version then.
+    pinned_version = models.ForeignKey(PolicyVersion, null=True, blank=True,
+                                       on_delete=models.PROTECT, related_name="+")
     profile_snapshot = models.JSONField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     report_chars = models.PositiveIntegerField(null=True, blank=True)
@@ -143,7 +146,7 @@ class EligibilityDecision(models.Model):
                                    related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
     signed_off_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                      on_delete=models.PROTECT, related_name="+")
+                                       on_delete=models.PROTECT, related_name="+")
     signed_off_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -18,11 +18,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qaward.core.criteria.wordcount import count_words
 from qaward.core.eligibility import parse_profile, screener
 from qaward.core.errors import ConfigurationRequired, ProfileError
 from qaward.core.policy import Policy
+from qaward.core.policy.inspect import changed_values
 from qaward.core.workflow import (
     DRAFT,
     RETURNED,
@@ -37,12 +39,15 @@ from qaward.core.workflow import (
 from qaward.web.accounts.models import Jurisdiction, Role
 from qaward.web.accounts.services import has_role
 from qaward.web.audit.services import record_event
+from qaward.web.clock import now as clock_now
 from qaward.web.clock import today as office_today
-from qaward.web.common.errors import ServiceError, StaleVersion
+from qaward.web.common.errors import ServiceError, StaleVersion, in_language
 from qaward.web.common.uploads import REPORT, check_upload, extract_text
-from qaward.web.policies.services import policy_in_force, policy_of
+from qaward.web.policies.models import PolicyVersion
+from qaward.web.policies.services import policy_in_force, policy_of, policy_of_version
 
 from .models import Applicant, Application, Cycle, Document, EligibilityDecision
+from .profile_changes import profile_diff
 
 # ---------------------------------------------------------------------------------------------
 # Cycles and applications
@@ -55,7 +60,7 @@ def cycle_open(*, jurisdiction: Jurisdiction, year: int, title: str, opened_on: 
     frequency is checked, and a cycle too soon needs the office head's written override."""
     pv, policy = policy_in_force(jurisdiction, opened_on)
     if applications_close_on < opened_on:
-        raise ServiceError("申报截止日期早于发布日期", field="applications_close_on")
+        raise ServiceError(_("申报截止日期早于发布日期"), field="applications_close_on")
     freq = policy.cycle.frequency_years
     with transaction.atomic():
         Jurisdiction.objects.select_for_update().get(pk=jurisdiction.pk)
@@ -65,13 +70,15 @@ def cycle_open(*, jurisdiction: Jurisdiction, year: int, title: str, opened_on: 
             if too_soon:
                 if not override_reason.strip():
                     raise ServiceError(
-                        f"{policy.id} 每{freq.value}年评选一次，{year}年与上一周期间隔不足；"
-                        "如确需开展，须由评审办负责人填写理由", field="override_reason",
+                        _("%(policy)s 每%(years)s年评选一次，%(year)s年与上一周期间隔不足；"
+                          "如确需开展，须由评审办负责人填写理由")
+                        % {"policy": policy.id, "years": freq.value, "year": year},
+                        field="override_reason",
                         article=freq.cite)
                 if not has_role(actor, jurisdiction, Role.OFFICE_HEAD):
-                    raise ServiceError("提前开展评选须由评审办负责人签批", article=freq.cite)
+                    raise ServiceError(_("提前开展评选须由评审办负责人签批"), article=freq.cite)
         if jurisdiction.cycles.filter(year=year).exists():
-            raise ServiceError(f"{year}年度已有评选周期", field="year")
+            raise ServiceError(_("%(year)s年度已有评选周期") % {"year": year}, field="year")
         cycle = Cycle.objects.create(
             jurisdiction=jurisdiction, policy=pv, year=year, title=title, opened_on=opened_on,
             applications_close_on=applications_close_on,
@@ -84,12 +91,50 @@ def cycle_open(*, jurisdiction: Jurisdiction, year: int, title: str, opened_on: 
     return cycle
 
 
+def cycle_repin(*, cycle: Cycle, to_version: PolicyVersion, actor: Any, reason: str,
+                expected_from: int | None = None) -> Cycle:
+    """Move a cycle to another registered content of the policy it pinned (e.g. after the
+    policy file was edited): the office head only, with a written reason. The event records
+    both digests and the keys of the values that change. ``expected_from`` is the version
+    the head confirmed moving from; a cycle moved meanwhile is refused."""
+    if not has_role(actor, cycle.jurisdiction, Role.OFFICE_HEAD):
+        raise ServiceError(_("只有评审办负责人可以变更评选周期所依据的管理办法版本"),
+                           field="reason")
+    if not reason.strip():
+        raise ServiceError(_("变更评选周期所依据的管理办法版本，须写明理由"), field="reason")
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().select_related(
+            "policy", "jurisdiction").get(pk=cycle.pk)
+        old = locked.policy
+        if expected_from is not None and old.pk != expected_from:
+            raise ServiceError(_("该评选周期所依据的版本已被他人变更，请刷新页面后重新核对"),
+                               field="to_version")
+        if to_version.policy_id != old.policy_id:
+            raise ServiceError(
+                _("只能改用同一管理办法（%(id)s）的其他版本") % {"id": old.policy_id},
+                field="to_version")
+        if to_version.pk == old.pk:
+            raise ServiceError(_("该评选周期已依据此版本"), field="to_version")
+        new_policy = policy_of_version(to_version)
+        changed = changed_values(policy_of_version(old), new_policy)
+        locked.policy = to_version
+        locked.save(update_fields=["policy"])
+        record_event(actor=actor, jurisdiction=locked.jurisdiction, entity="cycle",
+                     entity_id=locked.pk, action="cycle_repin", reason=reason.strip(),
+                     article=new_policy.in_force.cite,
+                     data={"policy": old.policy_id, "from_digest": old.digest,
+                           "to_digest": to_version.digest,
+                           "changed_keys": [r.key for r in changed]})
+    return locked
+
+
 def application_create(*, cycle: Cycle, applicant: Applicant, track: str,
                        actor: Any) -> Application:
     policy = policy_of(cycle)
     if track not in policy.tracks:
-        offered = "、".join(t.name_zh for t in policy.tracks.values())
-        raise ServiceError(f"本奖项只接受{offered}申报", field="track",
+        offered = _("、").join(in_language(t.name_zh, t.name_en)
+                               for t in policy.tracks.values())
+        raise ServiceError(_("本奖项只接受%(tracks)s申报") % {"tracks": offered}, field="track",
                            article=next(iter(policy.tracks.values())).cite)
     with transaction.atomic():
         app, created = Application.objects.get_or_create(cycle=cycle, applicant=applicant,
@@ -143,12 +188,13 @@ def application_transition(*, application: Application, target: str, actor: Any,
         try:
             move = plan_transition(policy, app.state, target, facts_for(app, today))
         except TransitionRefused as err:
-            raise ServiceError(f"{err.reason_zh} / {err.reason_en}", article=err.article) from None
+            raise ServiceError(in_language(err.reason_zh, err.reason_en),
+                               article=err.article) from None
         source = app.state
         app.state = target
         app.version += 1
         if target == SUBMITTED and app.submitted_at is None:
-            app.submitted_at = timezone.now()
+            app.submitted_at = clock_now()
         app.save(update_fields=["state", "version", "submitted_at", "updated_at"])
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="transition", from_state=source, to_state=target,
@@ -182,16 +228,17 @@ def application_submit(*, application: Application, actor: Any, expected_version
         app = lock_application(application, expected_version)
         cycle, policy = app.cycle, policy_of(app.cycle)
         if app.state not in (DRAFT, RETURNED):
-            raise ServiceError("该申报已提交，不能重复提交", field="state")
+            raise ServiceError(_("该申报已提交，不能重复提交"), field="state")
         if today > cycle.applications_close_on:
-            raise ServiceError(f"申报已于{cycle.applications_close_on}截止",
+            raise ServiceError(_("申报已于%(date)s截止") % {"date": cycle.applications_close_on},
                                field="applications_close_on")
         limit = policy.tracks[app.track].report_max_chars
         if report_chars is None:
-            raise ServiceError("请上传自我评价报告（.docx 或 .pdf）", field="report")
+            raise ServiceError(_("请上传自我评价报告（.docx 或 .pdf）"), field="report")
         if hasattr(limit, "value") and report_chars > limit.value:
             raise ServiceError(
-                f"自我评价报告共{report_chars}字，超过{limit.value}字的上限，请删减后重新上传",
+                _("自我评价报告共%(chars)s字，超过%(limit)s字的上限，请删减后重新上传")
+                % {"chars": report_chars, "limit": limit.value},
                 field="report", article=limit.cite)
         profile = dict(app.applicant.profile)
         profile.update({"id": str(app.applicant.pk), "kind": app.track,
@@ -199,12 +246,16 @@ def application_submit(*, application: Application, actor: Any, expected_version
         try:
             parsed = parse_profile(profile)
         except ProfileError as err:
-            raise ServiceError(f"申报条件信息不完整或有误：{'; '.join(err.problems)}",
+            raise ServiceError(_("申报条件信息不完整或有误：%(problems)s")
+                               % {"problems": "; ".join(err.problems)},
                                field="profile") from None
+        # The exact content the application is judged under: the cycle's pinned version.
         app.pinned_policy_id = policy.id
+        app.pinned_version = cycle.policy
         app.profile_snapshot = parsed.model_dump(mode="json")
         app.report_chars = report_chars
-        app.save(update_fields=["pinned_policy_id", "profile_snapshot", "report_chars"])
+        app.save(update_fields=["pinned_policy_id", "pinned_version", "profile_snapshot",
+                                "report_chars"])
         # Frozen and moved in the same transaction: never a half-submitted draft.
         return application_transition(application=app, target=SUBMITTED, actor=actor,
                                       expected_version=app.version, today=today)
@@ -213,7 +264,7 @@ def application_submit(*, application: Application, actor: Any, expected_version
 def application_return(*, application: Application, actor: Any, reason: str,
                        expected_version: int | None = None) -> Application:
     if not reason.strip():
-        raise ServiceError("退回补正须写明需补正的内容", field="reason")
+        raise ServiceError(_("退回补正须写明需补正的内容"), field="reason")
     return application_transition(application=application, target=RETURNED, actor=actor,
                                    reason=reason, expected_version=expected_version)
 
@@ -224,8 +275,8 @@ def application_move(*, application: Application, target: str, actor: Any, reaso
     API): submission belongs to the applicant, a return needs its reason, and leaving
     eligibility review follows the recorded decision."""
     if target == SUBMITTED:
-        raise ServiceError("申报须由申报方提交（提交时核对报告字数并冻结申报信息），"
-                           "评审办不能代为提交", field="target")
+        raise ServiceError(_("申报须由申报方提交（提交时核对报告字数并冻结申报信息），"
+                             "评审办不能代为提交"), field="target")
     if target == RETURNED:
         return application_return(application=application, actor=actor, reason=reason,
                                   expected_version=expected_version)
@@ -234,10 +285,13 @@ def application_move(*, application: Application, target: str, actor: Any, reaso
             moved = eligibility_conclude(application=application, actor=actor,
                                          expected_version=expected_version)
             if moved.state != target:
-                names = {s.id: s.name_zh for s in states(policy_of(moved.cycle))}
-                zh = names.get(moved.state, moved.state)
-                raise ServiceError(f"按已作出的资格审查结论，该申报应进入“{zh}”（{moved.state}），"
-                                   f"而不是 {target}", field="target")
+                names = {s.id: in_language(s.name_zh, s.name_en)
+                         for s in states(policy_of(moved.cycle))}
+                raise ServiceError(
+                    _("按已作出的资格审查结论，该申报应进入“%(name)s”（%(state)s），"
+                      "而不是 %(target)s")
+                    % {"name": names.get(moved.state, moved.state), "state": moved.state,
+                       "target": target}, field="target")
         return moved
     return application_transition(application=application, target=target, actor=actor,
                                   reason=reason, expected_version=expected_version)
@@ -261,7 +315,8 @@ def eligibility_screen(*, application: Application, actor: Any = None,
     try:
         profile = parse_profile(application.profile_snapshot or {})
     except ProfileError as err:
-        raise ServiceError(f"申报条件信息不完整或有误：{'; '.join(err.problems)}",
+        raise ServiceError(_("申报条件信息不完整或有误：%(problems)s")
+                               % {"problems": "; ".join(err.problems)},
                            field="profile") from None
     try:
         result = screener(policy, on).screen(profile).to_json()
@@ -284,17 +339,17 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
                        expected_version: int | None = None) -> EligibilityDecision:
     """The office decides; overriding the engine needs a reason and the head's sign-off."""
     if decision not in ("eligible", "ineligible"):
-        raise ServiceError("结论只能是“符合”或“不符合”", field="decision")
+        raise ServiceError(_("结论只能是“符合”或“不符合”"), field="decision")
     with transaction.atomic():
         app = lock_application(application, expected_version)
         if app.state != "eligibility":
-            raise ServiceError("该申报不在资格审查阶段", field="state")
+            raise ServiceError(_("该申报不在资格审查阶段"), field="state")
         engine = (app.engine_result
                   or eligibility_screen(application=app, actor=actor))["verdict"]
         if decision != engine and not reason.strip():
-            raise ServiceError("与系统审查结论不一致时，须写明理由并由评审办负责人签批",
+            raise ServiceError(_("与系统审查结论不一致时，须写明理由并由评审办负责人签批"),
                                field="reason")
-        d, _ = EligibilityDecision.objects.update_or_create(
+        d, _created = EligibilityDecision.objects.update_or_create(
             application=app, defaults={"engine_verdict": engine, "decision": decision,
                                        "reason": reason.strip(), "decided_by": actor,
                                        "signed_off_by": None, "signed_off_at": None})
@@ -308,7 +363,7 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
 def eligibility_sign_off(*, decision: EligibilityDecision, actor: Any) -> EligibilityDecision:
     app = decision.application
     if not has_role(actor, app.cycle.jurisdiction, Role.OFFICE_HEAD):
-        raise ServiceError("只有评审办负责人可以签批")
+        raise ServiceError(_("只有评审办负责人可以签批"))
     with transaction.atomic():
         d = EligibilityDecision.objects.select_for_update().get(pk=decision.pk)
         d.signed_off_by, d.signed_off_at = actor, timezone.now()
@@ -324,9 +379,9 @@ def eligibility_conclude(*, application: Application, actor: Any,
     """Move the application on per the recorded decision (fast track where it applies)."""
     d = EligibilityDecision.objects.filter(application=application).first()
     if d is None:
-        raise ServiceError("尚未作出资格审查结论", field="decision")
+        raise ServiceError(_("尚未作出资格审查结论"), field="decision")
     if d.overrides_engine and d.signed_off_at is None:
-        raise ServiceError("改变系统审查结论须经评审办负责人签批")
+        raise ServiceError(_("改变系统审查结论须经评审办负责人签批"))
     policy = policy_of(application.cycle)
     if d.decision == "ineligible":
         target = "ineligible"
@@ -335,8 +390,9 @@ def eligibility_conclude(*, application: Application, actor: Any,
     else:
         target = allowed_targets(policy, "eligibility")[0]
         if state(policy, target).kind == "notice":
-            raise ServiceError("资格审查结论已记录；符合条件的申报须通过发布资格审查公示进入公示期",
-                               field="decision", article=state(policy, target).cite)
+            raise ServiceError(
+                _("资格审查结论已记录；符合条件的申报须通过发布资格审查公示进入公示期"),
+                field="decision", article=state(policy, target).cite)
     return application_transition(application=application, target=target, actor=actor,
                                   reason=d.reason, expected_version=expected_version,
                                   today=today)
@@ -350,16 +406,17 @@ def eligibility_conclude(*, application: Application, actor: Any,
 def applicant_profile_update(*, applicant: Applicant, actor: Any,
                              profile: dict[str, Any]) -> Applicant:
     """Replace the applicant's eligibility profile (submitted applications keep their
-    frozen snapshot)."""
+    frozen snapshot); the event records what changed, field by field (``profile_diff``)."""
     with transaction.atomic():
         a = Applicant.objects.select_for_update().select_related("jurisdiction").get(
             pk=applicant.pk)
+        changes = profile_diff(a.profile, profile, kind=a.kind)
         a.profile = profile
         a.sector = str(profile.get("sector", a.sector) or "")[:100]
         a.save(update_fields=["profile", "sector"])
         record_event(actor=actor, jurisdiction=a.jurisdiction, entity="applicant",
-                              entity_id=a.pk, action="profile_update",
-                              data={"fields": sorted(profile)})
+                     entity_id=a.pk, action="profile_update",
+                     data={"fields": sorted(profile), "changes": changes})
     return a
 
 
@@ -391,7 +448,7 @@ def document_add(*, application: Application, actor: Any, kind: str,
         app = Application.objects.select_for_update().select_related(
             "cycle__jurisdiction").get(pk=application.pk)
         if app.state not in ("draft", "returned"):
-            raise ServiceError("申报已提交，材料不能再更改；如需补正，请联系评审办退回补正",
+            raise ServiceError(_("申报已提交，材料不能再更改；如需补正，请联系评审办退回补正"),
                                field="file")
         doc = Document(application=app, kind=kind, original_name=(upload.name or "")[:255],
                        sha256=digest.hexdigest(), size=upload.size or 0, uploaded_by=actor)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("console/<slug:code>/", office.console, name="console"),
     path("console/<slug:code>/cycles/new/", office.cycle_open, name="cycle_open"),
     path("console/cycles/<int:pk>/", office.cycle_detail, name="cycle_detail"),
+    path("console/cycles/<int:pk>/policy/", office.cycle_repin, name="cycle_repin"),
     path("console/applications/<int:pk>/", office.application_detail,
          name="application_detail"),
     path("console/applications/<int:pk>/screen/", office.eligibility_screen,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
 from django.db.models.fields.json import KT
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from qaward.core.policy import Policy
 from qaward.core.policy.model import Objections
@@ -40,12 +40,13 @@ def notice_status(notice: Notice, today: dt.date) -> str:
     return "current" if today <= notice.ends_on else "past"
 
 
-STATUS_LABELS = {"current": _lazy("公示中"), "upcoming": _lazy("即将公示"),
-                 "past": _lazy("已结束")}
+STATUS_LABELS = {"current": gettext_lazy("公示中"), "upcoming": gettext_lazy("即将公示"),
+                 "past": gettext_lazy("已结束")}
 
 
-STAGE_LABELS = {"eligibility": _lazy("资格审查结果公示"), "shortlist": _lazy("现场评审名单公示"),
-                "final": _lazy("拟奖名单公示"), "internal": _lazy("组织内部公示")}
+STAGE_LABELS = {"eligibility": gettext_lazy("资格审查结果公示"),
+                "shortlist": gettext_lazy("现场评审名单公示"),
+                "final": gettext_lazy("拟奖名单公示"), "internal": gettext_lazy("组织内部公示")}
 
 
 def filter_by_status(qs: QuerySet[Notice], status: str, today: dt.date) -> QuerySet[Notice]:

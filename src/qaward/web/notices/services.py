@@ -18,7 +18,6 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -36,7 +35,7 @@ from qaward.core.workflow import states
 from qaward.web.accounts import rules
 from qaward.web.audit.services import actor_label, record_event
 from qaward.web.clock import today as office_today
-from qaward.web.common.errors import ServiceError
+from qaward.web.common.errors import ServiceError, in_language
 from qaward.web.cycles.models import Application, Cycle
 from qaward.web.cycles.services import application_transition
 from qaward.web.policies.services import policy_of
@@ -60,9 +59,10 @@ def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
     notice_state = next((x for x in states(policy) if x.kind == "notice" and x.notice == stage),
                         None)
     if notice_state is None:
-        raise ServiceError(f"{policy.id} 的评审流程中没有“{stage}”公示", field="stage")
+        raise ServiceError(_("%(policy)s 的评审流程中没有“%(stage)s”公示")
+                           % {"policy": policy.id, "stage": stage}, field="stage")
     if Notice.objects.filter(cycle=cycle, stage=stage).exists():
-        raise ServiceError("本周期该阶段的公示已经发布，不能重复发布", field="stage")
+        raise ServiceError(_("本周期该阶段的公示已经发布，不能重复发布"), field="stage")
     with transaction.atomic():
         notice = Notice.objects.create(
             cycle=cycle, stage=stage, title=f"{cycle.title}{_NOTICE_TITLES.get(stage, '')}公示",
@@ -98,8 +98,7 @@ class ObjectionRefused(ServiceError):
 
 def identity_message(problem: IdentityProblem) -> str:
     """The problem in the reader's language (the core carries both)."""
-    return problem.message_en if (get_language() or "zh-hans").startswith("en") \
-        else problem.message_zh
+    return in_language(problem.message_zh, problem.message_en)
 
 
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without look-alikes
@@ -178,9 +177,10 @@ def _submit(*, notice: Notice, application: Application, name: str, id_number: s
 
 def _mail_receipt(o: Objection) -> None:
     if o.objector_email:
-        send_mail(f"异议受理回执 {o.receipt_no}",
-                  f"{o.objector_name}：\n您的异议已受理，受理编号 {o.receipt_no}。"
-                  "凭受理编号和身份证号（或统一社会信用代码）可在公示栏查询办理进度。",
+        send_mail(_("异议受理回执 %(number)s") % {"number": o.receipt_no},
+                  _("%(name)s：\n您的异议已受理，受理编号 %(number)s。"
+                    "凭受理编号和身份证号（或统一社会信用代码）可在公示栏查询办理进度。")
+                  % {"name": o.objector_name, "number": o.receipt_no},
                   None, [o.objector_email])
 
 

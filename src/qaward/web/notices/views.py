@@ -299,10 +299,11 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(field if field in form.fields else None, message)
                 error = err
             except ServiceError as err:
-                # Shown above the form, with the regulation; what was typed stays in the form.
+                # Shown above the form, with the regulation; what was typed stays in the form,
+                # and the field the service names is marked (aria-invalid, its own message).
+                error = err
                 if err.field in form.fields:
                     form.add_error(err.field, str(err))
-                error = err
             else:
                 messages.success(request, _(
                     "您的异议已受理，受理编号 %(number)s。请妥善保存受理编号，凭受理编号和"

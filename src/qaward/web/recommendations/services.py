@@ -8,9 +8,11 @@ from typing import Any
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from qaward.web.accounts.models import Membership, Role
 from qaward.web.audit.services import record_event
+from qaward.web.clock import now as clock_now
 from qaward.web.common.errors import ServiceError
 from qaward.web.cycles.models import Applicant, Application, Cycle
 from qaward.web.cycles.services import lock_application
@@ -23,18 +25,18 @@ def recommendation_sign(*, application: Application, actor: Any, opinion: str) -
     member = Membership.objects.filter(user=actor, role=Role.DEPARTMENT,
                                        jurisdiction=application.cycle.jurisdiction).first()
     if member is None or member.department is None:
-        raise ServiceError("只有推荐部门可以签署推荐意见")
+        raise ServiceError(_("只有推荐部门可以签署推荐意见"))
     if not opinion.strip():
-        raise ServiceError("请填写推荐意见", field="opinion")
+        raise ServiceError(_("请填写推荐意见"), field="opinion")
     with transaction.atomic():
         app = lock_application(application, None)
-        rec, _ = Recommendation.objects.select_for_update().get_or_create(
+        rec, _created = Recommendation.objects.select_for_update().get_or_create(
             application=app, defaults={"department": member.department})
         if rec.department_id != member.department_id:
-            raise ServiceError("该申报由其他推荐部门推荐")
+            raise ServiceError(_("该申报由其他推荐部门推荐"))
         if rec.signed_at:
-            raise ServiceError("推荐意见已签署")
-        rec.opinion, rec.signed_by, rec.signed_at = opinion.strip(), actor, timezone.now()
+            raise ServiceError(_("推荐意见已签署"))
+        rec.opinion, rec.signed_by, rec.signed_at = opinion.strip(), actor, clock_now()
         rec.save()
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="recommendation_sign", reason=opinion,
@@ -50,17 +52,18 @@ def invitation_create(*, cycle: Cycle, applicant: Applicant, recommender: str,
     policy = policy_of(cycle)
     rec = policy.recommendation
     if not rec.third_party_allowed:
-        raise ServiceError(f"{policy.title_zh}未规定由第三方推荐组织参评", field="recommender",
+        raise ServiceError(_("%(regulation)s未规定由第三方推荐组织参评")
+                           % {"regulation": policy.title_zh}, field="recommender",
                            article=rec.cite)
     if applicant.jurisdiction_id != cycle.jurisdiction_id:
-        raise ServiceError("被推荐组织不属于本辖区", field="applicant")
+        raise ServiceError(_("被推荐组织不属于本辖区"), field="applicant")
     if not recommender.strip() or not reason.strip():
-        raise ServiceError("请填写推荐方和推荐理由",
+        raise ServiceError(_("请填写推荐方和推荐理由"),
                            field="recommender" if not recommender.strip() else "reason")
     with transaction.atomic():
         if Invitation.objects.filter(cycle=cycle, applicant=applicant, accepted_at__isnull=True,
                                      declined_at__isnull=True).exists():
-            raise ServiceError("已向该组织发出推荐邀请，正在等待其确认", field="applicant")
+            raise ServiceError(_("已向该组织发出推荐邀请，正在等待其确认"), field="applicant")
         inv = Invitation.objects.create(
             jurisdiction=cycle.jurisdiction, cycle=cycle, applicant=applicant,
             recommender=recommender.strip(), recommender_kind=recommender_kind.strip(),
@@ -83,7 +86,7 @@ def invitation_respond(*, invitation: Invitation, actor: Any, accept: bool) -> I
         inv = Invitation.objects.select_for_update().select_related("cycle__policy").get(
             pk=invitation.pk)
         if inv.accepted_at or inv.declined_at:
-            raise ServiceError("该推荐邀请已经答复过")
+            raise ServiceError(_("该推荐邀请已经答复过"))
         now = timezone.now()
         if accept:
             inv.accepted_at = now
@@ -102,7 +105,7 @@ def consultation_record(*, application: Application, actor: Any, department_name
                         question: str, answer: str = "") -> Consultation:
     """Record a written consultation of another department (书面征求意见)."""
     if not department_name.strip() or not question.strip():
-        raise ServiceError("请填写征求意见部门和事项", field="question")
+        raise ServiceError(_("请填写征求意见部门和事项"), field="question")
     with transaction.atomic():
         app = Application.objects.select_for_update().select_related(
             "cycle__jurisdiction").get(pk=application.pk)
@@ -119,12 +122,12 @@ def consultation_record(*, application: Application, actor: Any, department_name
 
 def consultation_answer(*, consultation: Consultation, actor: Any, answer: str) -> Consultation:
     if not answer.strip():
-        raise ServiceError("请填写书面回复", field="answer")
+        raise ServiceError(_("请填写书面回复"), field="answer")
     with transaction.atomic():
         c = Consultation.objects.select_for_update().select_related(
             "application__cycle__jurisdiction").get(pk=consultation.pk)
         if c.answered_at is not None:
-            raise ServiceError("该征求意见已登记回复", field="answer")
+            raise ServiceError(_("该征求意见已登记回复"), field="answer")
         c.answer, c.answered_at = answer.strip(), timezone.now()
         c.save(update_fields=["answer", "answered_at"])
         record_event(actor=actor, jurisdiction=c.application.cycle.jurisdiction,

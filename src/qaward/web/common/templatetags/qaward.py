@@ -3,9 +3,11 @@ role-aware navigation is ``accounts``' library ``qaward_nav``."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from qaward.web.common.views import english
@@ -65,3 +67,23 @@ def action_label(action: str) -> str:
 
 
 register.filter("action_label", action_label)
+
+
+NOTICE_RULE = re.compile(r"^(不少于)?(\d+)(个工作日|天)$")
+
+
+def notice_rule(rule: str) -> str:
+    """A notice's stored length rule (``7天``, ``不少于5个工作日``, as the core words it) in
+    the reader's language."""
+    m = NOTICE_RULE.match(rule or "")
+    if not m:
+        return rule
+    n = int(m.group(2))
+    if m.group(3) == "天":
+        length = ngettext("%(n)s天", "%(n)s天", n) % {"n": n}
+    else:
+        length = ngettext("%(n)s个工作日", "%(n)s个工作日", n) % {"n": n}
+    return gettext("不少于%(length)s") % {"length": length} if m.group(1) else length
+
+
+register.filter("notice_rule", notice_rule)

@@ -22,11 +22,14 @@ from qaward.web.cycles.forms import (
     ApplicationFilterForm,
     ConcludeForm,
     CycleOpenForm,
+    CycleRepinForm,
     EligibilityDecisionForm,
     ReturnForm,
     TransitionForm,
 )
 from qaward.web.cycles.models import Applicant, Application, Cycle, Document, EligibilityDecision
+from qaward.web.policies.models import PolicyVersion
+from qaward.web.policies.services import pending_change
 
 from .pages import (
     application_for,
@@ -122,8 +125,65 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "publishable": [(s, label) for s, label in notice_stages(policy, names)
                         if s not in existing] if is_office else [],
         "is_office": is_office,
+        "policy_change": _policy_change(cycle) if is_office else None,
+        "can_repin": rules.is_office_head(request.user, cycle),
         "stages": [(s.id, s.name_en if english() else s.name_zh, s.cite) for s in policy.stages],
     })
+
+
+def _policy_change(cycle: Cycle) -> dict[str, object] | None:
+    """The policy file's newest content when it is not the one the cycle pinned: its
+    version and the changed values (key, pinned value, new value, article)."""
+    change = pending_change(cycle)
+    if change is None:
+        return None
+    current, rows = change
+    out = []
+    for r in rows:
+        either = r.right or r.left
+        out.append((r.key, r.left.value if r.left else "—", r.right.value if r.right else "—",
+                    either.cite if either else ""))
+    return {"version": current, "rows": out}
+
+
+@login_required
+def cycle_repin(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirmation step, then the office head's move of the cycle to the policy file's
+    newest content (``services.cycle_repin``)."""
+    cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"), pk=pk)
+    if not rules.can_view_console(request.user, cycle):
+        raise Http404
+    require(rules.is_office_head(request.user, cycle))
+    change = _policy_change(cycle)
+    if request.method == "POST":
+        form = CycleRepinForm(request.POST)
+        if form.is_valid():
+            d = form.cleaned_data
+            target = PolicyVersion.objects.filter(pk=d["to_version"]).first()
+            try:
+                if target is None:
+                    raise ServiceError(_("没有这个管理办法版本"), field="to_version")
+                services.cycle_repin(cycle=cycle, to_version=target, actor=request.user,
+                                     reason=d["reason"], expected_from=d["from_version"])
+            except ServiceError as err:
+                if err.field == "reason":
+                    show_service_error(form, err)
+                else:  # the versions are hidden fields: say it above the form
+                    form.add_error(None, str(err))
+            else:
+                messages.success(request, _("本周期已改按管理办法新版本（%(digest)s）执行。")
+                                 % {"digest": target.digest[:12]})
+                return redirect("awards:cycle_detail", pk=cycle.pk)
+    elif change is None:
+        messages.info(request, _("管理办法文件未变化，本周期已依据其最新版本。"))
+        return redirect("awards:cycle_detail", pk=cycle.pk)
+    else:
+        version = change["version"]
+        assert isinstance(version, PolicyVersion)
+        form = CycleRepinForm(initial={"from_version": cycle.policy.pk,
+                                       "to_version": version.pk})
+    return render(request, "cycles/cycle_repin.html",
+                  {"cycle": cycle, "change": change, "form": form})
 
 
 @login_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
 from qaward.core.policy import Policy
+from qaward.core.states import is_finished, label
 from qaward.core.workflow import DRAFT, ENDS, RETURNED, SUBMITTED, State, allowed_targets, states
 from qaward.web.accounts import rules
 from qaward.web.accounts.models import Jurisdiction
@@ -28,6 +29,7 @@ from qaward.web.cycles.forms import (
     TransitionForm,
 )
 from qaward.web.cycles.models import Application, Cycle, EligibilityDecision
+from qaward.web.cycles.profile_changes import change_words
 from qaward.web.policies.services import policy_of
 
 NEGATIVE = (*ENDS, RETURNED)
@@ -145,11 +147,22 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
                              and rules.can_sign_off_eligibility(user, app)),
         "profile": app.profile_snapshot or app.applicant.profile,
     }
-    events = list(history("application", [app.pk]))
+    # The application's events and the changes of its applicant's profile, oldest first.
+    events = sorted([*history("application", [app.pk]),
+                     *history("applicant", [app.applicant_id]).filter(action="profile_update")],
+                    key=lambda e: e.seq)
     for e in events:
         e.from_label = names.staff(e.from_state) if e.from_state else ""
         e.to_label = names.staff(e.to_state) if e.to_state else ""
+        e.changes = change_words((e.data or {}).get("changes") or [])
     ctx["history"] = events
+    # The applicant's record in earlier cycles is the office's and reviewers' to read, not a
+    # recommending department's.
+    ctx["show_earlier"] = rules.is_staff_reader(user, app)
+    ctx["earlier"] = earlier_cycles(app) if ctx["show_earlier"] else []
+    ctx["declared_revocations"] = [
+        r for r in (ctx["profile"] or {}).get("awards", [])
+        if isinstance(r, dict) and r.get("revoked_on")]
     if is_office:
         targets = office_targets(app, names)
         ctx["transition_form"] = forms.get("transition_form") or (
@@ -172,6 +185,44 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
             ctx["conclude_form"] = forms.get("conclude_form") or (
                 ConcludeForm(initial=version) if ready and not into_notice else None)
     return ctx
+
+
+def earlier_cycles(app: Application) -> list[dict[str, Any]]:
+    """The same applicant's applications in the other cycles of this office, newest first:
+    year, track, final state in public words and how each one ended (the transition into its
+    state, with reason and article, from the audit chain)."""
+    others = list(Application.objects.filter(
+        applicant_id=app.applicant_id, cycle__jurisdiction_id=app.cycle.jurisdiction_id)
+        .exclude(cycle_id=app.cycle_id).select_related("cycle__policy")
+        .order_by("-cycle__year", "-pk"))
+    ended: dict[int, Any] = {}
+    for e in history("application", [o.pk for o in others]).filter(action="transition"):
+        ended[int(e.entity_id)] = e  # the last one wins
+    out = []
+    for o in others:
+        try:
+            track = policy_of(o.cycle).tracks.get(o.track)
+        except QawardError:
+            track = None
+        last = ended.get(o.pk)
+        how = last if last is not None and last.to_state == o.state else None
+        out.append({
+            "app": o, "year": o.cycle.year,
+            "track": (track.name_en if english() else track.name_zh) if track else o.track,
+            "state": public_label(o.state), "finished": is_finished(o.state),
+            "reason": how.reason if how else "", "article": how.article if how else "",
+            "at": how.at if how else None,
+        })
+    return out
+
+
+def public_label(state_id: str) -> str:
+    """The public words of a state (qaward.core.states); a policy's own stage keeps its id."""
+    try:
+        lab = label(state_id)
+    except KeyError:
+        return state_id
+    return lab.public_en if english() else lab.public_zh
 
 
 def office_action(request: HttpRequest, pk: int,

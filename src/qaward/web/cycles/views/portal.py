@@ -26,7 +26,7 @@ from qaward.web.cycles import services
 from qaward.web.cycles.forms import (
     ApplicationCreateForm,
     DocumentUploadForm,
-    ProfileForm,
+    ProfileForms,
     SubmitForm,
 )
 from qaward.web.cycles.models import Applicant, Application, Cycle, Document
@@ -171,21 +171,22 @@ def portal_profile(request: HttpRequest, pk: int) -> HttpResponse:
     today = office_today()
     applicant = app.applicant
     if request.method == "POST":
-        form = ProfileForm(request.POST, track=app.track, today=today)
-        if form.is_valid():
-            profile = form.profile(previous=applicant.profile)
+        profile_forms = ProfileForms(request.POST, track=app.track, today=today)
+        if profile_forms.is_valid():
+            profile = profile_forms.profile(previous=applicant.profile)
             try:
                 services.applicant_profile_update(applicant=applicant, actor=request.user,
-                                         profile=profile)
+                                                  profile=profile)
             except ServiceError as err:
-                show_service_error(form, err)
+                show_service_error(profile_forms.form, err)
             else:
                 messages.success(request, _("申报条件信息已保存。"))
                 return redirect("awards:portal_application", pk=app.pk)
     else:
-        form = ProfileForm(initial=ProfileForm.initial_from(applicant, today), track=app.track,
-                           today=today)
-    return render(request, "cycles/portal_profile.html", {"app": app, "form": form})
+        profile_forms = ProfileForms(track=app.track, today=today, applicant=applicant)
+    return render(request, "cycles/portal_profile.html",
+                  {"app": app, "form": profile_forms.form, "lists": profile_forms.lists,
+                   "adding": profile_forms.adding})
 
 
 @login_required
