@@ -182,7 +182,9 @@ def test_a_changning_cycle_from_application_to_material_review(
     office.get_by_role("button", name="开启").click()
     expect(messages(office)).to_contain_text(f"已开启评选周期：{CYCLE_TITLE}")
     expect(office.get_by_role("heading", name=CYCLE_TITLE)).to_be_visible()
-    expect(office.locator("dl.meta")).to_contain_text("《上海市长宁区政府质量奖管理办法》（changning-2023）")
+    # The cycle names the policy content it pinned on opening (its digest, w2).
+    expect(office.locator("dl.meta")).to_contain_text(
+        re.compile(r"《上海市长宁区政府质量奖管理办法》（changning-2023 · [0-9a-f]{12}）"))
     expect(office.locator("dl.meta")).to_contain_text("2026-03-02 — 2026-04-30")
     cycle_url = office.url
 

@@ -64,6 +64,8 @@ def test_the_head_moves_a_cycle_to_the_edited_policy(
     notice.screenshot(path=tmp_path / "notice-zh.png")
 
     head.get_by_label("语言").select_option("en")
+
+    head.get_by_role("button", name="切换").click()  # WCAG 3.2.2
     expect(head.locator("html")).to_have_attribute("lang", "en")
     expect(head.locator("section.policy-change")).to_contain_text(
         "The policy file has changed since this cycle was opened")
@@ -75,6 +77,7 @@ def test_the_head_moves_a_cycle_to_the_edited_policy(
     blocking = [v for v in axe_violations(head) if v["impact"] in BLOCKING]
     assert not blocking, describe(blocking)
     head.get_by_label("Language").select_option("zh-hans")
+    head.get_by_role("button", name="Switch").click()  # WCAG 3.2.2
     expect(head.get_by_role("heading", name="改按管理办法新版本执行")).to_be_visible()
     head.get_by_label("变更理由").fill("区评审办决定按修订后的公示期执行")
     head.get_by_label("我已核对上列变化的值，确认本周期改按新版本执行").check()

@@ -110,6 +110,7 @@ def test_profile_filled_through_the_form(
 
     # -- And in English -----------------------------------------------------------------------
     office.get_by_label("语言").select_option("en")
+    office.get_by_role("button", name="切换").click()  # WCAG 3.2.2
     expect(office.locator("html")).to_have_attribute("lang", "en")
     expect(history).to_contain_text("Incidents: 1 added (2026-03-02 quality incident)")
     expect(history).to_contain_text("Established on: 2008-06-01 → 2008-07-01")
@@ -117,6 +118,7 @@ def test_profile_filled_through_the_form(
     expect(office.get_by_role("heading", name="Earlier cycles")).to_be_visible()
     office.screenshot(path=str(tmp_path / "office-application-en.png"), full_page=True)
     org.get_by_label("语言").select_option("en")
+    org.get_by_role("button", name="切换").click()  # WCAG 3.2.2
     expect(org.locator("html")).to_have_attribute("lang", "en")
     org.goto(f"/portal/applications/{app.pk}/profile/")
     expect(row(org, "Incident 1").get_by_label("Date")).to_have_value("2026-03-02")
