@@ -259,7 +259,7 @@ def test_a_refused_objection_page_has_no_serious_wcag21_aa_violation(
 
 KEYBOARD_TEXTS = {  # language: (the refusal's heading, the receipt)
     "zh-hans": ("异议未被受理", "您的异议已受理，受理编号"),
-    "en": ("The objection was not accepted", "Your objection was received under number"),
+    "en": ("The objection was not accepted", "Your objection was received under receipt number"),
 }
 
 
@@ -311,7 +311,7 @@ def test_an_objection_can_be_made_with_the_keyboard_only(
     # Then with the ID number (the rest was kept; the file must be chosen again): received.
     expect(page.locator("#id_name")).to_have_value("赵明")
     tab_to(page, "#id_id_number", invisible)
-    page.keyboard.type("310105198001011234")
+    page.keyboard.type("310105198001011235")
     choose_evidence()
     submit()
     expect(page.locator("ul.messages")).to_contain_text(received)

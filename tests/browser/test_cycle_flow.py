@@ -61,7 +61,7 @@ REPORT_TEXT = "\n".join([
 REPORT_TITLE = "自我评价报告"
 REPORT_CHARS = count_words(f"{REPORT_TITLE}\n{REPORT_TEXT}")  # 字数 as Word counts them
 EVIDENCE_PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-OBJECTOR = {"name": "赵明", "id_number": "310105198001011234", "phone": "13800138000",
+OBJECTOR = {"name": "赵明", "id_number": "310105198001011235", "phone": "13800138000",
             "statement": "据报道，该公司2025年有一批仪器因计量误差被客户退货，"
                          "请核实是否属于重大质量投诉。"}
 
@@ -346,8 +346,9 @@ def test_a_changning_cycle_from_application_to_material_review(
     form.get_by_role("button", name="提交异议").click()
     alert = public.get_by_role("alert")
     expect(alert).to_contain_text("异议未被受理")
-    expect(alert).to_contain_text("异议须实名提出：请填写姓名或单位名称、身份证号或统一社会信用代码、"
-                                  "联系电话和异议内容（第三十一条）")
+    expect(alert).to_contain_text("异议须实名：请填写身份证号码（个人）或统一社会信用代码（单位）。"
+                                  "（第三十一条）")
+    expect(form.locator("#id_id_number")).to_have_attribute("aria-invalid", "true")
     expect(alert).to_contain_text("依据：《上海市长宁区政府质量奖管理办法》第三十一条")
     expect(form.get_by_label("姓名或单位名称")).to_have_value(OBJECTOR["name"])
     expect(form.get_by_label("异议内容")).to_have_value(OBJECTOR["statement"])
@@ -369,18 +370,25 @@ def test_a_changning_cycle_from_application_to_material_review(
     expect(office.locator("h1 .state")).to_have_text("资格审查公示")
     expect(office.get_by_text("共 1 件异议")).to_be_visible()
     office.get_by_role("link", name="异议", exact=True).click()
-    objection_row = office.get_by_role("row", name=re.compile(OBJECTOR["name"]))
-    expect(objection_row).to_contain_text(OBJECTOR["phone"])
-    expect(objection_row).to_contain_text("已受理")
+    objection_row = office.get_by_role("row", name=re.compile("已受理"))
+    expect(objection_row).not_to_contain_text(OBJECTOR["name"])  # the investigator's only
+    expect(objection_row).not_to_contain_text(OBJECTOR["phone"])
     objection_row.get_by_role("link").first.click()
     meta = office.locator("dl.meta")
-    expect(meta).to_contain_text(OBJECTOR["id_number"])  # the office sees the real name
+    expect(meta).not_to_contain_text(OBJECTOR["id_number"])
+    expect(meta).to_contain_text("3101**********1235")
     expect(office.get_by_role("link", name="退货报道截图.pdf")).to_be_visible()
     office.get_by_label("调查核实人").select_option(label=people.investigator)
     office.get_by_role("button", name="指定").click()
     expect(messages(office)).to_contain_text("已指定调查核实人。")
     expect(office.locator("h1 .state")).to_have_text("调查中")
     expect(meta).to_contain_text(people.investigator)
+    expect(office.get_by_role("button", name="记录结论")).to_have_count(0)  # not assigned
+    objection_url = office.url
+    office = login(new_context, people.investigator)  # the investigator decides
+    office.goto(objection_url)
+    meta = office.locator("dl.meta")
+    expect(meta).to_contain_text(OBJECTOR["id_number"])  # the investigator sees the real name
     office.get_by_label("异议不成立", exact=True).check()
     findings = ("经调取客户退货记录并询问客户，2025年退货系客户订单变更所致，"
                 "仪器计量检定合格，不属于质量投诉。")

@@ -44,7 +44,7 @@ CHANGNING_PERSON = {
     "employer": {"id": "E1", "kind": "organization", "name": "上海仙霞医疗器械有限公司",
                  "jurisdiction": "上海市长宁区", "established_on": "2005-05-18"},
 }
-OBJECTOR = {"name": "赵异议", "id_number": "310105198001011234", "phone": "13800138000",
+OBJECTOR = {"name": "赵异议", "id_number": "310105198001011235", "phone": "13800138000",
             "email": "objector@example.com",
             "statement": "该公司2025年发生过质量事故，附报道截图。"}
 

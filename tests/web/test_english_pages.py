@@ -16,6 +16,7 @@ from django.urls import path
 
 from qaward.web.notices.models import Notice
 from qaward.web.notices.services import objection_submit
+from qaward.web.notices.views import masked
 from qaward.web.policies.services import policy_of
 from tests.web.board_world import OBJECTOR, World
 
@@ -76,6 +77,7 @@ def data_strings(world: World) -> list[str]:
     strings += [a.profile["employer"]["name"] for a in Applicant.objects.all()
                 if "employer" in a.profile]
     strings += [OBJECTOR["name"], OBJECTOR["statement"], "同意推荐"]
+    strings += [masked(OBJECTOR["name"], name=True)]  # the objector's name as others see it
     return sorted(set(strings), key=len, reverse=True)
 
 

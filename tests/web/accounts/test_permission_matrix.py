@@ -252,7 +252,7 @@ def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str
                               today=NOTICE_FROM, actor=office, applications=[app])
     assert notice.starts_on <= TODAY <= notice.ends_on
     objection = notice_services.objection_submit_with_evidence(
-        notice=notice, application=app, name="赵异议", id_number="310105198001011234",
+        notice=notice, application=app, name="赵异议", id_number="310105198001011235",
         phone="13800138000", statement="该公司2025年发生过质量事故，附报道截图。",
         files=[SimpleUploadedFile("报道.pdf", PDF, content_type="application/pdf")])
     apps["notice"] = Application.objects.get(pk=app.pk)
@@ -428,6 +428,9 @@ PAGES: list[Page] = [
          args=lambda d: {"pk": d.notice.pk}, other=EVERYONE, subject="notice"),
     Page("public:notice_print", "GET", "public notice print view", EVERYONE,
          args=lambda d: {"pk": d.notice.pk}, other=EVERYONE, subject="notice"),
+    Page("public:objection_status", "GET", "objection status lookup form", EVERYONE),
+    Page("public:objection_status", "POST", "objection status lookup (receipt + ID)", EVERYONE,
+         data=lambda d: {"receipt_no": d.objection.receipt_no, "id_number": "x"}),
     Page("api:openapi-json", "GET", "API schema", EVERYONE),
     Page("api:openapi-view", "GET", "API docs", EVERYONE),
     Page("api:api-root", "GET", "API root", outcomes(anonymous=NOT_FOUND)),
@@ -471,6 +474,9 @@ PAGES: list[Page] = [
          args=lambda d: {"pk": d.objection.pk}, subject="notice", area="/console/"),
     Page("awards:objection_decide", "POST", "objection decision", OFFICE_ACTION,
          args=lambda d: {"pk": d.objection.pk}, subject="notice", area="/console/"),
+    Page("awards:objection_removal", "POST", "removal decision of an upheld objection",
+         OFFICE_ACTION, args=lambda d: {"pk": d.objection.pk}, subject="notice",
+         area="/console/"),
     Page("awards:objection_evidence", "GET", "objection evidence file", OFFICE_ACTION,
          args=lambda d: {"pk": d.evidence.pk}, subject="notice"),
     Page("awards:application_detail", "GET", "office application detail (draft)", STAFF_PAGE,

@@ -95,7 +95,7 @@ def test_an_objection_in_the_window_is_accepted_with_its_evidence(world: World,
     assert evidence.file.read() == PDF
     assert verify_chain().ok
     page = client.get(response["Location"]).content.decode()
-    assert f"受理编号 {objection.pk}" in page
+    assert f"受理编号 {objection.receipt_no}" in page
 
 
 def test_a_late_objection_is_refused_citing_the_article_and_keeps_what_was_typed(
@@ -115,8 +115,10 @@ def test_an_anonymous_objection_is_refused_citing_the_article(world: World,
                               phone="")
     page = response.content.decode()
     assert "异议未被受理" in page
-    assert ("异议须实名提出：请填写姓名或单位名称、身份证号或统一社会信用代码、联系电话和异议内容"
-            "（四、（七））") in page
+    assert "（四、（七））" in page  # the article
+    form = response.context["form"]  # each refusal on its field
+    assert form.errors["name"] == ["异议须实名：请填写您的真实姓名或单位全称。"]
+    assert "id_number" in form.errors and "phone" in form.errors
     assert "附报道截图" in page  # the statement typed is kept
     assert not Objection.objects.exists()
 

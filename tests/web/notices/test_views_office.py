@@ -70,17 +70,18 @@ def test_a_notice_stage_the_policy_does_not_have_is_404(w: World) -> None:
         w.cycle.pk, "eligibility"])).status_code == 404
 
 
-def test_the_office_handles_an_objection_and_only_the_office_sees_the_objector(
+def test_the_office_handles_an_objection_and_only_the_investigator_sees_the_objector(
         w: World) -> None:
     app = into_committee(w)
     notice = publish_final(w, app)
     objection = objection_submit(notice=notice, application=app, name="张三",
-                                   id_number="330106199001011234", phone="13800000000",
+                                   id_number="33010619900101123X", phone="13812345678",
                                    statement="该企业2025年发生质量事故。",
                                    today=dt.date(2026, 9, 2))
     office = client_for(w.office)
     listing = office.get(reverse("awards:notice_objections", args=[notice.pk])).content.decode()
-    assert "张三" in listing and "13800000000" in listing
+    assert objection.receipt_no in listing
+    assert "张三" not in listing and "13812345678" not in listing
     assert client_for(w.reviewer).get(
         reverse("awards:objection_detail", args=[objection.pk])).status_code == 403
     assert client_for(w.other_office).get(
@@ -89,14 +90,24 @@ def test_the_office_handles_an_objection_and_only_the_office_sees_the_objector(
                 {"investigator": w.head.pk})
     objection.refresh_from_db()
     assert (objection.status, objection.investigator) == ("investigating", w.head)
-    response = office.post(reverse("awards:objection_decide", args=[objection.pk]),
-                           {"outcome": "upheld", "findings": "", "reason": "x"})
+    head = client_for(w.head)
+    response = head.post(reverse("awards:objection_decide", args=[objection.pk]),
+                         {"outcome": "upheld", "findings": "", "reason": "x"})
     assert "findings" in response.context["decide_form"].errors
-    office.post(reverse("awards:objection_decide", args=[objection.pk]),
-                {"outcome": "upheld", "findings": "经核实，2025年确有重大质量事故。",
-                 "reason": "不符合三、（六）", "confirm": "on"})
+    head.post(reverse("awards:objection_decide", args=[objection.pk]),
+              {"outcome": "upheld", "findings": "经核实，2025年确有重大质量事故。",
+               "reason": "不符合三、（六）", "confirm": "on"})
     objection.refresh_from_db()
     assert objection.status == Objection.Status.UPHELD and objection.reported_to_committee
+    # 滨江 四、（七）: the committee decides; until the office records it, nothing moves.
+    assert (objection.removal, objection.removal_by) == ("pending", "committee")
+    assert fresh(app).state == "committee_notice"
+    office.post(reverse("awards:objection_removal", args=[objection.pk]),
+                {"decision": "approve", "opinion": "评审委员会决定该申报退出评审。",
+                 "resolution_on": "2026-09-10", "reference": "滨评委〔2026〕3号会议纪要"})
+    objection.refresh_from_db()
+    assert objection.removal == "approved"
+    assert objection.removal_reference == "滨评委〔2026〕3号会议纪要"
     assert fresh(app).state == "removed_by_objection"
 
 
@@ -113,7 +124,7 @@ def test_publishing_and_deciding_ask_for_confirmation(w: World) -> None:
     assert not Notice.objects.exists() and fresh(app).state == "committee"
     notice = publish_final(w, app)
     objection = objection_submit(notice=notice, application=app, name="张三",
-                                 id_number="330106199001011234", phone="13800000000",
+                                 id_number="33010619900101123X", phone="13800000000",
                                  statement="该企业2025年发生质量事故。",
                                  today=dt.date(2026, 9, 2))
     decide = reverse("awards:objection_decide", args=[objection.pk])

@@ -208,6 +208,13 @@ def awaits_recommendation(user: Any, app: Any) -> bool:
     return rec is None or (rec.signed_at is None and rec.declined_at is None)
 
 
+@predicate
+def is_assigned_investigator(user: Any, objection: Any) -> bool:
+    """The office member assigned to investigate this objection (调查核实人)."""
+    return (_is(objection, "notices.objection") and objection.investigator_id is not None
+            and objection.investigator_id == getattr(user, "pk", None))
+
+
 # ---------------------------------------------------------------------------------------------
 # The permissions the views use
 
@@ -221,5 +228,5 @@ can_sign_off_eligibility = is_office_head & in_eligibility_review
 can_recommend = is_recommending_department & awaits_recommendation
 can_publish_notice = is_office                           # object: a Cycle
 can_handle_objections = is_office                        # object: a Notice or Objection
-can_view_objector = is_office                            # real names: the office only
+can_view_objector = is_office_head | is_assigned_investigator  # object: an Objection
 can_view_audit_log = is_auditor | is_office_head         # object: a Jurisdiction

@@ -22,7 +22,7 @@ from qaward.web.common.uploads import evidence_problems
 from qaward.web.cycles.models import Application
 from qaward.web.notices import board
 from qaward.web.notices import services as notice_services
-from qaward.web.notices.models import Notice
+from qaward.web.notices.models import Notice, Objection
 
 from .schemas import ErrorOut, NoticeDetailOut, NoticeOut, ObjectionIn, ObjectionReceiptOut
 
@@ -68,15 +68,19 @@ def get_notice(request: HttpRequest, notice_id: int) -> dict[str, Any]:
 
 
 @router.post("/{notice_id}/objections",
-              response={201: ObjectionReceiptOut, 400: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+              response={200: ObjectionReceiptOut, 201: ObjectionReceiptOut, 400: ErrorOut,
+                        404: ErrorOut, 422: ErrorOut},
               auth=None, throttle=[AnonRateThrottle("30/m")],
               summary="Object to a listed applicant (实名, during the window)")
 def post_objection(request: HttpRequest, notice_id: int, data: Form[ObjectionIn],
                    evidence: File[list[UploadedFile] | None] = None,
                    ) -> Status[dict[str, Any]]:
     """multipart/form-data: the fields, and ``evidence`` files (PDF, JPG, PNG, DOCX; each at
-    most ``QAWARD_MAX_UPLOAD_BYTES``). Anonymous or late objections are refused (400) with
-    the article. The receipt never echoes the objector's data."""
+    most ``QAWARD_MAX_UPLOAD_BYTES``). Anonymous, not real-name (GB 11643 / GB 32100 check
+    character, phone, name) or late objections are refused (400) with the field and article.
+    An ``Idempotency-Key`` header makes a retry safe: the same key returns the objection
+    already received (200) with its receipt number, not a second one. The receipt never
+    echoes the objector's data."""
     notice = get_object_or_404(Notice.objects.select_related("cycle__policy",
                                                              "cycle__jurisdiction"),
                                pk=notice_id)
@@ -93,10 +97,16 @@ def post_objection(request: HttpRequest, notice_id: int, data: Form[ObjectionIn]
     application = Application.objects.filter(pk=data.application_id).first()
     if application is None:
         raise ServiceError(_("该申报不在本次公示名单中"), field="application_id")
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 100:
+        raise ServiceError(_("Idempotency-Key 不能超过100个字符"), field="Idempotency-Key")
+    known = set(Objection.objects.filter(notice=notice).values_list("pk", flat=True))
     objection = notice_services.objection_submit_with_evidence(
         notice=notice, application=application, name=data.name, id_number=data.id_number,
-        phone=data.phone, statement=data.statement, email=data.email, files=files)
-    return Status(201, {
-        "id": objection.pk, "status": objection.status,
+        phone=data.phone, statement=data.statement, email=data.email, files=files,
+        idempotency_key=key)
+    again = objection.pk in known  # a retry: the objection already received
+    return Status(200 if again else 201, {
+        "id": objection.pk, "receipt_no": objection.receipt_no, "status": objection.status,
         "detail": _("异议已受理，评审办将调查核实并告知处理结果")})
 

@@ -172,6 +172,7 @@ class ObjectionIn(Schema):
 
 class ObjectionReceiptOut(Schema):
     id: int
+    receipt_no: str  # with the identity number, looks the objection up on the board
     status: str
     detail: str
 

@@ -47,6 +47,7 @@ from qaward.web.notices.services import (
     notice_publish,
     objection_assign,
     objection_decide,
+    objection_removal_decide,
     objection_submit,
 )
 from qaward.web.policies.services import policy_of, sync_policies
@@ -422,7 +423,7 @@ class _Walker:
     def _objection_upheld(self, notice: Notice, app: Application) -> None:
         with clock.frozen(self.cal.after(notice.starts_on)):
             obj = objection_submit(
-                notice=notice, application=app, name="钱志远", id_number="330106198812120417",
+                notice=notice, application=app, name="钱志远", id_number="330106198812120419",
                 phone="13805710000", email="qianzy@example.com",
                 statement="该单位去年发生一起产品质量事故，未在申报材料中如实说明，请核查。",
                 today=self.cal.day)
@@ -431,3 +432,14 @@ class _Walker:
             objection_decide(objection=obj, actor=self.head, upheld=True,
                              findings="经向市场监管部门核实，该单位确有一起质量安全事故未如实申报。",
                              reason="申报材料不实，异议成立，退出本届评审。", today=self.cal.day)
+        # The removal is decided by whom the policy names: the head signs off, or the office
+        # records the committee's (or government's) resolution; then the application leaves.
+        obj.refresh_from_db()
+        by = obj.removal_by
+        with clock.frozen(self.cal.after(self.cal.day)):
+            objection_removal_decide(
+                objection=obj, actor=self.head if by == "office_head" else self.office,
+                approve=True, opinion="同意该申报退出本届评审。", resolution_on=self.cal.day,
+                # a body outside the office (committee, government) decides by a resolution
+                reference="" if by in ("office_head", "office") else "评审委员会会议纪要（演示）",
+                today=self.cal.day)

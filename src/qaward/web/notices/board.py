@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from qaward.core.policy import Policy
 from qaward.core.policy.model import Objections
+from qaward.core.states import REMOVED_BY_OBJECTION
 from qaward.web.common.views import english
 from qaward.web.cycles.models import Application
 from qaward.web.cycles.views.pages import notice_label
@@ -25,7 +26,7 @@ def notices_qs() -> QuerySet[Notice]:
     """Notices with everything the board shows, in two queries whatever their number."""
     # Only what a listed name needs: no JSON column is decoded for a list of thousands.
     apps = (Application.objects.select_related("applicant")
-            .only("pk", "applicant__name", "applicant__kind")
+            .only("pk", "state", "applicant__name", "applicant__kind")
             .annotate(employer_name=KT("profile_snapshot__employer__name"))
             .order_by("applicant__name", "pk"))
     return (Notice.objects.select_related("cycle__jurisdiction", "cycle__policy")
@@ -107,10 +108,16 @@ class NoticeView:
     names: list[tuple[int, str]]  # (application id, listed name)
     channel: ObjectionChannel
     policy: Policy
+    removed: frozenset[int] = frozenset()  # applications removed after an upheld objection
 
     @property
     def status_label(self) -> str:
         return str(STATUS_LABELS[self.status])
+
+    @property
+    def entries(self) -> list[tuple[int, str, bool]]:
+        """(application id, listed name, removed after an upheld objection)"""
+        return [(pk, name, pk in self.removed) for pk, name in self.names]
 
 
 def notice_view(notice: Notice, today: dt.date) -> NoticeView:
@@ -121,5 +128,7 @@ def notice_view(notice: Notice, today: dt.date) -> NoticeView:
         notice=notice, status=notice_status(notice, today), jurisdiction=jurisdiction,
         stage_label=notice_label(policy, notice.stage),
         names=[(a.pk, listed_name(a)) for a in notice.applications.all()],
-        channel=objection_channel(policy, notice), policy=policy)
+        channel=objection_channel(policy, notice), policy=policy,
+        removed=frozenset(a.pk for a in notice.applications.all()
+                          if a.state == REMOVED_BY_OBJECTION))
 

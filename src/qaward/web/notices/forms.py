@@ -50,11 +50,50 @@ class ObjectionAssignForm(forms.Form):
 class ObjectionDecideForm(forms.Form):
     outcome = forms.ChoiceField(label=_("处理结论"), widget=forms.RadioSelect,
                                 choices=[("upheld", _("异议成立")),
-                                         ("dismissed", _("异议不成立"))])
+                                         ("dismissed", _("异议不成立")),
+                                         ("not_accepted", _("不予受理")),
+                                         ("duplicate", _("重复异议"))])
+    not_accepted_reason = forms.ChoiceField(
+        label=_("不予受理的原因"), required=False,
+        choices=[("", "—"), ("out_of_time", _("超出公示期")),
+                 ("not_about_notice", _("与本次公示无关")),
+                 ("no_evidence", _("未提供必要的证明材料"))])
+    duplicate_of = forms.ModelChoiceField(label=_("重复的在先异议"), queryset=None,
+                                          required=False)
     findings = forms.CharField(label=_("调查核实情况"),
                                widget=forms.Textarea(attrs={"rows": 4}))
     reason = forms.CharField(label=_("处理理由"), widget=forms.Textarea(attrs={"rows": 3}))
     confirm = confirm_field(_("我确认以上处理结论；结论作出后不能更改。"))
+
+    def __init__(self, *args: Any, earlier: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["duplicate_of"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = earlier
+        field.label_from_instance = lambda o: f"#{o.pk} {o.receipt_no}"
+
+
+class RemovalDecideForm(forms.Form):
+    """The removal decision of an upheld objection, by whom the policy names."""
+
+    decision = forms.ChoiceField(label=_("是否退出评审"), widget=forms.RadioSelect,
+                                 choices=[("approve", _("同意退出评审")),
+                                          ("refuse", _("不同意退出评审"))])
+    opinion = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 3}))
+    resolution_on = forms.DateField(label=_("决定日期"), required=False, widget=DateInput())
+    reference = forms.CharField(label=_("会议纪要或文件编号"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, needs_resolution: bool, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "removal-%s")
+        super().__init__(*args, **kwargs)
+        if not needs_resolution:
+            del self.fields["resolution_on"]
+            del self.fields["reference"]
+
+
+class ObjectionLookupForm(forms.Form):
+    receipt_no = forms.CharField(label=_("受理编号"), max_length=32)
+    id_number = forms.CharField(label=_("身份证号或统一社会信用代码"), max_length=32)
 
 
 
@@ -95,6 +134,9 @@ class ObjectionForm(forms.Form):
                                 widget=forms.Textarea(attrs={"rows": 6}))
     evidence = MultipleFileField(label=_("证明材料"), required=False,
                                  help_text=_("PDF、JPG、PNG 或 DOCX，可多选"))
+    # A token made when the form is rendered: a resubmitted form (back button, double click)
+    # carries it again and finds the objection already received.
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     def __init__(self, *args: Any, listed: Iterable[tuple[int, str]] = (), **kwargs: Any):
         kwargs.setdefault("label_suffix", "")

@@ -35,17 +35,38 @@ class Notice(models.Model):
         ]
 
 
+OPEN_OBJECTION = ("received", "investigating")
+
+
 class Objection(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("已受理")
         INVESTIGATING = "investigating", _("调查中")
         UPHELD = "upheld", _("异议成立")
         DISMISSED = "dismissed", _("异议不成立")
+        NOT_ACCEPTED = "not_accepted", _("不予受理")
+        DUPLICATE = "duplicate", _("重复异议")
+
+    class NotAccepted(models.TextChoices):
+        OUT_OF_TIME = "out_of_time", _("超出公示期")
+        NOT_ABOUT_NOTICE = "not_about_notice", _("与本次公示无关")
+        NO_EVIDENCE = "no_evidence", _("未提供必要的证明材料")
+
+    class Removal(models.TextChoices):
+        """The decision an upheld objection needs before it removes the application."""
+        NONE = "", _("无")
+        PENDING = "pending", _("待决定退出评审")
+        APPROVED = "approved", _("已决定退出评审")
+        REFUSED = "refused", _("决定不退出评审")
 
     notice = models.ForeignKey(Notice, on_delete=models.PROTECT, related_name="objections")
     application = models.ForeignKey(Application, on_delete=models.PROTECT,
                                     related_name="objections")
-    # Real name (实名): visible only to the office.
+    # What the objector is given to look the objection up: unique, not guessable.
+    receipt_no = models.CharField(_("受理编号"), max_length=32, unique=True)
+    # The token of the form (or the API's Idempotency-Key): a resubmission finds this row.
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    # Real name (实名): visible only to those investigating it.
     objector_name = models.CharField(_("姓名或单位名称"), max_length=200)
     objector_id_number = models.CharField(_("身份证号或统一社会信用代码"), max_length=32)
     objector_phone = models.CharField(_("联系电话"), max_length=32)
@@ -53,18 +74,59 @@ class Objection(models.Model):
     statement = models.TextField(_("异议内容"))
     submitted_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    not_accepted_reason = models.CharField(max_length=20, choices=NotAccepted.choices,
+                                           blank=True)
+    duplicate_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="duplicates")
     investigator = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
     findings = models.TextField(blank=True)
     decision_reason = models.TextField(blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
     reported_to_committee = models.BooleanField(default=False)
+    # The removal decision of an upheld objection, by whom the policy names.
+    removal = models.CharField(max_length=10, choices=Removal.choices, blank=True, default="")
+    removal_by = models.CharField(max_length=20, blank=True)  # committee | office_head | ...
+    removal_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    removal_decided_at = models.DateTimeField(null=True, blank=True)
+    removal_opinion = models.TextField(blank=True)
+    removal_resolution_on = models.DateField(null=True, blank=True)  # the meeting's date
+    removal_reference = models.CharField(max_length=200, blank=True)  # e.g. the minutes
 
     class Meta:
-        constraints = [models.CheckConstraint(
-            condition=Q(status__in=["received", "investigating"])
-            | (~Q(decision_reason="") & Q(decided_at__isnull=False)),
-            name="objection_decision_has_reason")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=OPEN_OBJECTION)
+                | (~Q(decision_reason="") & Q(decided_at__isnull=False)),
+                name="objection_decision_has_reason"),
+            models.UniqueConstraint(fields=["notice", "idempotency_key"],
+                                    name="objection_one_per_idempotency_key"),
+            models.CheckConstraint(
+                condition=Q(status="not_accepted", not_accepted_reason__in=[
+                    "out_of_time", "not_about_notice", "no_evidence"])
+                | (~Q(status="not_accepted") & Q(not_accepted_reason="")),
+                name="objection_not_accepted_has_reason"),
+            models.CheckConstraint(
+                condition=Q(status="duplicate", duplicate_of__isnull=False)
+                | (~Q(status="duplicate") & Q(duplicate_of__isnull=True)),
+                name="objection_duplicate_names_original"),
+            models.CheckConstraint(
+                condition=Q(status="upheld", removal__in=["pending", "approved", "refused"])
+                | (~Q(status="upheld") & Q(removal="")),
+                name="objection_upheld_needs_removal_decision"),
+            models.CheckConstraint(
+                condition=Q(removal__in=["", "pending"])
+                | (Q(removal_decided_by__isnull=False) & Q(removal_decided_at__isnull=False)
+                   & ~Q(removal_opinion="")),
+                name="objection_removal_decision_recorded"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_OBJECTION
 
 
 class ObjectionEvidence(models.Model):

@@ -7,32 +7,43 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
+import secrets
 from collections.abc import Iterable, Sequence
 from pathlib import PurePath
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from qaward.core.errors import QawardError
+from qaward.core.identity import (
+    IdentityProblem,
+    check_objector,
+    compact_id_number,
+    normalize_objector,
+)
 from qaward.core.notices import notice_for, notice_title
 from qaward.core.policy.model import Objections
 from qaward.core.schedule import check_notice_start, check_objection_date
 from qaward.core.states import REMOVED_BY_OBJECTION, StageId, stage_of_notice_state
 from qaward.core.workflow import notice_state_of, state
+from qaward.web.accounts import rules
 from qaward.web.accounts.models import Role
 from qaward.web.accounts.services import has_role
 from qaward.web.audit.services import actor_label, record_event
 from qaward.web.clock import today as office_today
-from qaward.web.common.errors import ServiceError, bilingual, reasons_text, refusal
+from qaward.web.common.errors import ServiceError, bilingual, in_language, reasons_text, refusal
 from qaward.web.cycles.models import Application, Cycle, EligibilityDecision
 from qaward.web.cycles.services import application_transition
 from qaward.web.policies.services import policy_of
 
-from .models import Notice, Objection, ObjectionEvidence
+from .models import OPEN_OBJECTION, Notice, Objection, ObjectionEvidence
 
 # ---------------------------------------------------------------------------------------------
 # Notices
@@ -128,18 +139,62 @@ def _check_stage_reached(policy: Any, notice_state_id: str, apps: list[Applicati
 # Objections
 
 
+class ObjectionRefused(ServiceError):
+    """A refused objection with every problem on its field (the real-name checks)."""
+
+    def __init__(self, problems: list[tuple[str, str]], *, article: str | None = None):
+        self.problems = problems
+        super().__init__("；".join(m for _f, m in problems), field=problems[0][0],
+                         article=article)
+
+
+def identity_message(problem: IdentityProblem) -> str:
+    """The problem in the reader's language (the core carries both)."""
+    return in_language(problem.message_zh, problem.message_en)
+
+
+_RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # base32 without look-alikes
+
+
+def new_receipt_no(today: dt.date) -> str:
+    """YYYYMMDD-XXXX-XXXX: the date and 40 random bits, e.g. ``20260512-K7QD-3MZP``."""
+    chars = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(8))
+    return f"{today:%Y%m%d}-{chars[:4]}-{chars[4:]}"
+
+
+def _same_statement(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
 def objection_submit(*, notice: Notice, application: Application, name: str, id_number: str,
-                     phone: str, statement: str, email: str = "",
+                     phone: str, statement: str, email: str = "", idempotency_key: str = "",
                      today: dt.date | None = None) -> Objection:
+    """A real-name objection; a resubmission (same key, or the same statement by the same
+    identity number on the same application) returns the objection already received."""
+    return _submit(notice=notice, application=application, name=name, id_number=id_number,
+                   phone=phone, statement=statement, email=email,
+                   idempotency_key=idempotency_key, today=today)[0]
+
+
+def _submit(*, notice: Notice, application: Application, name: str, id_number: str,
+            phone: str, statement: str, email: str, idempotency_key: str,
+            today: dt.date | None) -> tuple[Objection, bool]:
     today = today or office_today()
     policy = policy_of(notice.cycle)
     rule = policy.objections
     article = getattr(rule, "cite", None) or policy.notice(notice.stage).cite
-    missing = [f for f, v in (("name", name), ("id_number", id_number), ("phone", phone),
-                              ("statement", statement)) if not v.strip()]
-    if missing:
-        raise ServiceError(_("异议须实名提出：请填写姓名或单位名称、身份证号或统一社会信用代码、"
-                             "联系电话和异议内容"), field=missing[0], article=article)
+    key = idempotency_key.strip()[:100] or None
+    if key:
+        existing = Objection.objects.filter(notice=notice, idempotency_key=key).first()
+        if existing is not None:
+            return existing, False
+    problems: list[tuple[str, str]] = [(p.field, identity_message(p))
+                for p in check_objector(name, id_number, phone, today=today)]
+    if not statement.strip():
+        problems.append(("statement", _("异议须写明异议内容：请说明所异议的事实和理由。")))
+    if problems:
+        raise ObjectionRefused(problems, article=article)
+    objector = normalize_objector(name, id_number, phone, today=today)
     when = check_objection_date(on=today, notice_starts_on=notice.starts_on,
                                 notice_ends_on=notice.ends_on,
                                 article=policy.notice(notice.stage).cite)
@@ -149,22 +204,56 @@ def objection_submit(*, notice: Notice, application: Application, name: str, id_
                            field="notice", article=when.article)
     if not notice.applications.filter(pk=application.pk).exists():
         raise ServiceError(_("该申报不在本次公示名单中"), field="application")
-    with transaction.atomic():
-        obj = Objection.objects.create(
-            notice=notice, application=application, objector_name=name.strip(),
-            objector_id_number=id_number.strip(), objector_phone=phone.strip(),
-            objector_email=email.strip(), statement=statement.strip())
-        record_event(actor=None, jurisdiction=notice.cycle.jurisdiction, entity="objection",
-                     entity_id=obj.pk, action="objection_submit", to_state=obj.status,
-                     article=article, data={"application": application.pk})
-    return obj
+    same = _same_statement(statement)
+    for earlier in Objection.objects.filter(notice=notice, application=application,
+                                            objector_id_number=objector.id_number):
+        if _same_statement(earlier.statement) == same:
+            return earlier, False  # the same objection sent twice: one objection, its receipt
+    try:
+        with transaction.atomic():
+            obj = Objection.objects.create(
+                notice=notice, application=application, receipt_no=new_receipt_no(today),
+                idempotency_key=key, objector_name=objector.name,
+                objector_id_number=objector.id_number, objector_phone=objector.phone,
+                objector_email=email.strip(), statement=statement.strip())
+            record_event(actor=None, jurisdiction=notice.cycle.jurisdiction,
+                         entity="objection", entity_id=obj.pk, action="objection_submit",
+                         to_state=obj.status, article=article,
+                         data={"application": application.pk, "receipt_no": obj.receipt_no})
+    except IntegrityError:
+        # Two requests with one key at the same moment: the other one made the row.
+        existing = Objection.objects.filter(notice=notice, idempotency_key=key).first()
+        if key and existing is not None:
+            return existing, False
+        raise
+    transaction.on_commit(lambda: _mail_receipt(obj))
+    return obj, True
+
+
+def _mail_receipt(o: Objection) -> None:
+    if o.objector_email:
+        send_mail(_("异议受理回执 %(number)s") % {"number": o.receipt_no},
+                  _("%(name)s：\n您的异议已受理，受理编号 %(number)s。"
+                    "凭受理编号和身份证号（或统一社会信用代码）可在公示栏查询办理进度。")
+                  % {"name": o.objector_name, "number": o.receipt_no},
+                  None, [o.objector_email])
+
+
+def objection_lookup(*, receipt_no: str, id_number: str) -> Objection | None:
+    """The objection of this receipt, if the identity number is the objector's."""
+    number = compact_id_number(id_number)
+    o = Objection.objects.filter(receipt_no=receipt_no.strip().upper()).select_related(
+        "notice", "application__applicant").first()
+    if o is None or not number or o.objector_id_number != number:
+        return None
+    return o
 
 
 def objection_assign(*, objection: Objection, investigator: Any, actor: Any) -> Objection:
     with transaction.atomic():
         o = Objection.objects.select_for_update().get(pk=objection.pk)
-        if o.status not in ("received", "investigating"):
-            raise ServiceError(_("该异议已处理完毕"))
+        if not o.is_open:
+            raise ServiceError(_("该异议已处理完毕"), field="investigator")
         source = o.status
         o.investigator, o.status = investigator, Objection.Status.INVESTIGATING
         o.save(update_fields=["investigator", "status"])
@@ -174,42 +263,155 @@ def objection_assign(*, objection: Objection, investigator: Any, actor: Any) -> 
     return o
 
 
-def objection_decide(*, objection: Objection, actor: Any, upheld: bool, findings: str,
-                     reason: str, today: dt.date | None = None) -> Objection:
-    if not findings.strip() or not reason.strip():
-        raise ServiceError(_("请填写调查核实情况和处理理由"),
-                           field="findings" if not findings.strip() else "reason")
+def may_decide(user: Any, o: Objection) -> bool:
+    """An assigned objection is decided by its investigator or an office head."""
+    return (o.investigator_id is None or o.investigator_id == getattr(user, "pk", None)
+            or rules.is_office_head(user, o))
+
+
+OUTCOMES = ("upheld", "dismissed", "not_accepted", "duplicate")
+
+
+def objection_decide(*, objection: Objection, actor: Any, outcome: str = "",
+                     findings: str, reason: str, upheld: bool | None = None,
+                     not_accepted_reason: str = "", duplicate_of: Objection | None = None,
+                     today: dt.date | None = None) -> Objection:
+    """Decide an objection. An upheld one does not move the application: it waits for the
+    removal decision of whom the policy names (``objection_removal_decide``)."""
+    if upheld is not None and not outcome:
+        outcome = "upheld" if upheld else "dismissed"
+    if outcome not in OUTCOMES:
+        raise ServiceError(_("请选择处理结论"), field="outcome")
+    if not findings.strip():
+        raise ServiceError(_("请填写调查核实情况"), field="findings")
+    if not reason.strip():
+        raise ServiceError(_("请填写处理理由"), field="reason")
+    if outcome == "not_accepted" and not_accepted_reason not in Objection.NotAccepted.values:
+        raise ServiceError(
+            _("不予受理须选择原因：超出公示期、与本次公示无关或未提供必要的证明材料"),
+            field="not_accepted_reason")
     with transaction.atomic():  # the decision and its consequence, or neither
         o = Objection.objects.select_for_update().select_related("notice__cycle").get(
             pk=objection.pk)
-        if o.status not in ("received", "investigating"):
-            raise ServiceError(_("该异议已处理完毕"))
+        if not o.is_open:
+            raise ServiceError(_("该异议已处理完毕"), field="outcome")
+        if not may_decide(actor, o):
+            raise ServiceError(_("该异议已指定%(who)s调查核实，只有调查核实人或评审办负责人"
+                                 "可以作出处理结论") % {"who": actor_label(o.investigator)},
+                               field="outcome")
+        if outcome == "duplicate" and (duplicate_of is None or duplicate_of.pk == o.pk
+                                       or duplicate_of.application_id != o.application_id):
+            raise ServiceError(_("重复异议须指明针对同一申报的在先异议"), field="duplicate_of")
         policy = policy_of(o.notice.cycle)
         notice_rule = policy.notice(o.notice.stage)
+        article = getattr(policy.objections, "cite", "") or notice_rule.cite
         source = o.status
-        o.status = Objection.Status.UPHELD if upheld else Objection.Status.DISMISSED
-        o.findings, o.decision_reason, o.decided_at = findings.strip(), reason.strip(), \
-            timezone.now()
+        o.status = outcome
+        o.not_accepted_reason = not_accepted_reason if outcome == "not_accepted" else ""
+        o.duplicate_of = duplicate_of if outcome == "duplicate" else None
+        o.findings, o.decision_reason = findings.strip(), reason.strip()
+        o.decided_at, o.decided_by = timezone.now(), actor
         o.reported_to_committee = notice_rule.issues_reported_to_committee
+        if outcome == "upheld":
+            o.removal = Objection.Removal.PENDING
+            o.removal_by = policy.objection_removal_decider
         o.save()
         record_event(actor=actor, jurisdiction=o.notice.cycle.jurisdiction, entity="objection",
                      entity_id=o.pk, action="objection_decide", from_state=source,
-                     to_state=o.status, reason=reason,
-                     article=getattr(policy.objections, "cite", "") or notice_rule.cite)
-        if upheld:
-            application_transition(application=o.application, target=REMOVED_BY_OBJECTION,
-                                   actor=actor, reason=reason, today=today)
+                     to_state=o.status, reason=reason, article=article,
+                     data={"not_accepted_reason": o.not_accepted_reason,
+                           "duplicate_of": o.duplicate_of_id, "removal_by": o.removal_by})
+        _remove_if_settled(o.application, actor=actor, today=today)
     transaction.on_commit(lambda: _notify_objector(o))
     return o
 
 
+REMOVAL_DECIDERS = {"committee": _lazy("评审委员会"), "office_head": _lazy("评审办负责人"),
+                    "office": _lazy("评审办"), "government": _lazy("区人民政府")}
+
+
+def removal_article(policy: Any) -> str:
+    v = policy.objection_removal_by
+    return getattr(v, "cite", "") or ""
+
+
+def may_record_removal(user: Any, o: Objection) -> bool:
+    """Who records the removal decision: the head signs off himself; a committee's or the
+    government's decision is recorded by the office; where the office decides, the office."""
+    if o.removal_by == "office_head":
+        return bool(rules.is_office_head(user, o))
+    return bool(rules.is_office(user, o))
+
+
+def objection_removal_decide(*, objection: Objection, actor: Any, approve: bool, opinion: str,
+                             resolution_on: dt.date | None = None, reference: str = "",
+                             today: dt.date | None = None) -> Objection:
+    """Record the decision whether an upheld objection removes the application, by whom the
+    policy names (``objection_removal_by``); the application leaves the review only once
+    this is approved and no objection on it is still open."""
+    if not opinion.strip():
+        raise ServiceError(_("请填写意见"), field="opinion")
+    with transaction.atomic():
+        o = Objection.objects.select_for_update().select_related("notice__cycle").get(
+            pk=objection.pk)
+        policy = policy_of(o.notice.cycle)
+        article = removal_article(policy)
+        if o.removal != Objection.Removal.PENDING:
+            raise ServiceError(_("该异议没有待作出的退出评审决定"), field="opinion",
+                               article=article or None)
+        if not may_record_removal(actor, o):
+            raise ServiceError(_("是否退出评审由%(who)s决定") % {
+                "who": REMOVAL_DECIDERS.get(o.removal_by, o.removal_by)}, field="opinion",
+                article=article or None)
+        if o.removal_by in ("committee", "government") and (
+                resolution_on is None or not reference.strip()):
+            raise ServiceError(_("请填写%(who)s作出决定的日期和文件（会议纪要）编号") % {
+                "who": REMOVAL_DECIDERS[o.removal_by]},
+                field="resolution_on" if resolution_on is None else "reference",
+                article=article or None)
+        o.removal = Objection.Removal.APPROVED if approve else Objection.Removal.REFUSED
+        o.removal_decided_by, o.removal_decided_at = actor, timezone.now()
+        o.removal_opinion = opinion.strip()
+        o.removal_resolution_on, o.removal_reference = resolution_on, reference.strip()
+        o.save()
+        record_event(actor=actor, jurisdiction=o.notice.cycle.jurisdiction, entity="objection",
+                     entity_id=o.pk, action="objection_removal_decide", reason=opinion,
+                     article=article, data={
+                         "removal": o.removal, "by": o.removal_by,
+                         "resolution_on": str(resolution_on or ""), "reference": reference})
+        _remove_if_settled(o.application, actor=actor, today=today)
+    return o
+
+
+def _remove_if_settled(application: Application, *, actor: Any,
+                       today: dt.date | None) -> None:
+    """Remove the application once an upheld objection's removal is approved and no
+    objection on it is open or awaiting its removal decision."""
+    objections = Objection.objects.filter(application=application)
+    if not objections.filter(removal=Objection.Removal.APPROVED).exists():
+        return
+    if objections.filter(Q(status__in=OPEN_OBJECTION)
+                         | Q(removal=Objection.Removal.PENDING)).exists():
+        return
+    app = Application.objects.get(pk=application.pk)
+    if app.state == REMOVED_BY_OBJECTION:
+        return
+    upheld = objections.filter(removal=Objection.Removal.APPROVED).order_by("pk")
+    application_transition(application=app, target=REMOVED_BY_OBJECTION, actor=actor,
+                           reason="；".join(o.decision_reason for o in upheld), today=today)
+
+
+_VERDICTS = {"upheld": "异议成立", "dismissed": "异议不成立", "not_accepted": "不予受理",
+             "duplicate": "重复异议"}
+
+
 def _notify_objector(o: Objection) -> None:
     if o.objector_email:
-        verdict = "异议成立" if o.status == Objection.Status.UPHELD else "异议不成立"
-        send_mail(f"异议处理结果：{verdict}",
-                  f"{o.objector_name}：\n您对“{o.application.applicant.name}”提出的异议经调查核实，"
+        verdict = _VERDICTS[o.status]
+        send_mail(f"异议处理结果：{verdict}（{o.receipt_no}）",
+                  f"{o.objector_name}：\n您对“{o.application.applicant.name}”提出的异议"
+                  f"（受理编号 {o.receipt_no}）经调查核实，"
                   f"{verdict}。\n处理理由：{o.decision_reason}", None, [o.objector_email])
-
 
 
 def _sha256(f: UploadedFile) -> str:
@@ -223,7 +425,8 @@ def _sha256(f: UploadedFile) -> str:
 
 def objection_submit_with_evidence(*, notice: Notice, application: Application, name: str,
                                    id_number: str, phone: str, statement: str, email: str = "",
-                                   files: Sequence[UploadedFile] = ()) -> Objection:
+                                   files: Sequence[UploadedFile] = (),
+                                   idempotency_key: str = "") -> Objection:
     """Submit an objection through the service and store its evidence in one transaction.
 
     The service refuses anonymous and late objections (citing the article); where the
@@ -234,9 +437,12 @@ def objection_submit_with_evidence(*, notice: Notice, application: Application, 
     stored: list[ObjectionEvidence] = []
     try:
         with transaction.atomic():
-            objection = objection_submit(
+            objection, created = _submit(
                 notice=notice, application=application, name=name, id_number=id_number,
-                phone=phone, statement=statement, email=email)
+                phone=phone, statement=statement, email=email,
+                idempotency_key=idempotency_key, today=None)
+            if not created:  # a resubmission: the evidence came with the first one
+                return objection
             rule = policy.objections
             if isinstance(rule, Objections) and rule.evidence_required and not files:
                 raise ServiceError(_("请上传必要的证明材料（PDF、JPG、PNG 或 DOCX 文件）"),

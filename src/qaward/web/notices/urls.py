@@ -16,6 +16,8 @@ urlpatterns = [
          name="objection_assign"),
     path("console/objections/<int:pk>/decide/", views.objection_decide,
          name="objection_decide"),
+    path("console/objections/<int:pk>/removal/", views.objection_removal,
+         name="objection_removal"),
     path("console/objection-evidence/<int:pk>/", views.objection_evidence,
          name="objection_evidence"),
 ]

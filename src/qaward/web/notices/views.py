@@ -5,6 +5,7 @@ The board reads through ``board.py``, the same functions as the API.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -43,7 +44,14 @@ from qaward.web.cycles.views.pages import (
 
 from . import services
 from .board import STATUS_LABELS, filter_by_status, notice_view, notices_qs
-from .forms import NoticePublishForm, ObjectionAssignForm, ObjectionDecideForm, ObjectionForm
+from .forms import (
+    NoticePublishForm,
+    ObjectionAssignForm,
+    ObjectionDecideForm,
+    ObjectionForm,
+    ObjectionLookupForm,
+    RemovalDecideForm,
+)
 from .models import Notice, Objection, ObjectionEvidence
 
 
@@ -141,18 +149,54 @@ def objection_for(request: HttpRequest, pk: int) -> Objection:
     return o
 
 
+def masked(value: str, *, name: bool = False) -> str:
+    """``张三`` → ``张*``, ``13800138000`` → ``1380***8000``."""
+    n = len(value)
+    if not value:
+        return "—"
+    if name or n <= 2:
+        return value[0] + "*" * (n - 1)
+    if n <= 8:
+        return value[0] + "*" * (n - 2) + value[-1]
+    return value[:4] + "*" * (n - 8) + value[-4:]
+
+
+def objector_of(user: Any, o: Objection) -> dict[str, str]:
+    """The objector's personal data for those investigating it; masked for everyone else."""
+    if rules.can_view_objector(user, o):
+        return {"name": o.objector_name, "id_number": o.objector_id_number,
+                "phone": o.objector_phone, "email": o.objector_email or "—", "masked": ""}
+    email = o.objector_email
+    return {"name": masked(o.objector_name, name=True), "id_number": masked(o.objector_id_number),
+            "phone": masked(o.objector_phone),
+            "email": (masked(email.split("@")[0], name=True) + "@" + email.split("@")[-1]) if email
+            else "—", "masked": "1"}
+
+
 def objection_page(request: HttpRequest, o: Objection, **forms: Any) -> HttpResponse:
     investigators = get_user_model().objects.filter(
         memberships__jurisdiction=o.notice.cycle.jurisdiction,
         memberships__role__in=[Role.OFFICE, Role.OFFICE_HEAD]).distinct().order_by("username")
-    open_ = o.status in (Objection.Status.RECEIVED, Objection.Status.INVESTIGATING)
+    open_ = o.is_open
+    may_decide = open_ and services.may_decide(request.user, o)
+    earlier = Objection.objects.filter(application=o.application, pk__lt=o.pk).order_by("pk")
+    pending = o.removal == Objection.Removal.PENDING
+    needs_resolution = o.removal_by in ("committee", "government")
     ctx = {
         "o": o, "notice": o.notice, "evidence": o.evidence.all(),
+        "objector": objector_of(request.user, o),
         "history": history("objection", [o.pk]),
         "assign_form": forms.get("assign_form") or (ObjectionAssignForm(
             investigators=investigators, initial={"investigator": o.investigator_id})
             if open_ else None),
-        "decide_form": forms.get("decide_form") or (ObjectionDecideForm() if open_ else None),
+        "decide_form": forms.get("decide_form") or (
+            ObjectionDecideForm(earlier=earlier) if may_decide else None),
+        "decide_refused": open_ and not may_decide,
+        "removal_form": forms.get("removal_form") or (
+            RemovalDecideForm(needs_resolution=needs_resolution)
+            if pending and services.may_record_removal(request.user, o) else None),
+        "removal_decider": services.REMOVAL_DECIDERS.get(o.removal_by, o.removal_by),
+        "removal_article": services.removal_article(state_names(o.notice.cycle).policy),
         "investigators": investigators,
     }
     return render(request, "notices/objection_detail.html", ctx)
@@ -187,19 +231,42 @@ def objection_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_decide(request: HttpRequest, pk: int) -> HttpResponse:
     o = objection_for(request, pk)
-    form = ObjectionDecideForm(request.POST)
+    form = ObjectionDecideForm(request.POST, earlier=Objection.objects.filter(
+        application=o.application, pk__lt=o.pk))
     if form.is_valid():
         d = form.cleaned_data
         try:
-            services.objection_decide(objection=o, actor=request.user,
-                                      upheld=d["outcome"] == "upheld", findings=d["findings"],
-                                      reason=d["reason"])
+            services.objection_decide(objection=o, actor=request.user, outcome=d["outcome"],
+                                      findings=d["findings"], reason=d["reason"],
+                                      not_accepted_reason=d["not_accepted_reason"],
+                                      duplicate_of=d["duplicate_of"])
         except ServiceError as err:
             show_service_error(form, err)
         else:
             messages.success(request, _("已作出异议处理结论。"))
             return redirect("awards:objection_detail", pk=o.pk)
     return objection_page(request, o, decide_form=form)
+
+
+@login_required
+@require_POST
+def objection_removal(request: HttpRequest, pk: int) -> HttpResponse:
+    o = objection_for(request, pk)
+    form = RemovalDecideForm(request.POST,
+                             needs_resolution=o.removal_by in ("committee", "government"))
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.objection_removal_decide(
+                objection=o, actor=request.user, approve=d["decision"] == "approve",
+                opinion=d["opinion"], resolution_on=d.get("resolution_on"),
+                reference=d.get("reference") or "")
+        except ServiceError as err:
+            show_service_error(form, err)
+        else:
+            messages.success(request, _("已记录是否退出评审的决定。"))
+            return redirect("awards:objection_detail", pk=o.pk)
+    return objection_page(request, o, removal_form=form)
 
 
 @login_required
@@ -251,7 +318,11 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     notice=notice, application=application, name=data["name"],
                     id_number=data["id_number"], phone=data["phone"],
                     statement=data["statement"], email=data["email"] or "",
-                    files=data["evidence"])
+                    files=data["evidence"], idempotency_key=data["token"] or "")
+            except services.ObjectionRefused as err:
+                for field, message in err.problems:  # each on its field
+                    form.add_error(field if field in form.fields else None, message)
+                error = err
             except ServiceError as err:
                 # Shown above the form, with the regulation; what was typed stays in the form,
                 # and the field the service names is marked (aria-invalid, its own message).
@@ -260,11 +331,12 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_error(err.field, str(err))
             else:
                 messages.success(request, _(
-                    "您的异议已受理，受理编号 %(number)s。评审办将调查核实，"
-                    "并将处理结果告知您和被异议的申报方。") % {"number": objection.pk})
+                    "您的异议已受理，受理编号 %(number)s。请妥善保存受理编号，凭受理编号和"
+                    "身份证号可查询办理进度。评审办将调查核实，并将处理结果告知您和被异议的"
+                    "申报方。") % {"number": objection.receipt_no})
                 return redirect("public:notice_detail", pk=notice.pk)
     else:
-        form = ObjectionForm(listed=view.names)
+        form = ObjectionForm(listed=view.names, initial={"token": secrets.token_urlsafe(24)})
     return render(request, "notices/public/notice_detail.html", {
         "n": view, "form": form, "service_error": error,
         "files_dropped": request.method == "POST" and bool(request.FILES),
@@ -278,3 +350,21 @@ def notice_print(request: HttpRequest, pk: int) -> HttpResponse:
     view = notice_view(notice, office_today())
     return render(request, "notices/public/notice_print.html", {
         "n": view, "office": notice.cycle.jurisdiction})
+
+
+def objection_status(request: HttpRequest) -> HttpResponse:
+    """The objector looks the objection up with its receipt number and identity number:
+    status and outcome only, no personal data. POST: the identity number stays out of
+    addresses and logs."""
+    found: Objection | None = None
+    form = ObjectionLookupForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        found = services.objection_lookup(receipt_no=form.cleaned_data["receipt_no"],
+                                          id_number=form.cleaned_data["id_number"])
+        if found is None:
+            form.add_error(None, _(
+                "未找到该异议：请核对受理编号和身份证号（或统一社会信用代码）。"))
+        else:  # the identity number is not shown back on the page
+            form = ObjectionLookupForm(initial={"receipt_no": found.receipt_no})
+    return render(request, "notices/public/objection_status.html", {
+        "form": form, "o": found})
