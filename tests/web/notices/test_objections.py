@@ -255,7 +255,7 @@ def test_the_office_page_records_a_duplicate(world: World) -> None:
     response = client_for(world.office_b).post(
         reverse("awards:objection_decide", args=[again.pk]),
         {"outcome": "duplicate", "duplicate_of": original.pk, "findings": "同一事项",
-         "reason": "重复异议"})
+         "reason": "重复异议", "confirm": "on"})
     assert response.status_code == 302
     again.refresh_from_db()
     assert again.duplicate_of == original
@@ -278,7 +278,8 @@ def test_only_the_assigned_investigator_or_a_head_decides(world: World) -> None:
     assert "只有调查核实人或评审办负责人可以作出处理结论" in page
     response = client_for(world.office_b).post(
         reverse("awards:objection_decide", args=[o.pk]),
-        {"outcome": "dismissed", "findings": "查无此事", "reason": "证据不足"})
+        {"outcome": "dismissed", "findings": "查无此事", "reason": "证据不足",
+         "confirm": "on"})
     assert response.status_code == 200
     assert Objection.objects.get(pk=o.pk).status == "investigating"
     assert objection_decide(objection=o, actor=colleague, outcome="dismissed",

@@ -53,7 +53,7 @@ def test_the_objections_list_exports_to_xlsx(w: World) -> None:
     app = into_committee(w)
     notice = publish_final(w, app)
     objection_submit(notice=notice, application=app, name="张三",
-                     id_number="330106199001011234", phone="13800000000",
+                     id_number="33010619900101123X", phone="13800000000",
                      statement="该企业2025年发生质量事故。", today=dt.date(2026, 9, 2))
     url = reverse("awards:notice_objections", args=[notice.pk])
     response = client_for(w.office).get(url, {"export": "xlsx"})

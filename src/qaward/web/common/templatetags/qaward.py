@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "objection_submit": _("提出异议"),
     "objection_assign": _("指定调查人"),
     "objection_decide": _("异议处理结论"),
+    "objection_removal_decide": _("异议成立后的退出评审决定"),
     "objection_evidence_add": _("异议证明材料"),
     "invitation_create": _("第三方推荐"),
     "invitation_accept": _("确认申报意愿"),
