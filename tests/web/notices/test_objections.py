@@ -319,6 +319,8 @@ def test_where_the_regulation_is_silent_the_head_signs_off_the_removal(world: Wo
     o = uphold(submit(world, changning=True), world.office_c)
     assert (o.removal, o.removal_by) == ("pending", "office_head")
     assert state_of(world.app_c) != REMOVED_BY_OBJECTION
+    desk = reverse("awards:head_desk", args=[o.notice.cycle.jurisdiction.code])
+    assert o.receipt_no in client_for(head).get(desk).content.decode()  # waits on the desk
     with pytest.raises(ServiceError):
         objection_removal_decide(objection=o, actor=world.office_c, approve=True,
                                  opinion="同意退出")
@@ -327,6 +329,7 @@ def test_where_the_regulation_is_silent_the_head_signs_off_the_removal(world: Wo
     assert state_of(world.app_c) == REMOVED_BY_OBJECTION
     o.refresh_from_db()
     assert (o.removal, o.removal_decided_by) == ("approved", head)
+    assert o.receipt_no not in client_for(head).get(desk).content.decode()
     assert verify_chain().ok
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from qaward.core.errors import QawardError
 from qaward.core.states import Kind, StageId, kind_of
 from qaward.web.accounts import rules
+from qaward.web.accounts.models import Role
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError, StaleVersion
 from qaward.web.common.forms import show_service_error
@@ -331,8 +332,15 @@ def head_desk(request: HttpRequest, code: str) -> HttpResponse:
     verdicts = {"eligible": _("符合"), "ineligible": _("不符合")}
     for d in waiting:
         d.engine_label = verdicts.get(d.engine_verdict, d.engine_verdict)
+    # Upheld objections whose removal the policy leaves to the head (read through the reverse
+    # relation: the notices app sits above this one).
+    removals = [o for app in Application.objects.filter(
+        cycle__jurisdiction=j, objections__status="upheld", objections__removal="pending",
+        objections__removal_by=Role.OFFICE_HEAD).distinct().select_related("applicant", "cycle")
+        for o in app.objections.filter(status="upheld", removal="pending",
+                                       removal_by=Role.OFFICE_HEAD).order_by("decided_at")]
     return render(request, "cycles/head_desk.html", {
-        "jurisdiction": j, "waiting": waiting,
+        "jurisdiction": j, "waiting": waiting, "removals": removals,
         "can_audit": rules.can_view_audit_log(request.user, j)})
 
 
