@@ -21,6 +21,19 @@ from qaward.web.policies.services import policy_of
 from .models import Consultation, Invitation, Recommendation
 
 
+def _undecided_recommendation(app: Application, member: Membership,
+                              field: str) -> Recommendation:
+    """The application's recommendation by ``member``'s department, locked, not yet signed or
+    declined (inside the caller's transaction, with the application locked)."""
+    rec, _created = Recommendation.objects.select_for_update().get_or_create(
+        application=app, defaults={"department": member.department})
+    if rec.department_id != member.department_id:
+        raise ServiceError(_("该申报由其他推荐部门推荐"))
+    if rec.signed_at or rec.declined_at:
+        raise ServiceError(_("该申报的推荐意见已作出"), field=field)
+    return rec
+
+
 def recommendation_sign(*, application: Application, actor: Any, opinion: str) -> Recommendation:
     member = Membership.objects.filter(user=actor, role=Role.DEPARTMENT,
                                        jurisdiction=application.cycle.jurisdiction).first()
@@ -30,12 +43,7 @@ def recommendation_sign(*, application: Application, actor: Any, opinion: str) -
         raise ServiceError(_("请填写推荐意见"), field="opinion")
     with transaction.atomic():
         app = lock_application(application, None)
-        rec, _created = Recommendation.objects.select_for_update().get_or_create(
-            application=app, defaults={"department": member.department})
-        if rec.department_id != member.department_id:
-            raise ServiceError(_("该申报由其他推荐部门推荐"))
-        if rec.signed_at or rec.declined_at:
-            raise ServiceError(_("该申报的推荐意见已作出"), field="opinion")
+        rec = _undecided_recommendation(app, member, "opinion")
         rec.opinion, rec.signed_by, rec.signed_at = opinion.strip(), actor, clock_now()
         rec.save()
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
@@ -58,14 +66,8 @@ def recommendation_decline(*, application: Application, actor: Any,
         raise ServiceError(_("不予推荐须写明理由"), field="reason", article=cite)
     with transaction.atomic():
         app = lock_application(application, None)
-        rec, _created = Recommendation.objects.select_for_update().get_or_create(
-            application=app, defaults={"department": member.department})
-        if rec.department_id != member.department_id:
-            raise ServiceError(_("该申报由其他推荐部门推荐"))
-        if rec.signed_at or rec.declined_at:
-            raise ServiceError(_("该申报的推荐意见已作出"), field="reason")
-        rec.decline_reason, rec.declined_by, rec.declined_at = (
-            reason.strip(), actor, timezone.now())
+        rec = _undecided_recommendation(app, member, "reason")
+        rec.decline_reason, rec.declined_by, rec.declined_at = reason.strip(), actor, clock_now()
         rec.save()
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="recommendation_decline", reason=reason.strip(),
