@@ -75,9 +75,11 @@ def site(fast_site: Any) -> Site:
                                     report_chars=1000)
     app = cycles.application_transition(application=app, target="recommendation", actor=office)
     recommendations.recommendation_sign(application=app, actor=street, opinion="同意推荐")
+    fast_site.QAWARD_TODAY = "2026-05-06"  # the review begins once applications have closed
     app = cycles.application_transition(application=app, target="eligibility", actor=office)
     cycles.eligibility_screen(application=app)
     cycles.eligibility_decide(application=app, actor=office, decision="eligible")
+    fast_site.QAWARD_TODAY = "2026-05-11"  # the notice is published on its first day
     notice = notices.notice_publish(cycle=cycle, stage="eligibility",
                                     starts_on=dt.date(2026, 5, 11), actor=office,
                                     applications=[app])
@@ -150,6 +152,7 @@ def test_objection_decided_with_sign_off(new_context: Callable[[], Any], site: S
     office.get_by_label("异议成立", exact=True).check()
     office.get_by_label("调查核实情况").fill("经调取客户退货记录，确属计量误差导致的质量投诉。")
     office.get_by_label("处理理由").fill("申报材料未如实说明重大质量投诉。")
+    office.get_by_role("checkbox", name=re.compile("^我确认以上处理结论")).check()
     office.get_by_role("button", name="记录结论").click()
     expect(office.locator("h1 .state")).to_have_text("异议成立")
     removal = office.locator("#removal")

@@ -124,6 +124,7 @@ def bare_state_ids(path: Path) -> list[str]:
 NOT_STATE_IDS = {
     ("engine.py", "'ineligible'"),  # the screening verdict (eligible / ineligible)
     ("workflow.py", "'awarded'"),  # the State.kind value the web layer reads
+    ("appeals.py", "'application'"),  # the name of the refused field, not the stage
 }
 
 

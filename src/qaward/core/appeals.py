@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from qaward.core.errors import QawardError
 from qaward.core.policy.loader import require
 from qaward.core.policy.model import Appeals, AppealTimeLimit, Policy
-from qaward.core.states import End
+from qaward.core.states import End, NoticeId, StageId
 from qaward.core.workdays import load_default_calendar
 
 # The refused state each appealable decision leaves an application in.
 DECISION_OF_STATE: dict[str, str] = {
-    End.INELIGIBLE.value: "eligibility",
-    End.NOT_SHORTLISTED.value: "shortlist",
+    End.INELIGIBLE.value: StageId.ELIGIBILITY.value,
+    End.NOT_SHORTLISTED.value: NoticeId.SHORTLIST.value,
 }
 
 
