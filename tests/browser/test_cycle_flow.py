@@ -17,6 +17,7 @@ import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -167,7 +168,7 @@ def today(settings: Any, iso: str) -> None:
 
 
 def test_a_changning_cycle_from_application_to_material_review(
-        new_context: Callable[[], Any], people: People, fast_site: Any) -> None:
+        new_context: Callable[[], Any], people: People, fast_site: Any, tmp_path: Path) -> None:
     settings = fast_site
 
     # -- 0. The office opens the 2026 cycle under the regulation in force --------------------
@@ -320,7 +321,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     expect(board).to_contain_text("《上海市长宁区政府质量奖管理办法》第二十一条")
     expect(board).to_contain_text("公示名单（1个）")
     expect(board).to_contain_text(ORG_NAME)
-    public.screenshot(path="/tmp/qaward-public-board.png", full_page=True)
+    public.screenshot(path=tmp_path / "public-board.png", full_page=True)
 
     org.goto(application_url)  # the applicant sees the public word for the notice state
     expect(org.locator("dl.meta span.state")).to_have_text("公示中")
@@ -420,7 +421,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     history = office.locator("table.history")
     expect(history).to_contain_text("资格审查公示 → 资料评审")
     expect(history).to_contain_text("公示期满，异议不成立")
-    office.screenshot(path="/tmp/qaward-office-application.png", full_page=True)
+    office.screenshot(path=tmp_path / "office-application.png", full_page=True)
 
     org.goto("/portal/")
     expect(org.get_by_role("row", name=re.compile(ORG_NAME))).to_contain_text("资料评审")
