@@ -32,6 +32,8 @@ pytestmark = [
 
 def earlier_cycle(app: Any, office: Any) -> None:
     """The applicant's 2024 application, ended ineligible (fixture data, as if imported)."""
+    from django.db import transaction
+
     from qaward.core.states import End
     from qaward.web.audit.services import record_event
     from qaward.web.cycles.models import Application, Cycle
@@ -44,10 +46,11 @@ def earlier_cycle(app: Any, office: Any) -> None:
         cycle=cycle, applicant=app.applicant, track="organization", state=End.INELIGIBLE,
         submitted_at=dt.datetime(2024, 4, 1, 9, tzinfo=dt.UTC),
         pinned_policy_id=app.cycle.policy.policy_id)
-    record_event(actor=office, jurisdiction=cycle.jurisdiction, entity="application",
-                 entity_id=old.pk, action="transition", from_state="eligibility",
-                 to_state=End.INELIGIBLE, reason="近三年发生重大质量事故",
-                 article="第六条（三）")
+    with transaction.atomic():  # record_event appends inside the caller's transaction
+        record_event(actor=office, jurisdiction=cycle.jurisdiction, entity="application",
+                     entity_id=old.pk, action="transition", from_state="eligibility",
+                     to_state=End.INELIGIBLE, reason="近三年发生重大质量事故",
+                     article="第六条（三）")
 
 
 def row(page: Any, legend: str) -> Any:
