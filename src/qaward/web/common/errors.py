@@ -32,12 +32,6 @@ class StaleVersion(ServiceError):
         super().__init__(_("该申报已被他人修改，请刷新页面后重试。"))
 
 
-def bilingual(zh: str, en: str) -> str:
-    """The Chinese or English of a message the pure core words in both languages, in the
-    reader's language (Chinese unless English is active)."""
-    return in_language(zh, en)
-
-
 def refusal(decision: Decision) -> ServiceError:
     """A ServiceError from a date rule's refusal or sign-off (``qaward.core.schedule``): its
     reasons in the reader's language, the field of the first reason, the article attached."""
@@ -47,4 +41,4 @@ def refusal(decision: Decision) -> ServiceError:
 
 def reasons_text(decision: Decision) -> str:
     """The reasons of a date rule's decision, in the reader's language, without the article."""
-    return " ".join(bilingual(r.message_zh, r.message_en) for r in decision.reasons)
+    return " ".join(in_language(r.message_zh, r.message_en) for r in decision.reasons)

@@ -38,7 +38,7 @@ from qaward.web.accounts.models import Role
 from qaward.web.accounts.services import has_role
 from qaward.web.audit.services import actor_label, record_event
 from qaward.web.clock import today as office_today
-from qaward.web.common.errors import ServiceError, bilingual, in_language, reasons_text, refusal
+from qaward.web.common.errors import ServiceError, in_language, reasons_text, refusal
 from qaward.web.cycles.models import Application, Cycle, EligibilityDecision
 from qaward.web.cycles.services import application_transition
 from qaward.web.policies.services import policy_of
@@ -116,7 +116,7 @@ def _check_stage_reached(policy: Any, notice_state_id: str, apps: list[Applicati
     stage = stage_of_notice_state(notice_state_id)
     assert stage is not None
     st = state(policy, stage)
-    name = bilingual(st.name_zh, st.name_en)
+    name = in_language(st.name_zh, st.name_en)
     if not apps:
         raise ServiceError(_("尚无申报进入“%(stage)s”阶段，不能发布该阶段的公示。")
                            % {"stage": name}, field="applications", article=st.cite)
@@ -200,7 +200,7 @@ def _submit(*, notice: Notice, application: Application, name: str, id_number: s
                                 article=policy.notice(notice.stage).cite)
     if when.refused:
         r = when.reasons[0]
-        raise ServiceError(bilingual(r.message_zh, r.message_en) + _("不能受理异议。"),
+        raise ServiceError(in_language(r.message_zh, r.message_en) + _("不能受理异议。"),
                            field="notice", article=when.article)
     if not notice.applications.filter(pk=application.pk).exists():
         raise ServiceError(_("该申报不在本次公示名单中"), field="application")
