@@ -76,6 +76,13 @@ class ManualItem:
     article: str
     text_zh: str
     text_en: str
+    # Distinguishes two items of one rule in one result (e.g. one per award record).
+    detail: str = ""
+
+    @property
+    def key(self) -> str:
+        """Stable id of this check within a screening result, for recording a finding."""
+        return f"{self.rule}:{self.detail}" if self.detail else self.rule
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ class ScreeningResult:
             "on": self.on.isoformat(),
             "verdict": self.verdict,
             "reasons": [r.__dict__ for r in self.reasons],
-            "manual_checks": [m.__dict__ for m in self.manual_checks],
+            "manual_checks": [{**m.__dict__, "key": m.key} for m in self.manual_checks],
             "fast_track": self.fast_track,
             "fast_track_article": self.fast_track_article,
             "barred_until": self.barred_until.isoformat() if self.barred_until else None,
