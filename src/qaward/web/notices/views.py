@@ -94,9 +94,10 @@ def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
             except ServiceError as err:
                 show_service_error(form, err)
             else:
-                messages.success(request, _("已发布公示：%(title)s，公示期 %(start)s 至 %(end)s")
-                                 % {"title": notice.title, "start": notice.starts_on,
-                                    "end": notice.ends_on})
+                messages.success(request,
+                                 _("已发布公示：%(title)s，%(period)s（计算依据：%(basis)s）")
+                                 % {"title": notice.title, "period": notice.period,
+                                    "basis": notice.counting_basis})
                 return redirect("awards:cycle_detail", pk=cycle.pk)
     else:
         form = NoticePublishForm(initial={"stage": stage, "starts_on": office_today(),
