@@ -507,13 +507,37 @@ def test_notice_changning_final(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "calendar", "notice", "--policy", "changning-2023", "--stage",
                        "final", "--start", "2026-09-28", "--json")
     assert code == 0
-    assert json.loads(out) == {"start": "2026-09-28", "end": "2026-10-09",
-                               "rule": "不少于5个工作日", "article": "第二十五条第二款"}
+    assert json.loads(out) == {
+        "start": "2026-09-28", "first_counted_day": "2026-09-29", "end": "2026-10-10",
+        "rule": "不少于5个工作日", "article": "第二十五条第二款",
+        "period_zh": "公示期：2026年9月29日至2026年10月10日",
+        "period_en": "Notice period: 29 September 2026 to 10 October 2026",
+        "counting_source": "law", "counting_cite": "民法典 第二百零一条、第二百零三条",
+        "counting_zh": "民法典 第二百零一条、第二百零三条",
+        "counting_en": "Civil Code, Articles 201 and 203"}
     code, out, _ = run(capsys, "calendar", "notice", "--policy", "changning-2023", "--stage",
                        "final", "--start", "2026-09-28")
     assert code == 0
-    assert out.strip() == ("2026-09-28至2026-10-09（不少于5个工作日，changning-2023 "
-                           "第二十五条第二款）")
+    assert out.strip().splitlines() == [
+        "公示期：2026年9月29日至2026年10月10日（2026年9月28日发布；不少于5个工作日，"
+        "changning-2023 第二十五条第二款；计算依据：民法典 第二百零一条、第二百零三条）",
+        "Notice period: 29 September 2026 to 10 October 2026 (published 28 September 2026; "
+        "changning-2023 第二十五条第二款; counted by Civil Code, Articles 201 and 203)"]
+
+
+def test_notice_prints_the_offices_counting_decision(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "chanhe-2021.yaml").write_text(
+        "policy: chanhe-2021\nvalues:\n  notice_counting.publication_day_counts:\n"
+        "    {value: true, cite: 区市场监管局通知（2026）2号}\n", encoding="utf-8")
+    monkeypatch.setenv("QAWARD_CONFIG_DIR", str(tmp_path))
+    code, out, _ = run(capsys, "calendar", "notice", "--policy", "chanhe-2021", "--stage",
+                       "final", "--start", "2026-09-28")
+    assert code == 0
+    assert out.strip().splitlines()[0] == (
+        "公示期：2026年9月28日至2026年10月8日（2026年9月28日发布；7天，chanhe-2021 第十九条；"
+        "计算依据：评审办决定（区市场监管局通知（2026）2号）：发布之日计为第1日）")
 
 
 def test_notice_hongkou_eligibility_asks_for_configuration(

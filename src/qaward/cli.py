@@ -30,6 +30,8 @@ from qaward.core.policy.loader import config_file, policy_files
 from qaward.core.policy.model import Policy, Silent
 from qaward.core.states import NoticeId
 from qaward.core.workdays import (
+    full_date_en,
+    full_date_zh,
     import_year_file,
     load_default_calendar,
     today_shanghai,
@@ -217,8 +219,11 @@ def cmd_notice(args: argparse.Namespace) -> int:
     if args.json:
         _print_json(result)
     else:
-        print(f"{result['start']}至{result['end']}（{result['rule']}，{policy.id} "
-              f"{result['article']}）")
+        published = dt.date.fromisoformat(result["start"])
+        print(f"{result['period_zh']}（{full_date_zh(published)}发布；{result['rule']}，"
+              f"{policy.id} {result['article']}；计算依据：{result['counting_zh']}）")
+        print(f"{result['period_en']} (published {full_date_en(published)}; "
+              f"{policy.id} {result['article']}; counted by {result['counting_en']})")
     return 0
 
 

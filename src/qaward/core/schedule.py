@@ -27,6 +27,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
+from qaward.core.workdays import full_date_en
+
 Verdict = Literal["ok", "refused", "needs_sign_off"]
 
 DEFAULT_MAX_LEAD_DAYS = 30
@@ -221,7 +223,9 @@ def check_notice_start(*, starts_on: dt.date, today: dt.date, applications_close
 
 def objection_accepted(*, on: dt.date, notice_starts_on: dt.date,
                        notice_ends_on: dt.date) -> bool:
-    """Whether an objection dated ``on`` falls in the notice: first to last day, inclusive."""
+    """Whether an objection dated ``on`` falls in the notice: from its publication day to the
+    last day of its period, both included (an objection on the publication day, which the
+    legal counting does not count, is not refused)."""
     return notice_starts_on <= on <= notice_ends_on
 
 
@@ -233,7 +237,8 @@ def check_objection_date(*, on: dt.date, notice_starts_on: dt.date, notice_ends_
         return _decide([], [], article)
     return _decide([Reason(
         "objection_on", "objection.outside_notice",
-        f"异议应在公示期内（{_zh(notice_starts_on)}至{_zh(notice_ends_on)}）提出，"
-        f"{_zh(on)}不在公示期内。",
-        f"Objections are accepted during the notice, {notice_starts_on.isoformat()} to "
-        f"{notice_ends_on.isoformat()}; {on.isoformat()} is outside it.")], [], article)
+        f"异议应自公示发布之日（{_zh(notice_starts_on)}）起至公示期满（{_zh(notice_ends_on)}）"
+        f"提出，{_zh(on)}不在公示期内。",
+        f"Objections are accepted from the day the notice is published, "
+        f"{full_date_en(notice_starts_on)}, to the end of the notice period, "
+        f"{full_date_en(notice_ends_on)}; {full_date_en(on)} is outside it.")], [], article)

@@ -7,10 +7,13 @@ the first day of the notice."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
+from qaward.core.workdays import YearSchedule
+from qaward.core.workdays.store import save_year
 from qaward.web.audit.models import AuditEvent
 from qaward.web.common.errors import ServiceError
 from qaward.web.cycles.models import Application
@@ -94,9 +97,16 @@ def test_a_start_far_ahead_needs_the_office_head_and_a_reason(w: World,
     assert event.data["signed_off"] == ["notice.far_ahead"]
 
 
-def test_a_start_outside_the_cycle_year_needs_the_office_head(w: World) -> None:
+def test_a_start_outside_the_cycle_year_needs_the_office_head(
+        w: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     app = in_committee(w)
     today, starts_on = dt.date(2026, 12, 28), dt.date(2027, 1, 4)
+    # The 7-day window ends on a 2027 day that may be a holiday (民法典 第二百零三条): counting
+    # it needs the 2027 schedule, which the office imports once published.
+    monkeypatch.setenv("QAWARD_DATA_DIR", str(tmp_path))
+    with pytest.raises(ServiceError, match="2027"):
+        publish(w, app, starts_on, today=today)
+    save_year(YearSchedule(2027, True, "test", {dt.date(2027, 1, 1): "元旦"}, {}))
     with pytest.raises(ServiceError, match="2026评选年度"):
         publish(w, app, starts_on, today=today)
     notice = publish(w, app, starts_on, today=today, actor=w.head, reason="年末会期")

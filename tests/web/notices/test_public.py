@@ -47,7 +47,9 @@ def test_the_board_lists_current_and_past_notices_without_login(world: World,
     assert "杭州滨澜智能传感技术有限公司" in page
     assert "不少于5个工作日" in page and "第二十一条" in page  # 长宁 eligibility notice
     assert "7天" in page and "四、（七）" in page  # 滨江 final notice
-    assert "2026-05-11" in page
+    # Both dates in full, counted by law: published Mon 05-11, day 1 is Tue 05-12.
+    assert "公示期：2026年5月12日至2026年5月18日" in page and "2026年5月11日发布" in page
+    assert "计算依据：民法典 第二百零一条、第二百零三条" in page
     assert "公示中" in page and "已结束" in page
 
 

@@ -204,6 +204,9 @@ def apply_configuration(raw: Any, config: Any, *, file: str) -> Any:
         raise PolicyFileError(file, [*problems, "values: expected a mapping of dotted keys"])
     out = copy.deepcopy(raw)
     for key, value in values.items():
+        if str(key).split(".")[0] == "notice_counting":
+            problems.extend(_configure_counting(out, str(key), value))
+            continue
         parent, last = _walk(out, str(key))
         if parent is None:
             problems.append(f"values.{key}: no such key in the policy")
@@ -231,6 +234,33 @@ def apply_configuration(raw: Any, config: Any, *, file: str) -> Any:
     if problems:
         raise PolicyFileError(file, problems)
     return out
+
+
+COUNTING_KEY = "notice_counting.publication_day_counts"
+
+
+def _configure_counting(out: Any, key: str, value: Any) -> list[str]:
+    """The one counting choice an office may make: the publication day is day 1, citing its
+    decision. Only where the regulation states no counting (the law applies otherwise)."""
+    if key != COUNTING_KEY:
+        return [f"values.{key}: the only counting choice configuration may make is "
+                f"`{COUNTING_KEY}: {{value: true, cite: ...}}` (the publication day is day 1); "
+                "everything else follows 民法典 第二百零一条、第二百零三条"]
+    if out.get("notice_counting") is not None:
+        return [f"values.{key}: the regulation states how notices are counted "
+                f"({out['notice_counting'].get('cite')}); configuration cannot change it"]
+    if not isinstance(value, Mapping) or not str(value.get("cite", "")).strip():
+        return [f"values.{key}: must be a mapping with `cite` naming the decision"]
+    if set(value) - {"value", "cite", "note"}:
+        return [f"values.{key}: expected `value`, `cite` and optionally `note`"]
+    if value.get("value") is not True:
+        return [f"values.{key}: the only choice is `value: true` (the publication day is "
+                "day 1); without it the law applies (民法典 第二百零一条: not counted)"]
+    out["notice_counting"] = {"publication_day_counts": True, "cite": str(value["cite"]),
+                              "source": "configuration",
+                              **({"note": value["note"]} if value.get("note") else {})}
+    out.setdefault("configured", {})[key] = str(value["cite"])
+    return []
 
 
 def _walk(raw: Any, dotted: str) -> tuple[Any, Any]:

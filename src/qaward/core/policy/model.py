@@ -400,11 +400,28 @@ class Notices(Frozen):
 
 
 class NoticeCountingConfig(Frozen):
-    """How notice windows are counted; no regulation states it, so it is configuration."""
+    """How a policy's notice windows are counted, where its regulation states it (citing the
+    article), or the office's configured decision that the publication day is day 1 (citing
+    the decision; the one counting choice configuration may make). A policy without it counts
+    by the law: 民法典 第二百零一条、第二百零三条 (docs/conventions.md, "Notice windows")."""
 
-    publication_day_counts: StrictBool = True
-    calendar_days_extend_to_workday: StrictBool = False
+    publication_day_counts: StrictBool
+    # 民法典 第二百零三条 applies unless the regulation itself says otherwise.
+    calendar_days_extend_to_workday: StrictBool = True
+    cite: StrictStr = Field(min_length=1)
+    source: Literal["regulation", "configuration"] = "regulation"
     note: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _configuration_chooses_only_day_1(self) -> NoticeCountingConfig:
+        if self.source == "regulation":
+            _check_citation(self.cite)
+        elif not (self.publication_day_counts and self.calendar_days_extend_to_workday):
+            raise ValueError(
+                "configuration may only decide that the publication day is day 1 "
+                "(`notice_counting.publication_day_counts: {value: true, cite: ...}`); "
+                "everything else about counting follows the law or the regulation")
+        return self
 
 
 def _exit_from_id(raw: Any) -> Any:
@@ -677,7 +694,8 @@ class Policy(Frozen):
     recommendation: Recommendation
     stages: tuple[Stage, ...] = Field(min_length=3)
     notices: Notices
-    notice_counting: NoticeCountingConfig = NoticeCountingConfig()
+    # None: counted by 民法典 第二百零一条、第二百零三条 (no bundled regulation states a counting).
+    notice_counting: NoticeCountingConfig | None = None
     shortlist: Shortlist
     committee: Committee
     objections: OrSilent[Objections]

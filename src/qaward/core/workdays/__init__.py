@@ -2,10 +2,15 @@
 
 from qaward.core.workdays.calendar import WorkdayCalendar, YearSchedule
 from qaward.core.workdays.notice import (
+    LAW_CITE,
+    LAW_CITE_EN,
     NoticeCounting,
     NoticeUnit,
     NoticeWindow,
+    full_date_en,
+    full_date_zh,
     notice_window,
+    period_text,
     today_shanghai,
 )
 from qaward.core.workdays.store import (
@@ -20,16 +25,21 @@ from qaward.core.workdays.store import (
 )
 
 __all__ = [
+    "LAW_CITE",
+    "LAW_CITE_EN",
     "NoticeCounting",
     "NoticeUnit",
     "NoticeWindow",
     "WorkdayCalendar",
     "YearSchedule",
     "dump_schedule",
+    "full_date_en",
+    "full_date_zh",
     "import_year_file",
     "load_default_calendar",
     "notice_window",
     "parse_schedule",
+    "period_text",
     "read_year_file",
     "save_year",
     "today_shanghai",

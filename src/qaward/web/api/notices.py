@@ -16,6 +16,7 @@ from ninja import File, Form, Router, Status, UploadedFile
 from ninja.throttling import AnonRateThrottle
 from pydantic import Field
 
+from qaward.core.workdays import period_text
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError
 from qaward.web.common.uploads import evidence_problems
@@ -29,10 +30,14 @@ from .schemas import ErrorOut, NoticeDetailOut, NoticeOut, ObjectionIn, Objectio
 
 def _notice_out(n: Notice, today: dt.date) -> dict[str, Any]:
     view = board.notice_view(n, today)
+    period = period_text(n.first_counted_on, n.ends_on)
     return {"id": n.pk, "title": n.title, "jurisdiction": n.cycle.jurisdiction.code,
             "jurisdiction_name_zh": n.cycle.jurisdiction.name_zh, "cycle_id": n.cycle_id,
             "cycle_title": n.cycle.title, "stage": n.stage, "status": view.status,
-            "starts_on": n.starts_on, "ends_on": n.ends_on, "rule": n.rule,
+            "starts_on": n.starts_on, "first_counted_on": n.first_counted_on,
+            "ends_on": n.ends_on, "period_zh": period[0], "period_en": period[1],
+            "counting_source": n.counting_source, "counting_basis_zh": n.counting_zh,
+            "counting_basis_en": n.counting_en, "rule": n.rule,
             "article": n.article, "policy_id": n.cycle.policy.policy_id,
             "applicants": [{"application_id": pk, "name": name} for pk, name in view.names],
             "objections": {

@@ -147,8 +147,16 @@ class NoticeOut(Schema):
     cycle_title: str
     stage: str
     status: Literal["current", "upcoming", "past"]
-    starts_on: dt.date
-    ends_on: dt.date
+    starts_on: dt.date = Field(description="the publication day")
+    first_counted_on: dt.date = Field(description="day 1 of the notice period")
+    ends_on: dt.date = Field(description="the last day of the notice period, included")
+    period_zh: str = Field(description="公示期：2026年9月29日至2026年10月10日")
+    period_en: str = Field(description="Notice period: 29 September 2026 to 10 October 2026")
+    counting_source: Literal["law", "regulation", "configuration", "unstated"] = Field(
+        description="law: 民法典 第二百零一条、第二百零三条; regulation: the policy's article; "
+                    "configuration: the office's decision that the publication day is day 1")
+    counting_basis_zh: str
+    counting_basis_en: str
     rule: str
     article: str
     policy_id: str

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qaward.core.workdays import full_date_en, full_date_zh, period_text
+from qaward.web.common.errors import in_language
 from qaward.web.cycles.models import Application, Cycle
 
 
@@ -18,10 +20,20 @@ class Notice(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="notices")
     stage = models.CharField(max_length=20)  # eligibility | shortlist | final
     title = models.CharField(max_length=200)
-    starts_on = models.DateField()
+    starts_on = models.DateField()  # the publication day
+    # Day 1 of the period: the day after publication by law (民法典 第二百零一条), or the
+    # publication day where the office configured it.
+    first_counted_on = models.DateField()
     ends_on = models.DateField()
     rule = models.CharField(max_length=60)
     article = models.CharField(max_length=200)
+    # The basis of counting, as it was at publication: law | regulation | configuration (or
+    # unstated: published before the legal counting, the publication day was day 1), and
+    # its words (民法典 第二百零一条、第二百零三条, or the regulation's article or the office's
+    # decision), in Chinese and English.
+    counting_source = models.CharField(max_length=20, default="law")
+    counting_zh = models.CharField(max_length=300)
+    counting_en = models.CharField(max_length=300)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      related_name="+")
     published_at = models.DateTimeField(auto_now_add=True)
@@ -32,7 +44,40 @@ class Notice(models.Model):
             models.UniqueConstraint(fields=["cycle", "stage"], name="notice_one_per_stage"),
             models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")),
                                    name="notice_window_ordered"),
+            models.CheckConstraint(
+                condition=Q(first_counted_on__gte=models.F("starts_on"))
+                & Q(first_counted_on__lte=models.F("ends_on")),
+                name="notice_first_counted_day_in_window"),
+            models.CheckConstraint(
+                condition=Q(counting_source__in=["law", "regulation", "configuration", "unstated"])
+                & ~Q(counting_zh="") & ~Q(counting_en=""),
+                name="notice_counting_has_basis"),
         ]
+
+    @property
+    def period(self) -> str:
+        """Both dates in full, in the reader's language: 公示期：2026年9月29日至2026年10月10日."""
+        zh, en = period_text(self.first_counted_on, self.ends_on)
+        return in_language(zh, en)
+
+    @property
+    def published_on_text(self) -> str:
+        return in_language(full_date_zh(self.starts_on), full_date_en(self.starts_on))
+
+    @property
+    def ends_on_text(self) -> str:
+        return in_language(full_date_zh(self.ends_on), full_date_en(self.ends_on))
+
+    @property
+    def first_counted_on_text(self) -> str:
+        return in_language(full_date_zh(self.first_counted_on),
+                           full_date_en(self.first_counted_on))
+
+    @property
+    def counting_basis(self) -> str:
+        """How the window was counted: 民法典 第二百零一条、第二百零三条, or the regulation's
+        article or the office's decision."""
+        return in_language(self.counting_zh, self.counting_en)
 
 
 OPEN_OBJECTION = ("received", "investigating")

@@ -94,8 +94,11 @@ def notice_publish(*, cycle: Cycle, stage: str, starts_on: dt.date, actor: Any,
         notice = Notice.objects.create(
             cycle=cycle, stage=stage, title=f"{cycle.title}{title_zh}公示",
             starts_on=dt.date.fromisoformat(window["start"]),
+            first_counted_on=dt.date.fromisoformat(window["first_counted_day"]),
             ends_on=dt.date.fromisoformat(window["end"]), rule=window["rule"],
-            article=window["article"], published_by=actor)
+            article=window["article"], counting_source=window["counting_source"],
+            counting_zh=window["counting_zh"], counting_en=window["counting_en"],
+            published_by=actor)
         notice.applications.set(apps)
         record_event(actor=actor, jurisdiction=cycle.jurisdiction, entity="notice",
                      entity_id=notice.pk, action="notice_publish", article=window["article"],

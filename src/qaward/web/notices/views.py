@@ -17,13 +17,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qaward.core.notices import notice_counting
 from qaward.core.states import StageId
 from qaward.core.workflow import allowed_targets
 from qaward.web.accounts import rules
 from qaward.web.accounts.models import Jurisdiction, Role
 from qaward.web.audit.services import history
 from qaward.web.clock import today as office_today
-from qaward.web.common.errors import ServiceError
+from qaward.web.common.errors import ServiceError, in_language
 from qaward.web.common.forms import show_service_error
 from qaward.web.common.templatetags.qaward import person
 from qaward.web.common.views import (
@@ -94,9 +95,10 @@ def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
             except ServiceError as err:
                 show_service_error(form, err)
             else:
-                messages.success(request, _("已发布公示：%(title)s，公示期 %(start)s 至 %(end)s")
-                                 % {"title": notice.title, "start": notice.starts_on,
-                                    "end": notice.ends_on})
+                messages.success(request,
+                                 _("已发布公示：%(title)s，%(period)s（计算依据：%(basis)s）")
+                                 % {"title": notice.title, "period": notice.period,
+                                    "basis": notice.counting_basis})
                 return redirect("awards:cycle_detail", pk=cycle.pk)
     else:
         form = NoticePublishForm(initial={"stage": stage, "starts_on": office_today(),
@@ -106,6 +108,7 @@ def notice_publish(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     rule = names.policy.notice(stage)
     return render(request, "notices/notice_publish.html", {
         "cycle": cycle, "form": form, "stage_label": dict(stages)[stage], "rule": rule,
+        "counting": in_language(*notice_counting(names.policy).basis()),
         "candidates": candidates,
         "blocked": publish_blocked(cycle, names.policy, office_today())})
 
