@@ -26,7 +26,7 @@ from qaward.core.policy.inspect import (
     validate_all,
     validate_file,
 )
-from qaward.core.policy.loader import config_file, policy_files
+from qaward.core.policy.loader import BrokenPolicy, config_file, load_each, policy_files
 from qaward.core.policy.model import Policy, Silent
 from qaward.core.states import NoticeId
 from qaward.core.workdays import (
@@ -56,22 +56,29 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_policy_list(args: argparse.Namespace) -> int:
-    rows = []
-    for pid in list_policies():
-        p = load_policy(pid)
+    """Every loadable policy; a broken folder is reported on stderr (its file and first
+    problem) after the others are listed, and the exit code is 1."""
+    rows, policies, broken = [], [], []
+    for pid, p in load_each():
+        if isinstance(p, BrokenPolicy):
+            broken.append(p)
+            continue
         f = p.in_force
         start = f.from_ or f"≤{f.from_not_later_than}"
+        policies.append(p)
         rows.append((pid, p.jurisdiction.name_zh, p.title_zh, _value(p.document_number),
                      f"{start} … {f.until or ''} ({f.cite})"))
     if args.json:
         # digest: what a cycle pins (qaward.core.policy.inspect.policy_digest).
         _print_json([{**dict(zip(("id", "jurisdiction", "title", "document", "in_force"), r,
-                                 strict=True)), "digest": policy_digest(load_policy(r[0]))}
-                     for r in rows])
+                                 strict=True)), "digest": policy_digest(p)}
+                     for r, p in zip(rows, policies, strict=True)])
     else:
         for r in rows:
             print("  ".join(str(c) for c in r))
-    return 0
+    for b in broken:
+        print(f"BROKEN {b.policy_id}: {b.path}: {b.first_problem}", file=sys.stderr)
+    return 1 if broken else 0
 
 
 def _value(v: Any) -> str:

@@ -41,6 +41,9 @@ CITATION_PATTERN = re.compile(
     r"|[一二三四五六七八九十]+、"
     r"|印发通知|文号|附则|文件头)"
 )
+# A policy id: hyphenated words of lowercase letters and digits, then the year of the text.
+POLICY_ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d{4}$"
+
 # Configuration values (what an office decided where the regulation is silent) cite the
 # office's decision instead.
 CONFIG_CITATION_PATTERN = re.compile(r"\S")
@@ -655,7 +658,9 @@ class IncubationPool(Frozen):
 
 class Policy(Frozen):
     schema_version: Literal[1]
-    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9]*-\d{4}$")
+    # Words of lowercase letters and digits joined by hyphens, then the year: hongkou-2021,
+    # wuxi-binhu-2023. The folder holding the policy has the same name.
+    id: StrictStr = Field(pattern=POLICY_ID_PATTERN)
     jurisdiction: Jurisdiction
     award_name_zh: StrictStr
     award_name_en: StrictStr
