@@ -52,6 +52,8 @@ def _identity(item: Mapping[str, Any]) -> str | None:
         return str(item["id"])
     if "to" in item:  # a stage's exit
         return str(item["to"])
+    if "relations" in item:  # recusal relations set by another article
+        return "+".join(item["relations"])
     return None
 
 

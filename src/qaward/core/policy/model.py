@@ -598,6 +598,17 @@ RecusalRelation = Literal[
 Sanction = Literal["criticism", "warning", "disqualification", "public_notice"]
 
 
+# -- Citations of parts of a value (issue 7) ---------------------------------------------------
+
+
+class CitedRecusal(Frozen):
+    """Recusal relations set by another article than the reviewers' recusal rule."""
+
+    relations: tuple[RecusalRelation, ...] = Field(min_length=1)
+    cite: Citation
+    note: StrictStr | None = None
+
+
 class Reviewers(Frozen):
     team_min_size: MaybeCited[PosInt]
     team_leader: MaybeCited[StrictBool]
@@ -607,6 +618,26 @@ class Reviewers(Frozen):
     sanctions: Cited[tuple[Sanction, ...]]
     rehire_ban_years_after_disqualification: MaybeCited[PosInt]
     two_way_supervision: OrSilent[Cited[StrictStr]]
+    # Relations that another article than ``recusal.cite`` sets (长宁 第十五条第二款: a mentor
+    # of the applicant recuses), each with its own article; not repeated in ``recusal``.
+    recusal_elsewhere: tuple[CitedRecusal, ...] = ()
+
+    @model_validator(mode="after")
+    def _recusal_once(self) -> Reviewers:
+        listed = list(self.recusal.value) + [r for e in self.recusal_elsewhere
+                                             for r in e.relations]
+        twice = sorted({r for r in listed if listed.count(r) > 1})
+        if twice:
+            raise ValueError(
+                f"recusal: {', '.join(twice)} listed twice; name each relation once, in "
+                "`recusal` or in the `recusal_elsewhere` entry of the article that sets it")
+        return self
+
+    def recusal_relations(self) -> dict[str, str]:
+        """Every relation that makes a reviewer recuse, with the article that sets it."""
+        out = {r: self.recusal.cite for r in self.recusal.value}
+        out.update((r, e.cite) for e in self.recusal_elsewhere for r in e.relations)
+        return out
 
 
 class Objections(Frozen):
@@ -648,7 +679,8 @@ class Appeals(Frozen):
 class IncubationPool(Frozen):
     entry_routes: tuple[Literal["self", "industry", "expert"], ...]
     free_training: StrictBool
-    mentors_recuse: StrictBool
+    # With its own article where another article than the pool's sets it (长宁 第十五条第二款).
+    mentors_recuse: StrictBool | Cited[StrictBool]
     cite: Citation
 
 
