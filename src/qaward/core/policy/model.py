@@ -635,7 +635,7 @@ class Reviewers(Frozen):
 
     def recusal_relations(self) -> dict[str, str]:
         """Every relation that makes a reviewer recuse, with the article that sets it."""
-        out = {r: self.recusal.cite for r in self.recusal.value}
+        out: dict[str, str] = {r: self.recusal.cite for r in self.recusal.value}
         out.update((r, e.cite) for e in self.recusal_elsewhere for r in e.relations)
         return out
 
