@@ -710,3 +710,44 @@ def test_executable_demo_and_screen() -> None:
                          text=True, timeout=60, check=False)
     assert bad.returncode == 2
     assert "invalid date '2026-10-32'" in bad.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# policy show --with-text (issue 7)
+
+
+def test_policy_show_with_text_prints_each_value_beside_its_article(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "policy", "show", "changning-2023", "--with-text")
+    assert code == 0, err
+    assert ("  incubation_pool.mentors_recuse = yes   [第十五条第二款]\n"
+            "      │ 上海市政府质量奖专家库成员担任指导专家的,应当向评审办备案,"
+            "并在评审中主动履行回避义务。\n") in out
+    # Values sharing a citation are followed by its text once.
+    assert ("  reviewers.recusal = interest   [第二十八条第（三）项]\n"
+            "  reviewers.staff_recuse_too = yes   [第二十八条第（三）项]\n"
+            "      │ （三）评审人员及工作人员与申报组织或个人有利害关系的,"
+            "本人应主动提出回避。\n") in out
+    assert "!" not in out  # every citation found, exactly
+
+
+@pytest.mark.parametrize("pid", POLICY_IDS)
+def test_policy_show_with_text_finds_every_article(capsys: pytest.CaptureFixture[str],
+                                                   pid: str) -> None:
+    code, out, err = run(capsys, "policy", "show", pid, "--with-text")
+    assert code == 0, err
+    assert "      ! " not in out
+    assert out.count("      │ ") > 25
+
+
+def test_policy_show_with_text_says_when_only_the_article_is_found(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    extra_policy(tmp_path, monkeypatch, "wuxi-binhu-2023", lambda t: t.replace(
+        "mentors_recuse: {value: true, cite: 第十五条第二款}",
+        "mentors_recuse: {value: true, cite: 第十五条第五款}"))
+    code, out, err = run(capsys, "policy", "show", "wuxi-binhu-2023", "--with-text")
+    assert code == 0, err
+    assert ("  incubation_pool.mentors_recuse = yes   [第十五条第五款]\n"
+            "      ! 第十五条第五款: 第五款 not found, the whole 第十五条 instead\n"
+            "      │ 鼓励和支持上海市政府质量奖专家库成员担任指导专家") in out

@@ -28,6 +28,7 @@ from qaward.core.policy.inspect import (
 )
 from qaward.core.policy.loader import BrokenPolicy, config_file, load_each, policy_files
 from qaward.core.policy.model import Policy, Silent
+from qaward.core.policy.source import source_of, with_text
 from qaward.core.states import NoticeId
 from qaward.core.workdays import (
     import_year_file,
@@ -92,13 +93,36 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
         return 0
     print(f"{p.id}  {p.title_zh}  {_value(p.document_number)}")
     print(f"{p.jurisdiction.name_zh} ({p.jurisdiction.id})")
-    for rule in flatten(p).values():
-        print(f"  {rule.key} = {rule.value}   [{rule.cite}]")
+    if args.with_text:
+        _print_with_text(p)
+    else:
+        for rule in flatten(p).values():
+            print(f"  {rule.key} = {rule.value}   [{rule.cite}]")
     if p.configured:
         print("configured by the office:")
         for key, decision in p.configured.items():
             print(f"  {key}: {decision}")
     return 0
+
+
+def _print_with_text(p: Policy) -> None:
+    """Each run of values sharing a citation, then the text it cites from source.txt."""
+    source = source_of(p.id)
+    if source is None:
+        raise QawardError(f"{p.id}: no source.txt beside the policy file, so no text to show")
+    for rules, found in with_text(p, source):
+        for rule in rules:
+            print(f"  {rule.key} = {rule.value}   [{rule.cite}]")
+        cite = rules[0].cite
+        if not cite:
+            continue
+        if found is None:
+            print(f"      ! {cite} is not in source.txt")
+            continue
+        if not found.precise:
+            print(f"      ! {found.note}")
+        for line in found.text.splitlines():
+            print(f"      │ {line}")
 
 
 def cmd_policy_diff(args: argparse.Namespace) -> int:
@@ -309,6 +333,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_policy_list)
     p = psub.add_parser("show", help="every rule of a policy with its article")
     p.add_argument("policy")
+    p.add_argument("--with-text", action="store_true",
+                   help="print beside the values the text of the article they cite")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_policy_show)
     p = psub.add_parser("diff", help="rule-by-rule differences between two policies")
