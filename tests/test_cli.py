@@ -751,3 +751,8 @@ def test_policy_show_with_text_says_when_only_the_article_is_found(
     assert ("  incubation_pool.mentors_recuse = yes   [第十五条第五款]\n"
             "      ! 第十五条第五款: 第五款 not found, the whole 第十五条 instead\n"
             "      │ 鼓励和支持上海市政府质量奖专家库成员担任指导专家") in out
+    # and validation refuses the citation of a paragraph the article does not have
+    code, _, err = run(capsys, "policy", "validate", "wuxi-binhu-2023")
+    assert code == 1
+    assert ("incubation_pool.mentors_recuse: cites 第十五条第五款, but 第十五条第五款: 第五款 not "
+            "found, the whole 第十五条 instead") in err

@@ -23,12 +23,13 @@ from qaward.core.policy.inspect import (
     diff,
     flatten,
     policy_digest,
+    source_of,
     validate_all,
     validate_file,
+    with_text,
 )
 from qaward.core.policy.loader import BrokenPolicy, config_file, load_each, policy_files
 from qaward.core.policy.model import Policy, Silent
-from qaward.core.policy.source import source_of, with_text
 from qaward.core.states import NoticeId
 from qaward.core.workdays import (
     import_year_file,

@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from qaward.core.policy import list_policies, load_policy
+from qaward.core.policy.inspect import source_of
 from qaward.core.policy.loader import iter_citations
 from qaward.core.policy.model import CITATION_PATTERN
-from qaward.core.policy.source import SourceText, chinese_number, source_of
+from qaward.core.policy.source import SourceText, chinese_number
 
 POLICY_IDS = ["binjiang-2020", "changning-2023", "chanhe-2021", "chongming-2022", "hongkou-2021"]
 

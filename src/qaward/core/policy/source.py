@@ -25,10 +25,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from qaward.core.policy.inspect import FlatRule, flatten
-from qaward.core.policy.loader import policy_files
-from qaward.core.policy.model import Policy
-
 NUM = "〇零一二三四五六七八九十百"
 SECTION_NUM = "一二三四五六七八九十"
 
@@ -283,20 +279,3 @@ def chinese_number(text: str) -> int:
             current = _DIGITS[ch]
     return total + current
 
-
-def source_of(policy_id: str) -> SourceText | None:
-    """The parsed ``source.txt`` beside a known policy's file, or None when it has none."""
-    path = policy_files()[policy_id].parent / "source.txt"
-    return SourceText.parse(path.read_text(encoding="utf-8")) if path.is_file() else None
-
-
-def with_text(policy: Policy, source: SourceText) -> list[tuple[list[FlatRule], Resolved | None]]:
-    """The policy's values (``flatten``) in runs sharing one citation, each run with the text
-    its citation names (None: not found in the text; a run without citation has None)."""
-    runs: list[tuple[list[FlatRule], Resolved | None]] = []
-    for rule in flatten(policy).values():
-        if runs and runs[-1][0][-1].cite == rule.cite:
-            runs[-1][0].append(rule)
-            continue
-        runs.append(([rule], source.resolve(rule.cite) if rule.cite else None))
-    return runs
