@@ -685,6 +685,43 @@ class IncubationPool(Frozen):
 
 
 # ---------------------------------------------------------------------------------------------
+# Duties (issue 7): rules with no effect on a verdict, shown to the office in the checklist of
+# the stage they belong to. docs/policy-guide.md §5.16 says where each kind goes.
+
+# Phases of the cycle besides its stages: ``throughout`` (every stage: no fees,
+# confidentiality) and ``after_award`` (after the award: title use, prize money, revocation).
+DutyPhase = Literal["throughout", "after_award"]
+DUTY_PHASES: tuple[DutyPhase, ...] = ("throughout", "after_award")
+DutyKind = Literal[
+    "no_fees",  # 不收取任何费用
+    "confidentiality",  # 保密
+    "department_consultation",  # 必要时以书面形式征求相关部门意见
+    "objection_channel",  # 向社会公开异议举报渠道和处理流程
+    "committee_representativeness",  # 综合考虑行业代表性
+    "site_report_confirmation",  # 现场评审报告由该组织确认
+    "mentor_filing",  # 指导专家向评审办备案
+    "prize_money_use",  # 奖金（奖励经费）的用途
+    "share_experience",  # 宣传推广先进质量管理经验
+    "title_misuse",  # 荣誉称号的使用，责令改正
+    "revocation_other_matters",  # 其他违反宗旨与原则的重大事项
+    "revocation_decider",  # 谁决定撤销
+    "higher_rules_prevail",  # 与上级办法冲突时遵循上级规定
+]
+
+
+class Duty(Frozen):
+    """A duty of the office (or a check it makes) that changes no verdict, with its article."""
+
+    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: DutyKind
+    stage: StageId | DutyPhase
+    text_zh: StrictStr = Field(min_length=4)
+    text_en: StrictStr = Field(min_length=4)
+    cite: Citation
+    note: StrictStr | None = None
+
+
+# ---------------------------------------------------------------------------------------------
 # The policy
 
 
@@ -733,6 +770,27 @@ class Policy(Frozen):
 
     # Filled by a configuration file: dotted key -> the office decision that set it.
     configured: dict[StrictStr, StrictStr] = {}
+
+    # Duties with no effect on a verdict (issue 7), each for a stage of this policy or a phase.
+    duties: tuple[Duty, ...] = ()
+
+    @model_validator(mode="after")
+    def _duties_fit(self) -> Policy:
+        problems = []
+        stage_ids = {s.id for s in self.stages}
+        seen: set[str] = set()
+        for d in self.duties:
+            if d.id in seen:
+                problems.append(f"duties.{d.id}: the id is used twice")
+            seen.add(d.id)
+            if d.stage not in stage_ids and d.stage not in DUTY_PHASES:
+                problems.append(
+                    f"duties.{d.id}.stage: `{d.stage}` is not one of the policy's stages "
+                    f"({', '.join(s.id for s in self.stages)}) nor a phase "
+                    f"({', '.join(DUTY_PHASES)})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:
