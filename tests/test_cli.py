@@ -13,6 +13,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -287,6 +288,79 @@ def test_policy_validate_broken_copy_exits_1(capsys: pytest.CaptureFixture[str],
     assert code == 1
     assert "ok   hongkou-2021: " in out
     assert "prize_ceremony" in err
+
+
+# Ids and files (issue 7): a policy id of several words, validation from inside the folder,
+# and one broken folder beside good ones.
+
+
+def extra_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pid: str,
+                 edit: Callable[[str], str] = lambda t: t) -> Path:
+    """A copy of changning-2023 as policy ``pid`` in a QAWARD_POLICY_DIRS folder."""
+    base = tmp_path / "policies"
+    folder = base / pid
+    shutil.copytree(POLICIES / "changning-2023", folder)
+    policy = folder / "policy.yaml"
+    text = policy.read_text(encoding="utf-8")
+    assert text.count("id: changning-2023\n") == 1
+    text = text.replace("id: changning-2023\n", f"id: {pid}\n")
+    policy.write_text(edit(text), encoding="utf-8")
+    monkeypatch.setenv("QAWARD_POLICY_DIRS", str(base))
+    return folder
+
+
+def test_policy_id_of_several_words(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    extra_policy(tmp_path, monkeypatch, "wuxi-binhu-2023")
+    code, out, err = run(capsys, "policy", "validate", "wuxi-binhu-2023")
+    assert code == 0, err
+    assert out.startswith("ok   wuxi-binhu-2023: ")
+    code, out, err = run(capsys, "policy", "list")
+    assert code == 0, err
+    assert [line.split()[0] for line in out.splitlines()] == sorted(
+        [*POLICY_IDS, "wuxi-binhu-2023"])
+    code, out, err = run(capsys, "policy", "show", "wuxi-binhu-2023")
+    assert code == 0, err
+    assert out.startswith("wuxi-binhu-2023  ")
+
+
+@pytest.mark.parametrize("target", ["policy.yaml", ".", "./policy.yaml"])
+def test_policy_validate_from_inside_the_folder(capsys: pytest.CaptureFixture[str],
+                                                monkeypatch: pytest.MonkeyPatch,
+                                                target: str) -> None:
+    monkeypatch.chdir(POLICIES / "hongkou-2021")
+    code, out, err = run(capsys, "policy", "validate", target)
+    assert code == 0, err
+    assert out.startswith(f"ok   {target}: ")
+
+
+def test_policy_validate_from_inside_a_wrongly_named_folder(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = extra_policy(tmp_path, monkeypatch, "wuxi-binhu-2023")
+    folder = folder.rename(folder.parent / "wuxi-2023")
+    monkeypatch.chdir(folder)
+    code, _, err = run(capsys, "policy", "validate", "policy.yaml")
+    assert code == 1
+    assert "id: `wuxi-binhu-2023` does not match its folder name `wuxi-2023`" in err
+
+
+def test_policy_list_goes_on_past_a_broken_folder(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = extra_policy(tmp_path, monkeypatch, "broken-2023",
+                          lambda t: t.replace("award_name_zh:", "award_name_typo:", 1))
+    extra_policy(tmp_path, monkeypatch, "wuxi-binhu-2023")
+    code, out, err = run(capsys, "policy", "list")
+    assert code == 1
+    assert [line.split()[0] for line in out.splitlines()] == sorted(
+        [*POLICY_IDS, "wuxi-binhu-2023"])
+    assert err.splitlines() == [
+        f"BROKEN broken-2023: {folder / 'policy.yaml'}: award_name_zh: missing key"]
+    code, out, err = run(capsys, "policy", "list", "--json")
+    assert code == 1
+    assert [r["id"] for r in json.loads(out)] == sorted([*POLICY_IDS, "wuxi-binhu-2023"])
+    assert "BROKEN broken-2023" in err
 
 
 # ---------------------------------------------------------------------------------------------
@@ -660,3 +734,49 @@ def test_executable_demo_and_screen() -> None:
                          text=True, timeout=60, check=False)
     assert bad.returncode == 2
     assert "invalid date '2026-10-32'" in bad.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# policy show --with-text (issue 7)
+
+
+def test_policy_show_with_text_prints_each_value_beside_its_article(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "policy", "show", "changning-2023", "--with-text")
+    assert code == 0, err
+    assert ("  incubation_pool.mentors_recuse = yes   [第十五条第二款]\n"
+            "      │ 上海市政府质量奖专家库成员担任指导专家的,应当向评审办备案,"
+            "并在评审中主动履行回避义务。\n") in out
+    # Values sharing a citation are followed by its text once.
+    assert ("  reviewers.recusal = interest   [第二十八条第（三）项]\n"
+            "  reviewers.staff_recuse_too = yes   [第二十八条第（三）项]\n"
+            "      │ （三）评审人员及工作人员与申报组织或个人有利害关系的,"
+            "本人应主动提出回避。\n") in out
+    assert "!" not in out  # every citation found, exactly
+
+
+@pytest.mark.parametrize("pid", POLICY_IDS)
+def test_policy_show_with_text_finds_every_article(capsys: pytest.CaptureFixture[str],
+                                                   pid: str) -> None:
+    code, out, err = run(capsys, "policy", "show", pid, "--with-text")
+    assert code == 0, err
+    assert "      ! " not in out
+    assert out.count("      │ ") > 25
+
+
+def test_policy_show_with_text_says_when_only_the_article_is_found(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    extra_policy(tmp_path, monkeypatch, "wuxi-binhu-2023", lambda t: t.replace(
+        "mentors_recuse: {value: true, cite: 第十五条第二款}",
+        "mentors_recuse: {value: true, cite: 第十五条第五款}"))
+    code, out, err = run(capsys, "policy", "show", "wuxi-binhu-2023", "--with-text")
+    assert code == 0, err
+    assert ("  incubation_pool.mentors_recuse = yes   [第十五条第五款]\n"
+            "      ! 第十五条第五款: 第五款 not found, the whole 第十五条 instead\n"
+            "      │ 鼓励和支持上海市政府质量奖专家库成员担任指导专家") in out
+    # and validation refuses the citation of a paragraph the article does not have
+    code, _, err = run(capsys, "policy", "validate", "wuxi-binhu-2023")
+    assert code == 1
+    assert ("incubation_pool.mentors_recuse: cites 第十五条第五款, but 第十五条第五款: 第五款 not "
+            "found, the whole 第十五条 instead") in err

@@ -23,10 +23,12 @@ from qaward.core.policy.inspect import (
     diff,
     flatten,
     policy_digest,
+    source_of,
     validate_all,
     validate_file,
+    with_text,
 )
-from qaward.core.policy.loader import config_file, policy_files
+from qaward.core.policy.loader import BrokenPolicy, config_file, load_each, policy_files
 from qaward.core.policy.model import Policy, Silent
 from qaward.core.states import NoticeId
 from qaward.core.workdays import (
@@ -58,22 +60,29 @@ def _print_json(data: Any) -> None:
 
 
 def cmd_policy_list(args: argparse.Namespace) -> int:
-    rows = []
-    for pid in list_policies():
-        p = load_policy(pid)
+    """Every loadable policy; a broken folder is reported on stderr (its file and first
+    problem) after the others are listed, and the exit code is 1."""
+    rows, policies, broken = [], [], []
+    for pid, p in load_each():
+        if isinstance(p, BrokenPolicy):
+            broken.append(p)
+            continue
         f = p.in_force
         start = f.from_ or f"≤{f.from_not_later_than}"
+        policies.append(p)
         rows.append((pid, p.jurisdiction.name_zh, p.title_zh, _value(p.document_number),
                      f"{start} … {f.until or ''} ({f.cite})"))
     if args.json:
         # digest: what a cycle pins (qaward.core.policy.inspect.policy_digest).
         _print_json([{**dict(zip(("id", "jurisdiction", "title", "document", "in_force"), r,
-                                 strict=True)), "digest": policy_digest(load_policy(r[0]))}
-                     for r in rows])
+                                 strict=True)), "digest": policy_digest(p)}
+                     for r, p in zip(rows, policies, strict=True)])
     else:
         for r in rows:
             print("  ".join(str(c) for c in r))
-    return 0
+    for b in broken:
+        print(f"BROKEN {b.policy_id}: {b.path}: {b.first_problem}", file=sys.stderr)
+    return 1 if broken else 0
 
 
 def _value(v: Any) -> str:
@@ -87,13 +96,36 @@ def cmd_policy_show(args: argparse.Namespace) -> int:
         return 0
     print(f"{p.id}  {p.title_zh}  {_value(p.document_number)}")
     print(f"{p.jurisdiction.name_zh} ({p.jurisdiction.id})")
-    for rule in flatten(p).values():
-        print(f"  {rule.key} = {rule.value}   [{rule.cite}]")
+    if args.with_text:
+        _print_with_text(p)
+    else:
+        for rule in flatten(p).values():
+            print(f"  {rule.key} = {rule.value}   [{rule.cite}]")
     if p.configured:
         print("configured by the office:")
         for key, decision in p.configured.items():
             print(f"  {key}: {decision}")
     return 0
+
+
+def _print_with_text(p: Policy) -> None:
+    """Each run of values sharing a citation, then the text it cites from source.txt."""
+    source = source_of(p.id)
+    if source is None:
+        raise QawardError(f"{p.id}: no source.txt beside the policy file, so no text to show")
+    for rules, found in with_text(p, source):
+        for rule in rules:
+            print(f"  {rule.key} = {rule.value}   [{rule.cite}]")
+        cite = rules[0].cite
+        if not cite:
+            continue
+        if found is None:
+            print(f"      ! {cite} is not in source.txt")
+            continue
+        if not found.precise:
+            print(f"      ! {found.note}")
+        for line in found.text.splitlines():
+            print(f"      │ {line}")
 
 
 def cmd_policy_diff(args: argparse.Namespace) -> int:
@@ -307,6 +339,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_policy_list)
     p = psub.add_parser("show", help="every rule of a policy with its article")
     p.add_argument("policy")
+    p.add_argument("--with-text", action="store_true",
+                   help="print beside the values the text of the article they cite")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_policy_show)
     p = psub.add_parser("diff", help="rule-by-rule differences between two policies")

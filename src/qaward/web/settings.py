@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "qaward.web.notices",
     "qaward.web.tokens",
     "qaward.web.appeals",
+    "qaward.web.duties",
     "qaward.web.demo",
 ]
 

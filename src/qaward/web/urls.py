@@ -9,6 +9,7 @@ from qaward.web.api import api
 from qaward.web.appeals import urls as appeals_urls
 from qaward.web.audit import urls as audit_urls
 from qaward.web.cycles import urls as cycles_urls
+from qaward.web.duties import urls as duties_urls
 from qaward.web.notices import urls as notices_urls
 from qaward.web.recommendations import urls as recommendations_urls
 
@@ -27,6 +28,7 @@ console = [
     *notices_urls.urlpatterns,
     *recommendations_urls.urlpatterns,
     *appeals_urls.urlpatterns,
+    *duties_urls.urlpatterns,
 ]
 
 urlpatterns = [

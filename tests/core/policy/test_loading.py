@@ -174,3 +174,24 @@ def test_the_yaml_file_round_trips_through_the_model_without_loss() -> None:
             file="roundtrip",
         )
         assert again == policy
+
+
+@pytest.mark.parametrize(("policy_id", "ok"), [
+    ("hongkou-2021", True),
+    ("wuxi-binhu-2023", True),  # several words before the year (issue 7)
+    ("hangzhou-gaoxin-binjiang-2020", True),
+    ("district9-2024", True),
+    ("wuxi--2023", False),
+    ("wuxi-binhu-", False),
+    ("Wuxi-binhu-2023", False),
+    ("wuxi_binhu-2023", False),
+    ("wuxi-binhu-23", False),
+    ("-wuxi-2023", False),
+])
+def test_a_policy_id_is_hyphenated_words_then_the_year(policy_id: str, ok: bool) -> None:
+    data = raw("changning-2023")
+    data["id"] = policy_id
+    if ok:
+        assert parse_policy(data, file="policy.yaml").id == policy_id
+    else:
+        assert problems_of(data)[0].startswith("id: String should match pattern")

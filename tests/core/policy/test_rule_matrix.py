@@ -887,7 +887,8 @@ def test_review_team(policy_id: str, expected: dict[str, Any], quotes: tuple[Quo
          says("第二十二条", "评审人员及工作人员与申报组织或个人有利害关系的，"
                             "本人应当主动提出回避")),
     case(CN, "has interested reviewers, staff and Shanghai-pool mentors recuse themselves",
-         {"recusal": (("interest", "mentor_of_applicant"), "第二十八条第（三）项"),
+         {"recusal": (("interest",), "第二十八条第（三）项"),
+          "elsewhere": ((("mentor_of_applicant",), "第十五条第二款"),),
           "staff_too": (True, "第二十八条第（三）项")},
          says("第二十八条", "评审人员及工作人员与申报组织或个人有利害关系的，本人应主动提出回避"),
          says("第十五条", "应当向评审办备案，并在评审中主动履行回避义务")),
@@ -895,7 +896,8 @@ def test_review_team(policy_id: str, expected: dict[str, Any], quotes: tuple[Quo
          {"recusal": (("interest",), "第九条"), "staff_too": (True, "第九条")},
          says("第九条", "评审人员以及工作人员应主动遵守利害关系回避制度和保密制度")),
     case(CM, "has interested reviewers, staff and incubation mentors recuse themselves",
-         {"recusal": (("interest", "mentor_of_applicant"), "第二十八条第（三）项"),
+         {"recusal": (("interest",), "第二十八条第（三）项"),
+          "elsewhere": ((("mentor_of_applicant",), "第十四条第二款"),),
           "staff_too": (True, "第二十八条第（三）项")},
          says("第二十八条", "评审人员及工作人员与申报组织有利害关系的，本人应主动提出回避"),
          says("第十四条", "担任指导的专家符合回避条件的，区评审办按规定要求其履行回避义务")),
@@ -910,6 +912,8 @@ def test_review_team(policy_id: str, expected: dict[str, Any], quotes: tuple[Quo
 def test_recusal_scope(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     r = policy(policy_id).reviewers
     actual = {"recusal": of(r.recusal), "staff_too": of(r.staff_recuse_too)}
+    if r.recusal_elsewhere:  # relations another article sets, each with that article
+        actual["elsewhere"] = tuple((e.relations, e.cite) for e in r.recusal_elsewhere)
     assert_row(policy_id, actual, expected, quotes)
 
 
@@ -1004,13 +1008,13 @@ ROUTES = ("self", "industry", "expert")
     case(HK, "has no incubation pool, only cultivation by departments",
          {"pool": SILENT}, silent_on(ALL, "孵化"), says("第十条", "培育和指导工作")),
     case(CN, "has an incubation pool joined by self, industry or expert recommendation",
-         {"pool": ((ROUTES, True, True), "第十三条第二款")},
+         {"pool": ((ROUTES, True, (True, "第十五条第二款")), "第十三条第二款")},
          says("第十三条", "可通过自行申报、行业推荐、专家推荐等多种方式，加入孵化池，"
                           "免费接受卓越绩效管理等培训"),
          says("第十五条", "并在评审中主动履行回避义务")),
     case(CH, "has no incubation pool", {"pool": SILENT}, silent_on(ALL, "孵化")),
     case(CM, "has an incubation pool joined by self, industry or expert recommendation",
-         {"pool": ((ROUTES, True, True), "第十二条第二款")},
+         {"pool": ((ROUTES, True, (True, "第十四条第二款")), "第十二条第二款")},
          says("第十二条", "可通过自行申报、行业推荐、专家推荐等方式，加入孵化池，"
                           "免费接受卓越绩效管理等培训"),
          says("第十四条", "履行回避义务")),
@@ -1019,7 +1023,9 @@ ROUTES = ("self", "industry", "expert")
 def test_incubation_pool(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     pool = policy(policy_id).incubation_pool
     actual = {"pool": SILENT if isinstance(pool, Silent)
-              else ((pool.entry_routes, pool.free_training, pool.mentors_recuse), pool.cite)}
+              else ((pool.entry_routes, pool.free_training,
+                     of(pool.mentors_recuse) if isinstance(pool.mentors_recuse, Cited)
+                     else pool.mentors_recuse), pool.cite)}
     assert_row(policy_id, actual, expected, quotes)
 
 

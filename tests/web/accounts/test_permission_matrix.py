@@ -462,6 +462,9 @@ PAGES: list[Page] = [
          area="/console/"),
     Page("awards:invitation_create", "POST", "third-party recommendation", OFFICE_ACTION,
          args=lambda d: {"pk": d.cycle.pk}, area="/console/"),
+    # Ticking a duty of the checklist (issue 7): the office acts.
+    Page("awards:duty_done", "POST", "duty ticked as done", OFFICE_ACTION,
+         args=lambda d: {"pk": d.cycle.pk, "duty_id": "no_fees"}, area="/console/"),
     Page("awards:notice_publish", "GET", "notice publishing form", OFFICE_ACTION,
          args=lambda d: {"pk": d.cycle.pk, "stage": "final"}),
     Page("awards:notice_publish", "POST", "notice publishing", OFFICE_ACTION,

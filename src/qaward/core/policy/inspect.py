@@ -25,6 +25,7 @@ from qaward.core.criteria.loader import list_criteria
 from qaward.core.errors import PolicyFileError
 from qaward.core.policy.loader import config_file, load_policy_file, policy_files
 from qaward.core.policy.model import ManualCheck, Notice, Notices, Policy, Silent
+from qaward.core.policy.source import Resolved, SourceText
 from qaward.core.states import ExitTarget, NoticeId, StageId
 
 SILENT = "—"
@@ -52,6 +53,8 @@ def _identity(item: Mapping[str, Any]) -> str | None:
         return str(item["id"])
     if "to" in item:  # a stage's exit
         return str(item["to"])
+    if "relations" in item:  # recusal relations set by another article
+        return "+".join(item["relations"])
     return None
 
 
@@ -146,6 +149,39 @@ def cited_articles_missing(policy: Policy, source_text: str) -> list[str]:
         if m and not re.search(rf"(^|\n)\s*{m.group(1)}、", text):
             problems.append(f"{key}: cites section {m.group(1)}、, which is not in the text")
     return problems
+
+
+def cited_parts_missing(policy: Policy, source: SourceText) -> list[str]:
+    """Citations whose paragraph (款) or item (项) is not in the text (their article is:
+    ``cited_articles_missing`` reports a missing article)."""
+    problems = []
+    seen: set[str] = set()
+    for key, rule in flatten(policy).items():
+        if not rule.cite or rule.cite in seen:
+            continue
+        seen.add(rule.cite)
+        found = source.resolve(rule.cite)
+        if found is not None and not found.precise:
+            problems.append(f"{key}: cites {rule.cite}, but {found.note}")
+    return problems
+
+
+def source_of(policy_id: str) -> SourceText | None:
+    """The parsed ``source.txt`` beside a known policy's file, or None when it has none."""
+    path = policy_files()[policy_id].parent / "source.txt"
+    return SourceText.parse(path.read_text(encoding="utf-8")) if path.is_file() else None
+
+
+def with_text(policy: Policy, source: SourceText) -> list[tuple[list[FlatRule], Resolved | None]]:
+    """The policy's values (``flatten``) in runs sharing one citation, each run with the text
+    its citation names (None: not found in the text, or the run has no citation)."""
+    runs: list[tuple[list[FlatRule], Resolved | None]] = []
+    for rule in flatten(policy).values():
+        if runs and runs[-1][0][-1].cite == rule.cite:
+            runs[-1][0].append(rule)
+            continue
+        runs.append(([rule], source.resolve(rule.cite) if rule.cite else None))
+    return runs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -593,6 +629,7 @@ def validate_file(path: Path, config: Path | None = None) -> Policy:
     if source.is_file():
         text = source.read_text(encoding="utf-8")
         problems += cited_articles_missing(policy, text)
+        problems += cited_parts_missing(policy, SourceText.parse(text))
         problems += notice_titles_missing(policy, text)
     if problems:
         raise PolicyFileError(str(path), problems)

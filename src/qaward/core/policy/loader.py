@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,12 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from qaward.core.errors import ConfigurationRequired, PolicyFileError, UnknownPolicy
+from qaward.core.errors import (
+    ConfigurationRequired,
+    PolicyFileError,
+    QawardError,
+    UnknownPolicy,
+)
 from qaward.core.policy.model import Cited, Policy, Silent
 
 T = TypeVar("T")
@@ -148,7 +154,9 @@ def load_policy_file(path: Path, config: Path | None = None) -> Policy:
     raw = read_yaml(path)
     if config is not None:
         raw = apply_configuration(raw, read_yaml(config), file=str(config))
-    return parse_policy(raw, file=str(path), folder_name=path.parent.name)
+    # The folder's name from the absolute path: `policy.yaml` given from inside its folder
+    # has the parent `.`, whose name is empty.
+    return parse_policy(raw, file=str(path), folder_name=path.absolute().parent.name)
 
 
 def load_policy_text(text: str, *, config_text: str | None = None,
@@ -181,6 +189,32 @@ def load_policy(policy_id: str) -> Policy:
 
 def load_all() -> list[Policy]:
     return [load_policy(pid) for pid in list_policies()]
+
+
+@dataclass(frozen=True)
+class BrokenPolicy:
+    """A policy folder whose file cannot be loaded: its id (the folder's name), its file
+    and the error naming every problem."""
+
+    policy_id: str
+    path: Path
+    error: QawardError
+
+    @property
+    def first_problem(self) -> str:
+        problems = getattr(self.error, "problems", None)
+        return str(problems[0]) if problems else str(self.error)
+
+
+def load_each() -> Iterator[tuple[str, Policy | BrokenPolicy]]:
+    """Every known policy id with its loaded policy, or what is wrong with its file: one
+    broken folder does not hide the others."""
+    files = policy_files()
+    for pid in sorted(files):
+        try:
+            yield pid, load_policy(pid)
+        except QawardError as err:
+            yield pid, BrokenPolicy(pid, files[pid], err)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ CITATION_PATTERN = re.compile(
     r"|[一二三四五六七八九十]+、"
     r"|印发通知|文号|附则|文件头)"
 )
+# A policy id: hyphenated words of lowercase letters and digits, then the year of the text.
+POLICY_ID_PATTERN = r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d{4}$"
+
 # Configuration values (what an office decided where the regulation is silent) cite the
 # office's decision instead.
 CONFIG_CITATION_PATTERN = re.compile(r"\S")
@@ -612,6 +615,17 @@ RecusalRelation = Literal[
 Sanction = Literal["criticism", "warning", "disqualification", "public_notice"]
 
 
+# -- Citations of parts of a value (issue 7) ---------------------------------------------------
+
+
+class CitedRecusal(Frozen):
+    """Recusal relations set by another article than the reviewers' recusal rule."""
+
+    relations: tuple[RecusalRelation, ...] = Field(min_length=1)
+    cite: Citation
+    note: StrictStr | None = None
+
+
 class Reviewers(Frozen):
     team_min_size: MaybeCited[PosInt]
     team_leader: MaybeCited[StrictBool]
@@ -621,6 +635,26 @@ class Reviewers(Frozen):
     sanctions: Cited[tuple[Sanction, ...]]
     rehire_ban_years_after_disqualification: MaybeCited[PosInt]
     two_way_supervision: OrSilent[Cited[StrictStr]]
+    # Relations that another article than ``recusal.cite`` sets (长宁 第十五条第二款: a mentor
+    # of the applicant recuses), each with its own article; not repeated in ``recusal``.
+    recusal_elsewhere: tuple[CitedRecusal, ...] = ()
+
+    @model_validator(mode="after")
+    def _recusal_once(self) -> Reviewers:
+        listed = list(self.recusal.value) + [r for e in self.recusal_elsewhere
+                                             for r in e.relations]
+        twice = sorted({r for r in listed if listed.count(r) > 1})
+        if twice:
+            raise ValueError(
+                f"recusal: {', '.join(twice)} listed twice; name each relation once, in "
+                "`recusal` or in the `recusal_elsewhere` entry of the article that sets it")
+        return self
+
+    def recusal_relations(self) -> dict[str, str]:
+        """Every relation that makes a reviewer recuse, with the article that sets it."""
+        out: dict[str, str] = {r: self.recusal.cite for r in self.recusal.value}
+        out.update((r, e.cite) for e in self.recusal_elsewhere for r in e.relations)
+        return out
 
 
 class Objections(Frozen):
@@ -662,8 +696,46 @@ class Appeals(Frozen):
 class IncubationPool(Frozen):
     entry_routes: tuple[Literal["self", "industry", "expert"], ...]
     free_training: StrictBool
-    mentors_recuse: StrictBool
+    # With its own article where another article than the pool's sets it (长宁 第十五条第二款).
+    mentors_recuse: StrictBool | Cited[StrictBool]
     cite: Citation
+
+
+# ---------------------------------------------------------------------------------------------
+# Duties (issue 7): rules with no effect on a verdict, shown to the office in the checklist of
+# the stage they belong to. docs/policy-guide.md §5.16 says where each kind goes.
+
+# Phases of the cycle besides its stages: ``throughout`` (every stage: no fees,
+# confidentiality) and ``after_award`` (after the award: title use, prize money, revocation).
+DutyPhase = Literal["throughout", "after_award"]
+DUTY_PHASES: tuple[DutyPhase, ...] = ("throughout", "after_award")
+DutyKind = Literal[
+    "no_fees",  # 不收取任何费用
+    "confidentiality",  # 保密
+    "department_consultation",  # 必要时以书面形式征求相关部门意见
+    "objection_channel",  # 向社会公开异议举报渠道和处理流程
+    "committee_representativeness",  # 综合考虑行业代表性
+    "site_report_confirmation",  # 现场评审报告由该组织确认
+    "mentor_filing",  # 指导专家向评审办备案
+    "prize_money_use",  # 奖金（奖励经费）的用途
+    "share_experience",  # 宣传推广先进质量管理经验
+    "title_misuse",  # 荣誉称号的使用，责令改正
+    "revocation_other_matters",  # 其他违反宗旨与原则的重大事项
+    "revocation_decider",  # 谁决定撤销
+    "higher_rules_prevail",  # 与上级办法冲突时遵循上级规定
+]
+
+
+class Duty(Frozen):
+    """A duty of the office (or a check it makes) that changes no verdict, with its article."""
+
+    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    kind: DutyKind
+    stage: StageId | DutyPhase
+    text_zh: StrictStr = Field(min_length=4)
+    text_en: StrictStr = Field(min_length=4)
+    cite: Citation
+    note: StrictStr | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -672,7 +744,9 @@ class IncubationPool(Frozen):
 
 class Policy(Frozen):
     schema_version: Literal[1]
-    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9]*-\d{4}$")
+    # Words of lowercase letters and digits joined by hyphens, then the year: hongkou-2021,
+    # wuxi-binhu-2023. The folder holding the policy has the same name.
+    id: StrictStr = Field(pattern=POLICY_ID_PATTERN)
     jurisdiction: Jurisdiction
     award_name_zh: StrictStr
     award_name_en: StrictStr
@@ -714,6 +788,27 @@ class Policy(Frozen):
 
     # Filled by a configuration file: dotted key -> the office decision that set it.
     configured: dict[StrictStr, StrictStr] = {}
+
+    # Duties with no effect on a verdict (issue 7), each for a stage of this policy or a phase.
+    duties: tuple[Duty, ...] = ()
+
+    @model_validator(mode="after")
+    def _duties_fit(self) -> Policy:
+        problems = []
+        stage_ids = {s.id for s in self.stages}
+        seen: set[str] = set()
+        for d in self.duties:
+            if d.id in seen:
+                problems.append(f"duties.{d.id}: the id is used twice")
+            seen.add(d.id)
+            if d.stage not in stage_ids and d.stage not in DUTY_PHASES:
+                problems.append(
+                    f"duties.{d.id}.stage: `{d.stage}` is not one of the policy's stages "
+                    f"({', '.join(s.id for s in self.stages)}) nor a phase "
+                    f"({', '.join(DUTY_PHASES)})")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
 
     @model_validator(mode="after")
     def _consistent(self) -> Policy:

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qaward.core.eligibility import check_in_force
-from qaward.core.errors import ConfigurationRequired, PolicyNotInForce
+from qaward.core.errors import ConfigurationRequired, PolicyFileError, PolicyNotInForce, QawardError
 from qaward.core.policy import Policy, list_policies
 from qaward.core.policy.inspect import DiffRow, changed_values, policy_digest
-from qaward.core.policy.loader import config_file, load_policy_text, policy_files
+from qaward.core.policy.loader import BrokenPolicy, config_file, load_policy_text, policy_files
 from qaward.web.accounts.models import Jurisdiction
 from qaward.web.audit.services import record_event
 from qaward.web.common.errors import ServiceError
 
 from .models import PolicyVersion
+
+logger = logging.getLogger(__name__)
 
 # Loaded policies by (policy id, digest): a version's content never changes, so each is
 # parsed and validated once per process, and a page pays one dictionary look-up.
@@ -72,22 +76,49 @@ def pending_change(cycle: Any) -> tuple[PolicyVersion, list[DiffRow]] | None:
     return cur, rows
 
 
+@dataclass
+class SyncReport:
+    """What ``sync_policies_report`` registered, and the policy folders it could not load."""
+
+    versions: list[PolicyVersion] = field(default_factory=list)
+    broken: list[BrokenPolicy] = field(default_factory=list)
+
+
 def sync_policies(actor: Any = "system") -> list[PolicyVersion]:
+    """Register every loadable policy file (see ``sync_policies_report``); a broken folder
+    is logged and skipped."""
+    return sync_policies_report(actor).versions
+
+
+def sync_policies_report(actor: Any = "system") -> SyncReport:
     """Register every policy file in the database (jurisdictions included).
+
+    A folder whose file cannot be loaded is skipped and reported (``broken``, and a warning
+    in the log naming its file and first problem): the other policies are registered, and
+    its earlier versions, if any, stay as they were.
 
     A file whose content (digest) is new becomes a new version, the current one of its
     policy id, recorded as ``policy_registered``; an old version is never changed, only
     marked as no longer current. A file edited back to an earlier content makes that
     version current again (``policy_current``)."""
-    out = []
+    report = SyncReport()
+    out = report.versions
     files = policy_files()
     for pid in list_policies():
         path = files[pid]
-        raw = path.read_bytes()
-        cfg = config_file(pid)
-        cfg_text = cfg.read_text(encoding="utf-8") if cfg else None
-        text = raw.decode("utf-8")
-        p = load_policy_text(text, config_text=cfg_text, source=str(path), folder_name=pid)
+        try:
+            raw = path.read_bytes()
+            cfg = config_file(pid)
+            cfg_text = cfg.read_text(encoding="utf-8") if cfg else None
+            text = raw.decode("utf-8")
+            p = load_policy_text(text, config_text=cfg_text, source=str(path), folder_name=pid)
+        except (QawardError, OSError, UnicodeDecodeError) as err:
+            error = err if isinstance(err, QawardError) else PolicyFileError(
+                str(path), [f"cannot read: {err}"])
+            broken = BrokenPolicy(pid, path, error)
+            report.broken.append(broken)
+            logger.warning("policy %s not registered: %s: %s", pid, path, broken.first_problem)
+            continue
         digest = policy_digest(p)
         with transaction.atomic():
             j, _created = Jurisdiction.objects.update_or_create(
@@ -122,7 +153,7 @@ def sync_policies(actor: Any = "system") -> list[PolicyVersion]:
             record_event(actor=actor, jurisdiction=j, entity="policy", entity_id=pv.pk,
                          action=action, article=p.in_force.cite, data=data)
         out.append(pv)
-    return out
+    return report
 
 
 def policy_in_force(jurisdiction: Jurisdiction, on: dt.date) -> tuple[PolicyVersion, Policy]:

@@ -68,6 +68,7 @@ ACTION_LABELS = {
     "policy_current": _("管理办法文件恢复为已登记的版本"),
     "appeal_file": _("提出申诉"),
     "appeal_decide": _("申诉处理结论"),
+    "duty_done": _("勾选工作清单事项"),
     "token_create": _("创建接口令牌"),
     "token_revoke": _("吊销接口令牌"),
 }

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from qaward.core import duties
 from qaward.core.errors import QawardError
 from qaward.core.states import Kind, StageId, kind_of
 from qaward.web.accounts import rules
@@ -162,7 +163,33 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "policy_change": _policy_change(cycle) if is_office else None,
         "can_repin": rules.is_office_head(request.user, cycle),
         "stages": [(s.id, s.name_en if english() else s.name_zh, s.cite) for s in policy.stages],
+        **_duties_context(policy, counts, cycle.status == Cycle.Status.CLOSED),
     })
+
+
+def _duty_group_label(policy: Any, group: str) -> str:
+    if group == duties.THROUGHOUT:
+        return _("全过程")
+    if group == duties.AFTER_AWARD:
+        return _("表彰之后")
+    stage = policy.stage(group)
+    return str(stage.name_en if english() else stage.name_zh)
+
+
+def _duty_rows(items: Any) -> list[tuple[str, str, str]]:
+    return [(d.id, d.text_en if english() else d.text_zh, d.cite) for d in items]
+
+
+def _duties_context(policy: Any, counts: dict[str, int], closed: bool) -> dict[str, Any]:
+    """The office's checklist (duties that change no verdict, qaward.core.duties): the
+    current stage's, and every stage's."""
+    stage = duties.current_stage(policy, counts, closed=closed)
+    return {
+        "duty_stage": _duty_group_label(policy, stage),
+        "duties_now": _duty_rows(duties.checklist(policy, stage)),
+        "duties_all": [(_duty_group_label(policy, g), _duty_rows(items))
+                       for g, items in duties.by_stage(policy)],
+    }
 
 
 def next_stage(app: Application) -> str | None:

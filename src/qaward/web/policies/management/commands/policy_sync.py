@@ -8,9 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from qaward.core.errors import QawardError
 from qaward.web.policies.models import PolicyVersion
-from qaward.web.policies.services import sync_policies
+from qaward.web.policies.services import sync_policies_report
 
 
 class Command(BaseCommand):
@@ -19,11 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **opts: Any) -> None:
         before = dict(PolicyVersion.objects.filter(current=True)
                       .values_list("policy_id", "digest"))
-        try:
-            versions = sync_policies()
-        except QawardError as err:  # a broken policy file: its path, key and problem
-            raise CommandError(str(err)) from None
-        for pv in versions:
+        report = sync_policies_report()
+        for pv in report.versions:
             was = before.get(pv.policy_id)
             if was == pv.digest:
                 status = "unchanged"
@@ -37,3 +33,11 @@ class Command(BaseCommand):
                 if pinned:
                     status += "; cycles still on an earlier version: " + ", ".join(pinned)
             self.stdout.write(f"{pv.policy_id}  {pv.digest[:12]}  {status}")
+        # A broken policy folder does not stop the others: each is reported with its file
+        # and every problem, and the command fails.
+        for b in report.broken:
+            self.stderr.write(f"BROKEN {b.policy_id}: {b.error}")
+        if report.broken:
+            raise CommandError(
+                f"{len(report.broken)} policy folder(s) not registered: "
+                + ", ".join(b.policy_id for b in report.broken))
