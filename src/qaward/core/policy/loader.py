@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -20,8 +21,13 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from qaward.core.errors import ConfigurationRequired, PolicyFileError, UnknownPolicy
-from qaward.core.policy.model import Cited, Policy, Silent
+from qaward.core.errors import (
+    ConfigurationRequired,
+    PolicyFileError,
+    QawardError,
+    UnknownPolicy,
+)
+from qaward.core.policy.model import Cited, Jurisdiction, Place, Policy, Silent
 
 T = TypeVar("T")
 
@@ -181,6 +187,36 @@ def load_policy(policy_id: str) -> Policy:
 
 def load_all() -> list[Policy]:
     return [load_policy(pid) for pid in list_policies()]
+
+
+@dataclass(frozen=True)
+class KnownPlaces:
+    """Every district and city the known policies name: the engine tells a record of another
+    known place (it does not bar) from a name it cannot read (a manual check)."""
+
+    districts: tuple[Jurisdiction, ...]
+    cities: tuple[Place, ...]
+
+
+def known_places() -> KnownPlaces:
+    """The jurisdictions (and their cities) of every policy that loads; a broken policy file
+    adds nothing here (``qaward policy validate`` reports it)."""
+    return _known_places(tuple(policy_files().items()))
+
+
+@cache
+def _known_places(files: tuple[tuple[str, Path], ...]) -> KnownPlaces:
+    districts: dict[str, Jurisdiction] = {}
+    cities: dict[str, Place] = {}
+    for pid, _path in files:
+        try:
+            j = load_policy(pid).jurisdiction
+        except QawardError:
+            continue
+        districts.setdefault(j.id, j)
+        if j.city is not None:
+            cities.setdefault(j.city.name_zh, j.city)
+    return KnownPlaces(tuple(districts.values()), tuple(cities.values()))
 
 
 # ---------------------------------------------------------------------------------------------
