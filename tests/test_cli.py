@@ -365,6 +365,9 @@ def test_screen_text_exits_0_with_ineligible_applicants(
     assert "✗ 不符合  CN-2026-06  上海新华路文化传媒有限公司" in out
     assert "      - 2024年度亏损 / made a loss in 2024 [第十六条第（六）项]" in out
     assert "✓ 符合  CN-2026-07  李海燕" in out
+    assert ("✗ 不符合  CN-2026-05  上海北新泾环境科技有限公司  (barred until 2026-12-31; "
+            "not for mayor until 2028-12-31 [第十八条]; not for gold until 2026-12-31 [第十八条]"
+            in out)
 
 
 def test_screen_record_error_exits_1_and_the_others_are_printed(
