@@ -357,7 +357,8 @@ class ProfileForm(forms.Form):
             "excellence_model_since": p.get("excellence_model_since"),
         }
         for flag in FACTS:
-            initial[flag] = {True: "yes", False: "no"}.get(p.get(flag), "")
+            value = p.get(flag)
+            initial[flag] = "yes" if value is True else "no" if value is False else ""
         initial["top_manager"] = bool(p.get("top_manager", True))
         for r in p.get("annual_results", []):
             if isinstance(r, dict) and "year" in r:
