@@ -288,7 +288,7 @@ def _fast_track_problems(policy: Policy) -> list[str]:
             "a fast track may not skip the committee"
         )
     for award in ft.awards:
-        odd = [t for t in award.tiers if t not in NATIONAL_AWARD_TIERS]
+        odd = [t for t in award.tiers or () if t not in NATIONAL_AWARD_TIERS]
         if award.level == "national" and odd:
             problems.append(
                 f"fast_track.awards[{award.name_zh}].tiers: a national award record's tier is "

@@ -373,11 +373,11 @@ class CountingAward(Frozen):
 
     level: AwardLevel
     name_zh: StrictStr
-    # Whose award (city: [上海市, 上海, Shanghai]); empty: the level has one (中国质量奖).
-    jurisdictions: tuple[StrictStr, ...] = ()
-    # The record's `tier` that counts (national: `award`, not `nomination`); empty: any.
+    # Whose award (city: [上海市, 上海, Shanghai]); left out: the level has one (中国质量奖).
+    jurisdictions: tuple[StrictStr, ...] | None = Field(default=None, min_length=1)
+    # The record's `tier` that counts (national: `award`, not `nomination`); left out: any.
     # A record that gives no tier where tiers are named does not count.
-    tiers: tuple[StrictStr, ...] = ()
+    tiers: tuple[StrictStr, ...] | None = Field(default=None, min_length=1)
 
 
 class FastTrack(Frozen):
