@@ -51,7 +51,6 @@ from qaward.core.policy.model import (
     NoSeriousViolations,
     NotAppliedToCitySameYear,
     PaysTaxLocally,
-    Place,
     Policy,
     RegisteredInJurisdiction,
     place_key,
@@ -210,8 +209,13 @@ def _manual(out: _Outcome, rule: str, cite: str, zh: str, en: str, detail: str =
     out.findings.append(ManualItem(rule, cite, zh, en, detail))
 
 
-def _named(text: str | None, names: Iterable[str]) -> bool:
-    return text is not None and place_key(text) in {place_key(n) for n in names}
+def _keys(names: Iterable[str]) -> frozenset[str]:
+    """Place names as compared (docs/conventions.md): without spaces, case-folded."""
+    return frozenset(place_key(n) for n in names)
+
+
+def _named(text: str | None, keys: frozenset[str]) -> bool:
+    return text is not None and place_key(text) in keys
 
 
 def _in_window(d: dt.date, start: dt.date, on: dt.date) -> bool:
@@ -226,12 +230,15 @@ class _Compiler:
         self.policy = policy
         self.on = on
         self.known = known
+        self.here = _keys(policy.jurisdiction.names())
+        self.other_districts = _keys(n for d in known.districts for n in d.names())
+        self.cities = _keys(n for c in known.cities for n in c.names())
 
     def district_of(self, text: str | None) -> Where:
         """Whose district award a record is: no jurisdiction given is this district's."""
-        if text is None or self.policy.jurisdiction.matches(text):
+        if text is None or _named(text, self.here):
             return "here"
-        if any(d.matches(text) for d in self.known.districts):
+        if _named(text, self.other_districts):
             return "elsewhere"
         return "unknown"
 
@@ -281,9 +288,10 @@ class _Compiler:
 
     def _registered_in_jurisdiction(self, r: RegisteredInJurisdiction) -> Check:
         j = self.policy.jurisdiction
+        here = self.here
 
         def check(p: Profile, out: _Outcome) -> None:
-            if not j.matches(p.jurisdiction):
+            if not _named(p.jurisdiction, here):
                 _fail(out, r.rule, r.cite,
                       f"登记注册地（或工作所在地）为“{p.jurisdiction}”，不在{j.name_zh}",
                       f"registered (or working) in '{p.jurisdiction}', not in {j.name_en}")
@@ -490,14 +498,14 @@ class _Compiler:
     def _not_applying_to_city_award_same_year(self, r: NotAppliedToCitySameYear) -> Check:
         year = self.on.year
         levels = set(r.levels)
-        places: dict[str, tuple[Place, ...]] = {
-            "city": self.known.cities, "district": self.known.districts}
+        places = {"city": self.cities, "district": self.other_districts | self.here}
+        covers = {level: _keys(names) for level, names in r.jurisdictions.items()}
 
         def covered(level: AwardLevel, text: str | None) -> Where:
-            names = r.jurisdictions.get(level)
-            if names is None or text is None or _named(text, names):
+            keys = covers.get(level)
+            if keys is None or text is None or _named(text, keys):
                 return "here"  # any jurisdiction's, or the one the rule names
-            if any(pl.matches(text) for pl in places.get(level, ())):
+            if _named(text, places.get(level, frozenset())):
                 return "elsewhere"
             return "unknown"
 
@@ -668,12 +676,14 @@ class _Compiler:
 
 
 def _fast_track(ft: FastTrack, on: dt.date) -> Callable[[Profile], bool]:
+    whose = [(c, _keys(c.jurisdictions or ())) for c in ft.awards]
+
     def counts(a: AwardRecord) -> bool:
         return any(
             a.level == c.level
-            and (not c.jurisdictions or _named(a.jurisdiction, c.jurisdictions))
+            and (not c.jurisdictions or _named(a.jurisdiction, keys))
             and (not c.tiers or a.tier in c.tiers)
-            for c in ft.awards
+            for c, keys in whose
         )
 
     def qualifies(p: Profile) -> bool:
