@@ -210,12 +210,16 @@ def _manual(out: _Outcome, rule: str, cite: str, zh: str, en: str, detail: str =
 
 
 def _keys(names: Iterable[str]) -> frozenset[str]:
-    """Place names as compared (docs/conventions.md): without spaces, case-folded."""
-    return frozenset(place_key(n) for n in names)
+    """Place names as written and as compared (docs/conventions.md): without spaces,
+    case-folded."""
+    out: set[str] = set()
+    for n in names:
+        out.update((n, place_key(n)))
+    return frozenset(out)
 
 
 def _named(text: str | None, keys: frozenset[str]) -> bool:
-    return text is not None and place_key(text) in keys
+    return text is not None and (text in keys or place_key(text) in keys)
 
 
 def _in_window(d: dt.date, start: dt.date, on: dt.date) -> bool:
@@ -725,8 +729,10 @@ class Screener:
         manual = tuple(f for f in out.findings if isinstance(f, ManualItem))
         fast = bool(self.fast_track and self.fast_track(profile))
         ft = self.policy.fast_track
-        rank = {t.id: t.rank for t in self.policy.tiers}
-        excluded = tuple(sorted(out.excluded.values(), key=lambda e: rank.get(e.tier, 0)))
+        excluded: tuple[ExcludedTier, ...] = ()
+        if out.excluded:  # highest honour first
+            rank = {t.id: t.rank for t in self.policy.tiers}
+            excluded = tuple(sorted(out.excluded.values(), key=lambda e: rank.get(e.tier, 0)))
         return ScreeningResult(
             id=profile.id,
             name=profile.name,
