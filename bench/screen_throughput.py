@@ -35,6 +35,10 @@ def profile(i: int, rnd: random.Random, jurisdiction: str) -> dict[str, object]:
         "sector": rnd.choice(["制造业", "服务业", "建筑业", "医疗卫生", "教育"]),
         "licensed": rnd.random() < 0.97,
         "chief_quality_officer": rnd.random() < 0.9,
+        # Stated, as a real applicant's file states them (a fact left out is unknown).
+        "legal_person": True,
+        "pays_tax_locally": rnd.random() < 0.95,
+        "for_profit": rnd.random() < 0.95,
         "excellence_model_since": dt.date(rnd.randint(2010, 2026), 1, 1).isoformat(),
         "annual_results": [
             {"year": y, "profit": round(rnd.uniform(-50, 500), 2),

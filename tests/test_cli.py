@@ -42,13 +42,16 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str], str | None, bool]]] = {
         "HK-2026-05": ("ineligible", {"not_applying_to_city_award_same_year"}, None, False),
         "HK-2026-06": ("ineligible", {"revocation_lockout"}, "2027-06-18", False),
         "HK-2026-07": ("eligible", set(), None, True),  # individual, top manager
-        "HK-2026-08": ("ineligible", {"no_serious_dishonesty"}, None, False),  # individual
+        # individual, top manager: the organization's major complaint of 2025 bars; the
+        # person's own serious record of 2019 is a manual check (个人信用记录良好 is judged)
+        "HK-2026-08": ("ineligible", {"employer_record"}, None, False),
     },
     "changning-2023": {
         "CN-2026-01": ("eligible", set(), None, False),
         "CN-2026-02": ("eligible", set(), None, False),  # policy losses 2022, 2023
         "CN-2026-03": ("eligible", set(), None, False),  # won 2021: the 5 years are over
         "CN-2026-04": ("ineligible", {"no_major_incidents"}, None, False),
+        # won 质量金奖 2022 and 区长质量奖 2024: every award of its track is excluded
         "CN-2026-05": ("ineligible", {"after_award_lockout"}, "2026-12-31", False),
         "CN-2026-06": ("ineligible", {"no_losses"}, None, False),
         "CN-2026-07": ("eligible", set(), None, False),  # individual, top manager
@@ -87,7 +90,7 @@ EXPECTED: dict[str, dict[str, tuple[str, set[str], str | None, bool]]] = {
 }
 
 RESULT_KEYS = {"id", "policy", "on", "verdict", "reasons", "manual_checks", "fast_track",
-               "barred_until"}
+               "barred_until", "excluded_tiers"}
 REASON_KEYS = {"rule", "article", "message_zh", "message_en"}
 
 
@@ -400,8 +403,23 @@ def test_screen_json_articles_and_messages(capsys: pytest.CaptureFixture[str]) -
     assert revoked["article"] == "第二十八条"
     assert "2027-06-18" in revoked["message_zh"]
     assert by_id["HK-2026-02"]["fast_track_article"] == "第十五条"
-    [dishonest] = by_id["HK-2026-08"]["reasons"]
+    [employer] = by_id["HK-2026-08"]["reasons"]
+    assert employer["article"] == "第十二条第（三）项"
+    # 个人信用记录良好: the person's own old serious record is for the office to judge.
+    [dishonest] = [m for m in by_id["HK-2026-08"]["manual_checks"]
+                   if m["rule"] == "no_serious_dishonesty"]
     assert dishonest["article"] == "第十二条第（三）项"
+    assert dishonest["key"] == "no_serious_dishonesty:dishonesty.0"
+    assert "2019-08-27" in dishonest["text_zh"]
+
+    by_id = {r["id"]: r for r in screen_json(capsys, "changning-2023",
+                                            EXAMPLES / "changning-2023.json")}
+    assert by_id["CN-2026-05"]["excluded_tiers"] == [
+        {"tier": "mayor", "article": "第十八条", "until": "2028-12-31"},
+        {"tier": "gold", "article": "第十八条", "until": "2026-12-31"}]
+    # Every example states the facts the rules need: no check asks for one.
+    for r in by_id.values():
+        assert not [m for m in r["manual_checks"] if "does not state" in m["text_en"]], r["id"]
 
     by_id = {r["id"]: r for r in screen_json(capsys, "binjiang-2020",
                                             EXAMPLES / "binjiang-2020.json")}
@@ -421,6 +439,9 @@ def test_screen_text_exits_0_with_ineligible_applicants(
     assert "✗ 不符合  CN-2026-06  上海新华路文化传媒有限公司" in out
     assert "      - 2024年度亏损 / made a loss in 2024 [第十六条第（六）项]" in out
     assert "✓ 符合  CN-2026-07  李海燕" in out
+    assert ("✗ 不符合  CN-2026-05  上海北新泾环境科技有限公司  (barred until 2026-12-31; "
+            "not for mayor until 2028-12-31 [第十八条]; not for gold until 2026-12-31 [第十八条]"
+            in out)
 
 
 def test_screen_record_error_exits_1_and_the_others_are_printed(

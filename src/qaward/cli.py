@@ -187,6 +187,8 @@ def _result_line(r: ScreeningResult) -> str:
         extra.append(f"可直接进入资料评审 fast track [{r.fast_track_article}]")
     if r.barred_until:
         extra.append(f"barred until {r.barred_until}")
+    for e in r.excluded_tiers:  # 曾获奖项: this tier may not be received again
+        extra.append(f"not for {e.tier} until {e.until} [{e.article}]")
     if r.manual_checks:
         extra.append(f"{len(r.manual_checks)} manual check(s)")
     head = f"{mark}  {r.id}  {r.name}" + (f"  ({'; '.join(extra)})" if extra else "")

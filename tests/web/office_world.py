@@ -28,6 +28,7 @@ GOOD_PROFILE = {
     "established_on": "2010-05-01",
     "excellence_model_since": "2018-01-01",
     "sector": "电子信息",
+    "legal_person": True,  # the facts a rule needs, stated (not stated: a manual check)
     "annual_results": [{"year": y, "profit": 100} for y in range(2019, 2026)],
 }
 # Registered elsewhere: the engine finds it ineligible (三、（一）).

@@ -27,6 +27,8 @@ D = dt.date
 ON = D(2026, 6, 15)  # the usual screening date
 
 Kind = Literal["organization", "individual"]
+# The profile's facts that are unknown (None) unless stated.
+FACTS = ("legal_person", "pays_tax_locally", "licensed", "chief_quality_officer", "for_profit")
 INCIDENT_KINDS = ("quality", "safety", "environment", "public_health", "food_safety",
                   "drug_safety")
 
@@ -56,6 +58,8 @@ def organization(policy: Policy, **changes: Any) -> dict[str, Any]:
         "established_on": "2010-01-01",
         "excellence_model_since": "2012-01-01",
         "annual_results": results(),
+        # Facts unknown unless stated (a rule needing one becomes a manual check).
+        **{fact: True for fact in FACTS},
     }
     base.update(changes)
     return base
@@ -108,8 +112,12 @@ def record(date: str, serious: bool = True) -> dict[str, Any]:
     return {"date": date, "serious": serious}
 
 
-def city_application(year: int) -> dict[str, Any]:
-    return {"level": "city", "year": year}
+def city_application(year: int, jurisdiction: str | None = None) -> dict[str, Any]:
+    """An application for a city government quality award (``jurisdiction``: whose)."""
+    app: dict[str, Any] = {"level": "city", "year": year}
+    if jurisdiction is not None:
+        app["jurisdiction"] = jurisdiction
+    return app
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,8 @@ class Case:
     fast_track_article: str | None = None
     says: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # rule -> (zh, en) words
     stops: Stops | None = None
+    # Tiers the applicant may not receive (曾获奖项): tier -> (article, until).
+    excluded: Mapping[str, tuple[str, dt.date]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         assert self.fast_track is (self.fast_track_article is not None), (
@@ -214,6 +224,10 @@ def check(policy: Policy, case: Case, result: ScreeningResult) -> None:
         assert r.message_zh.strip() and r.message_en.strip(), r
     manual = {(m.rule, m.article) for m in result.manual_checks}
     assert manual == standing_manual(policy, case.kind) | set(case.manual.items())
+    keys = [m.key for m in result.manual_checks]
+    assert len(set(keys)) == len(keys), f"manual check keys are unique: {keys}"
+    assert {e.tier: (e.article, e.until) for e in result.excluded_tiers} == dict(case.excluded)
+    assert len(result.excluded_tiers) == len(case.excluded)
     for m in result.manual_checks:
         assert m.text_zh.strip() and m.text_en.strip(), m
     assert result.barred_until == case.barred_until

@@ -1,6 +1,6 @@
 """Reading applicant profiles: defaults, refusals naming the record and the field, files.
 
-docs/conventions.md (Applicant profiles): top-level booleans default to true, lists to empty,
+docs/conventions.md (Applicant profiles): facts not stated are unknown (None), lists empty,
 an event counts unless declared otherwise, ``policy_loss`` defaults to false; unknown fields are
 refused; CSV/XLSX rows hold list fields as JSON text and booleans as true/false, 是/否, 1/0; one
 bad record never stops the others.
@@ -37,13 +37,22 @@ def problem_text(err: ProfileError) -> str:
 # -- defaults -----------------------------------------------------------------------------
 
 
-def test_top_level_booleans_default_to_true() -> None:
+def test_facts_not_stated_are_unknown_not_true() -> None:
     p = parse_profile(minimal())
-    assert p.legal_person is True
-    assert p.pays_tax_locally is True
-    assert p.licensed is True
-    assert p.chief_quality_officer is True
+    assert p.legal_person is None
+    assert p.pays_tax_locally is None
+    assert p.licensed is None
+    assert p.chief_quality_officer is None
+    assert p.for_profit is None
     assert p.top_manager is True
+
+
+def test_a_national_award_tier_is_award_or_nomination() -> None:
+    for tier in ("award", "nomination", None):
+        award = {"level": "national", "year": 2024, **({"tier": tier} if tier else {})}
+        assert parse_profile(minimal(awards=[award])).awards[0].tier == tier
+    with pytest.raises(ProfileError, match=r"`award` .* or `nomination`"):
+        parse_profile(minimal(awards=[{"level": "national", "year": 2024, "tier": "gold"}]))
 
 
 def test_lists_default_to_empty_and_optional_facts_to_none() -> None:
@@ -79,7 +88,7 @@ def test_an_individual_with_an_employer_profile() -> None:
     p = parse_profile(minimal(id="p-1", kind="individual", top_manager=False,
                               employer=minimal(id="e-1")))
     assert p.kind == "individual" and p.top_manager is False
-    assert p.employer is not None and p.employer.id == "e-1" and p.employer.licensed is True
+    assert p.employer is not None and p.employer.id == "e-1" and p.employer.licensed is None
 
 
 # -- refusals: each names the record (by id) and the field --------------------------------
@@ -250,8 +259,8 @@ def check_csv_batch(path: Path) -> None:
     c1 = good["c-1"]
     assert c1.established_on == D(2015, 3, 1)
     assert c1.licensed is True and c1.chief_quality_officer is False
-    assert c1.legal_person is True  # empty cell: the default
-    assert c1.pays_tax_locally is True  # no column: the default
+    assert c1.legal_person is None  # empty cell: not stated
+    assert c1.pays_tax_locally is None  # no column: not stated
     assert c1.excellence_model_since == D(2018, 1, 1)
     assert c1.annual_results[0].policy_loss is True and c1.annual_results[0].profit == -10
     assert c1.incidents[0].kind == "safety" and c1.incidents[0].major is False
@@ -277,6 +286,15 @@ def test_csv_with_a_utf8_byte_order_mark(tmp_path: Path) -> None:
     write_csv(path, "utf-8-sig")
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     check_csv_batch(path)
+
+
+def test_a_csv_cell_may_say_a_fact_is_unknown(tmp_path: Path) -> None:
+    path = tmp_path / "unknown.csv"
+    path.write_text("id,name,kind,jurisdiction,established_on,licensed,for_profit,top_manager\n"
+                    "u-1,某公司,organization,虹口区,2015-03-01,不详,unknown,未知\n",
+                    encoding="utf-8")
+    [p] = read_profiles(path).profiles()
+    assert (p.licensed, p.for_profit, p.top_manager) == (None, None, True)
 
 
 def test_a_csv_that_is_not_utf8_is_refused_as_a_whole(tmp_path: Path) -> None:

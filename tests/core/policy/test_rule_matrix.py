@@ -901,10 +901,13 @@ def test_review_team(policy_id: str, expected: dict[str, Any], quotes: tuple[Quo
           "staff_too": (True, "第二十八条第（三）项")},
          says("第二十八条", "评审人员及工作人员与申报组织有利害关系的，本人应主动提出回避"),
          says("第十四条", "担任指导的专家符合回避条件的，区评审办按规定要求其履行回避义务")),
-    case(BJ, "bars reviewers employed by or serving the applicant, its units, partners or rivals",
-         {"recusal": (("employed_by_applicant", "serving_applicant", "internal_unit",
+    # The list of 二、（五） ends in 等 under the general 利害关系回避原则: `interest` as well.
+    case(BJ, "bars reviewers with an interest: employed by or serving the applicant, its units, "
+             "partners or rivals, and the like",
+         {"recusal": (("interest", "employed_by_applicant", "serving_applicant", "internal_unit",
                        "subordinate_unit", "business_partner", "competitor"), "二、（五）"),
           "staff_too": SILENT},
+         says("二、（五）", "应遵守利害关系回避原则"),
          says("二、（五）", "不应存在受雇、任职于受评单位或其内设、隶属、"
                             "业务往来单位以及竞争对手单位等情形"),
          silent_on("二、（五）", "工作人员")),

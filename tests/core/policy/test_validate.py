@@ -188,13 +188,14 @@ def test_a_fast_track_past_the_committee(tmp_path: Path) -> None:
     ]
 
 
-def test_fast_track_jurisdictions_for_a_level_it_does_not_have(tmp_path: Path) -> None:
+def test_a_fast_track_national_award_tier_that_is_not_award_or_nomination(
+        tmp_path: Path) -> None:
     def mutate(d: Raw) -> None:
-        d["fast_track"]["jurisdictions"]["provincial"] = ["浙江省"]
+        d["fast_track"]["awards"][0]["tiers"] = ["award", "gold"]
 
     assert problems(tmp_path, "hongkou-2021", mutate) == [
-        "fast_track.jurisdictions.provincial: `provincial` is not one of the fast track's "
-        "levels (national, city)"
+        "fast_track.awards[中国质量奖].tiers: a national award record's tier is `award` or "
+        "`nomination`, not `gold`"
     ]
 
 
@@ -408,7 +409,7 @@ def test_a_rule_for_the_wrong_track(tmp_path: Path) -> None:
     assert problems(tmp_path, "hongkou-2021", mutate) == [
         "eligibility.organization.12: rule `employer_record` applies to the `individual` "
         "track only",
-        "eligibility.individual.8: rule `no_losses` applies to the `organization` track only",
+        "eligibility.individual.9: rule `no_losses` applies to the `organization` track only",
     ]
 
 

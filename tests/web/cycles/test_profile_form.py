@@ -209,12 +209,19 @@ def test_the_diff_names_fields_and_rows() -> None:
 def test_defaults_and_number_types_are_no_change() -> None:
     stored = {"jurisdiction": "滨江区", "established_on": "2010-05-01",
               "annual_results": [{"year": 2024, "profit": 100}]}
-    saved = {**stored, "legal_person": True, "licensed": True,
+    saved = {**stored, "top_manager": True,
              "annual_results": [{"year": 2024, "profit": 100.0, "policy_loss": False}]}
     assert profile_diff(stored, saved, kind="organization") == []
-    assert profile_diff(stored, {**saved, "licensed": False}, kind="organization") == [
+    assert len(profile_diff(stored, saved)) == 2  # compared as stored without the kind
+
+
+def test_a_fact_left_out_is_unknown_so_stating_it_is_a_change() -> None:
+    stored = {"jurisdiction": "滨江区", "established_on": "2010-05-01"}
+    assert profile_diff(stored, {**stored, "licensed": True}, kind="organization") == [
+        {"field": "licensed", "before": None, "after": True}]
+    assert profile_diff({**stored, "licensed": True}, {**stored, "licensed": False},
+                        kind="organization") == [
         {"field": "licensed", "before": True, "after": False}]
-    assert len(profile_diff(stored, saved)) == 3  # compared as stored without the kind
 
 
 def test_the_diff_in_words_in_both_languages() -> None:

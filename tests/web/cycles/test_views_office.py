@@ -202,6 +202,20 @@ def test_the_detail_shows_the_engine_verdict_with_articles_and_the_history(w: Wo
     assert "recommendation_sign" in body
 
 
+def test_the_detail_shows_the_tiers_a_past_win_excludes(w: World) -> None:
+    # 曾获奖项 (bars: tier_won) excludes the tier won; the office sees it with its article.
+    app = into_eligibility(w)
+    Application.objects.filter(pk=app.pk).update(engine_result={
+        "id": "x", "name": "x", "policy": "binjiang-2020", "on": "2026-05-06",
+        "verdict": "eligible", "reasons": [], "manual_checks": [], "fast_track": False,
+        "fast_track_article": None, "barred_until": None,
+        "excluded_tiers": [{"tier": "award", "article": "五、（四）", "until": "2026-12-31"}]})
+    body = client_for(w.office).get(
+        reverse("awards:application_detail", args=[app.pk])).content.decode()
+    assert "不得再次获得的奖项" in body
+    assert "区政府质量奖：至 2026-12-31" in body and "五、（四）" in body
+
+
 def test_the_office_decides_and_concludes_eligibility(w: World) -> None:
     app = into_eligibility(w)
     c = client_for(w.office)

@@ -91,8 +91,8 @@ def profile_post(**overrides: Any) -> dict[str, Any]:
     year = today_shanghai().year
     data: dict[str, Any] = {
         "jurisdiction": "滨江区", "established_on": "2010-05-01", "sector": "电子信息",
-        "legal_person": "on", "pays_tax_locally": "on", "licensed": "on",
-        "chief_quality_officer": "on", "excellence_model_since": "2018-01-01",
+        "legal_person": "yes", "pays_tax_locally": "yes", "licensed": "yes",
+        "chief_quality_officer": "yes", "for_profit": "yes", "excellence_model_since": "2018-01-01",
         **{f"profit_{y}": "120.5" for y in range(year - 5, year)},
     }
     for name in LIST_NAMES:
@@ -223,6 +223,12 @@ def test_the_applicant_fills_in_the_profile(w: World) -> None:
     assert [(r["year"], r["profit"]) for r in p["annual_results"]] == [
         *[(y, 100) for y in range(2019, year - 5)], *[(y, 120.5) for y in range(year - 5, year)]]
     assert p["licensed"] is True and p["sector"] == "电子信息"
+    # A fact answered 否 is stored false; one left 未说明 is left out (unknown to the engine).
+    response = c.post(url, profile_post(licensed="no", chief_quality_officer=""))
+    assert response.status_code == 302
+    w.org.refresh_from_db()
+    assert w.org.profile["licensed"] is False
+    assert "chief_quality_officer" not in w.org.profile
 
 
 def test_a_row_the_engine_cannot_read_is_refused_on_its_row_and_nothing_is_lost(w: World) -> None:

@@ -1,6 +1,7 @@
 """Eligibility screening (资格审查) of applicant profiles against a policy."""
 
 from qaward.core.eligibility.engine import (
+    ExcludedTier,
     ManualItem,
     Reason,
     Screener,
@@ -12,6 +13,7 @@ from qaward.core.eligibility.engine import (
 from qaward.core.eligibility.profile import Profile, ProfileBatch, parse_profile, read_profiles
 
 __all__ = [
+    "ExcludedTier",
     "ManualItem",
     "Profile",
     "ProfileBatch",

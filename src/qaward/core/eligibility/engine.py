@@ -13,6 +13,11 @@ Counting conventions (docs/conventions.md):
   31 December of (award year + N − 1), the last barred day.
 - A revocation bars until the revocation date + N years (that day included); a revoked award
   does not also count as a win for the after-award lockout.
+- 曾获奖项 (``bars: tier_won``) excludes the tier that was won (``excluded_tiers``); the
+  applicant is ineligible only when every tier of its track is excluded.
+- A fact the profile does not state (None) is never a pass: the rule needing it becomes a
+  manual check citing the rule. So is an award record naming a place the engine cannot match
+  to a known jurisdiction, and a record without the tier where the tier decides.
 """
 
 from __future__ import annotations
@@ -22,11 +27,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from qaward.core.eligibility.profile import Profile
+from qaward.core.eligibility.profile import AwardRecord, Profile
 from qaward.core.errors import ConfigurationRequired, PolicyNotInForce
-from qaward.core.policy.loader import require
+from qaward.core.policy.loader import KnownPlaces, known_places, require
 from qaward.core.policy.model import (
     AfterAwardLockout,
+    AwardLevel,
     ChiefQualityOfficer,
     EligibilityRule,
     EmployerRecord,
@@ -47,6 +53,7 @@ from qaward.core.policy.model import (
     PaysTaxLocally,
     Policy,
     RegisteredInJurisdiction,
+    place_key,
 )
 
 INCIDENT_KIND_ZH: dict[str, str] = {
@@ -86,6 +93,18 @@ class ManualItem:
 
 
 @dataclass(frozen=True)
+class ExcludedTier:
+    """A tier the applicant may not receive (曾获奖项), until the last barred day."""
+
+    tier: str
+    article: str
+    until: dt.date
+
+    def to_json(self) -> dict[str, str]:
+        return {"tier": self.tier, "article": self.article, "until": self.until.isoformat()}
+
+
+@dataclass(frozen=True)
 class ScreeningResult:
     id: str
     name: str
@@ -97,6 +116,7 @@ class ScreeningResult:
     fast_track: bool
     fast_track_article: str | None
     barred_until: dt.date | None
+    excluded_tiers: tuple[ExcludedTier, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -110,6 +130,7 @@ class ScreeningResult:
             "fast_track": self.fast_track,
             "fast_track_article": self.fast_track_article,
             "barred_until": self.barred_until.isoformat() if self.barred_until else None,
+            "excluded_tiers": [e.to_json() for e in self.excluded_tiers],
         }
 
 
@@ -120,10 +141,16 @@ Finding = Reason | ManualItem
 class _Outcome:
     findings: list[Finding] = field(default_factory=list)
     barred_until: dt.date | None = None
+    excluded: dict[str, ExcludedTier] = field(default_factory=dict)
 
     def bar(self, until: dt.date) -> None:
         if self.barred_until is None or until > self.barred_until:
             self.barred_until = until
+
+    def exclude(self, tier: str, article: str, until: dt.date) -> None:
+        known = self.excluded.get(tier)
+        if known is None or until > known.until:
+            self.excluded[tier] = ExcludedTier(tier, article, until)
 
 
 Check = Callable[[Profile, _Outcome], None]
@@ -178,18 +205,55 @@ def _fail(out: _Outcome, rule: str, cite: str, zh: str, en: str) -> None:
     out.findings.append(Reason(rule, cite, zh, en))
 
 
-def _manual(out: _Outcome, rule: str, cite: str, zh: str, en: str) -> None:
-    out.findings.append(ManualItem(rule, cite, zh, en))
+def _manual(out: _Outcome, rule: str, cite: str, zh: str, en: str, detail: str = "") -> None:
+    out.findings.append(ManualItem(rule, cite, zh, en, detail))
+
+
+def _keys(names: Iterable[str]) -> frozenset[str]:
+    """Place names as written and as compared (docs/conventions.md): without spaces,
+    case-folded."""
+    out: set[str] = set()
+    for n in names:
+        out.update((n, place_key(n)))
+    return frozenset(out)
+
+
+def _named(text: str | None, keys: frozenset[str]) -> bool:
+    return text is not None and (text in keys or place_key(text) in keys)
 
 
 def _in_window(d: dt.date, start: dt.date, on: dt.date) -> bool:
     return start <= d <= on
 
 
+Where = Literal["here", "elsewhere", "unknown"]
+
+
 class _Compiler:
-    def __init__(self, policy: Policy, on: dt.date) -> None:
+    def __init__(self, policy: Policy, on: dt.date, known: KnownPlaces) -> None:
         self.policy = policy
         self.on = on
+        self.known = known
+        self.here = _keys(policy.jurisdiction.names())
+        self.other_districts = _keys(n for d in known.districts for n in d.names())
+        self.cities = _keys(n for c in known.cities for n in c.names())
+
+    def district_of(self, text: str | None) -> Where:
+        """Whose district award a record is: no jurisdiction given is this district's."""
+        if text is None or _named(text, self.here):
+            return "here"
+        if _named(text, self.other_districts):
+            return "elsewhere"
+        return "unknown"
+
+    def _unreadable_place(self, out: _Outcome, rule: str, cite: str, what_zh: str,
+                          what_en: str, text: str, detail: str, consequence_zh: str,
+                          consequence_en: str) -> None:
+        _manual(out, rule, cite,
+                f"{what_zh}的地区“{text}”无法识别为已知的行政区：须核实是否为"
+                f"{self.policy.jurisdiction.name_zh}（是则{consequence_zh}）",
+                f"{what_en}: the place '{text}' matches no known jurisdiction; verify whether it "
+                f"is {self.policy.jurisdiction.name_en} (if so, {consequence_en})", detail)
 
     def compile(self, rule: EligibilityRule) -> Check:
         match rule:
@@ -228,9 +292,10 @@ class _Compiler:
 
     def _registered_in_jurisdiction(self, r: RegisteredInJurisdiction) -> Check:
         j = self.policy.jurisdiction
+        here = self.here
 
         def check(p: Profile, out: _Outcome) -> None:
-            if not j.matches(p.jurisdiction):
+            if not _named(p.jurisdiction, here):
                 _fail(out, r.rule, r.cite,
                       f"登记注册地（或工作所在地）为“{p.jurisdiction}”，不在{j.name_zh}",
                       f"registered (or working) in '{p.jurisdiction}', not in {j.name_en}")
@@ -250,28 +315,38 @@ class _Compiler:
                       f"(must be on or before {latest})")
         return check
 
-    def _flag(self, rule: str, cite: str, attr: str, zh: str, en: str) -> Check:
+    def _flag(self, rule: str, cite: str, attr: str, zh: str, en: str, fact_zh: str,
+              fact_en: str) -> Check:
         def check(p: Profile, out: _Outcome) -> None:
-            if not getattr(p, attr):
+            value = getattr(p, attr)
+            if value is None:
+                _manual(out, rule, cite, f"申报材料未说明是否{fact_zh}，须核实",
+                        f"the profile does not state whether it {fact_en} "
+                        f"(`{attr}`): verify")
+            elif not value:
                 _fail(out, rule, cite, zh, en)
         return check
 
     def _independent_legal_person(self, r: LegalPerson) -> Check:
         return self._flag(r.rule, r.cite, "legal_person", "不具有独立法人资格",
-                          "not an independent legal person")
+                          "not an independent legal person", "具有独立法人资格",
+                          "is an independent legal person")
 
     def _pays_tax_locally(self, r: PaysTaxLocally) -> Check:
-        return self._flag(r.rule, r.cite, "pays_tax_locally",
-                          f"未在{self.policy.jurisdiction.name_zh}依法纳税",
-                          f"does not pay tax in {self.policy.jurisdiction.name_en}")
+        j = self.policy.jurisdiction
+        return self._flag(r.rule, r.cite, "pays_tax_locally", f"未在{j.name_zh}依法纳税",
+                          f"does not pay tax in {j.name_en}", f"在{j.name_zh}依法纳税",
+                          f"pays tax in {j.name_en}")
 
     def _licensed(self, r: Licensed) -> Check:
         return self._flag(r.rule, r.cite, "licensed", "不具备相关资质或证照",
-                          "lacks the required licences or permits")
+                          "lacks the required licences or permits", "具备相关资质或证照",
+                          "holds the required licences or permits")
 
     def _chief_quality_officer(self, r: ChiefQualityOfficer) -> Check:
         return self._flag(r.rule, r.cite, "chief_quality_officer", "未实施首席质量官制度",
-                          "has no chief quality officer system")
+                          "has no chief quality officer system", "实施首席质量官制度",
+                          "has a chief quality officer system")
 
     def _excellence_model(self, r: ExcellenceModel) -> Check:
         latest = years_before(self.on, r.min_years) if r.min_years else self.on
@@ -291,7 +366,29 @@ class _Compiler:
     def _no_losses(self, r: NoLosses) -> Check:
         years = range(self.on.year - r.years, self.on.year)
 
+        np = r.non_profit
+
+        def losses(p: Profile) -> list[int]:
+            return [a.year for a in p.annual_results if a.year in years and a.profit < 0]
+
         def check(p: Profile, out: _Outcome) -> None:
+            if np is not None and p.for_profit is False:
+                # 从事非盈利性业务: a deficit is not a loss; the text's other test applies.
+                _manual(out, r.rule, r.cite, np.text_zh, np.text_en, "non_profit")
+                return
+            if np is not None and p.for_profit is None:
+                found = losses(p)
+                years_zh = "、".join(map(str, found))
+                zh = f"；申报的经营结果中{years_zh}年度为负" if found else ""
+                en = (f"; the results show a deficit in {', '.join(map(str, found))}"
+                      if found else "")
+                _manual(out, r.rule, r.cite,
+                        "申报材料未说明是否从事生产、经营活动（`for_profit`）：从事的，须近"
+                        f"{r.years}年未发生亏损；{np.text_zh}{zh}",
+                        "the profile does not state whether it does business for profit "
+                        f"(`for_profit`): if so, no loss in the last {r.years} years; "
+                        f"otherwise - {np.text_en}{en}", "for_profit")
+                return
             by_year = {a.year: a for a in p.annual_results}
             # Years before the organization existed have no results to ask for.
             missing = [y for y in years if y not in by_year and y >= p.established_on.year]
@@ -313,12 +410,12 @@ class _Compiler:
 
     def _incident_check(self, rule: str, cite: str, years: int,
                         kinds: tuple[IncidentKind, ...], open_list: bool,
-                        whose_zh: str = "", whose_en: str = "") -> Check:
+                        whose_zh: str = "", whose_en: str = "", detail: str = "") -> Check:
         start = years_before(self.on, years)
         listed = set(kinds)
 
         def check(p: Profile, out: _Outcome) -> None:
-            for inc in p.incidents:
+            for i, inc in enumerate(p.incidents):
                 if not inc.major or not _in_window(inc.date, start, self.on):
                     continue
                 kind_zh = INCIDENT_KIND_ZH[inc.kind]
@@ -332,7 +429,8 @@ class _Compiler:
                             f"{whose_zh}{inc.date}发生重大{kind_zh}事故：条文以“等”列举事故类型，"
                             "须判断是否属于不得申报的事故",
                             f"{whose_en}major {inc.kind.replace('_', ' ')} incident on {inc.date}: "
-                            "the article's list ends with 'etc.', judge whether it bars")
+                            "the article's list ends with 'etc.', judge whether it bars",
+                            f"{detail}incidents.{i}")
         return check
 
     def _no_major_incidents(self, r: NoMajorIncidents) -> Check:
@@ -357,20 +455,29 @@ class _Compiler:
         return self._complaint_check(r.rule, r.cite, r.years, r.organization_at_fault_only)
 
     def _dishonesty_check(self, rule: str, cite: str, years: int | None,
-                          whose_zh: str = "", whose_en: str = "") -> Check:
+                          whose_zh: str = "", whose_en: str = "", judged: bool = False) -> Check:
         start = years_before(self.on, years) if years else dt.date.min
         span_zh = f"近{years}年" if years else ""
         span_en = f" within {years} years" if years else ""
 
         def check(p: Profile, out: _Outcome) -> None:
-            for d in p.dishonesty:
-                if d.serious and _in_window(d.date, start, self.on):
+            for i, d in enumerate(p.dishonesty):
+                if not d.serious or not _in_window(d.date, start, self.on):
+                    continue
+                if judged:
+                    _manual(out, rule, cite,
+                            f"{whose_zh}有严重失信记录（{d.date}）：条文要求信用记录良好，"
+                            "须判断其目前的信用记录",
+                            f"{whose_en}serious dishonesty record on {d.date}: the article asks "
+                            "for a good credit record; judge the current record",
+                            f"dishonesty.{i}")
+                else:
                     _fail(out, rule, cite, f"{whose_zh}{span_zh}有严重失信行为（{d.date}）",
                           f"{whose_en}serious dishonesty record on {d.date}{span_en}")
         return check
 
     def _no_serious_dishonesty(self, r: NoSeriousDishonesty) -> Check:
-        return self._dishonesty_check(r.rule, r.cite, r.years)
+        return self._dishonesty_check(r.rule, r.cite, r.years, judged=r.judged)
 
     def _no_serious_violations(self, r: NoSeriousViolations) -> Check:
         start = years_before(self.on, r.years)
@@ -395,18 +502,46 @@ class _Compiler:
     def _not_applying_to_city_award_same_year(self, r: NotAppliedToCitySameYear) -> Check:
         year = self.on.year
         levels = set(r.levels)
+        places = {"city": self.cities, "district": self.other_districts | self.here}
+        covers = {level: _keys(names) for level, names in r.jurisdictions.items()}
+
+        def covered(level: AwardLevel, text: str | None) -> Where:
+            keys = covers.get(level)
+            if keys is None or text is None or _named(text, keys):
+                return "here"  # any jurisdiction's, or the one the rule names
+            if _named(text, places.get(level, frozenset())):
+                return "elsewhere"
+            return "unknown"
 
         def check(p: Profile, out: _Outcome) -> None:
-            for a in p.other_applications:
-                if a.year == year and a.level in levels:
-                    _fail(out, r.rule, r.cite, f"{year}年度已申报市级政府质量奖，不得同年重复申报",
-                          f"already applying for the city government quality award in {year}")
+            for i, a in enumerate(p.other_applications):
+                if a.year != year or a.level not in levels:
+                    continue
+                where = covered(a.level, a.jurisdiction)
+                if where == "elsewhere":
+                    continue
+                if where == "unknown":
+                    names = "、".join(r.jurisdictions.get(a.level, ()))
+                    _manual(out, r.rule, r.cite,
+                            f"{year}年度另行申报的政府质量奖地区“{a.jurisdiction}”无法识别：须核实"
+                            f"是否为{names}的奖项（是则不得同年重复申报）",
+                            f"another {a.level} award applied for in {year}: the place "
+                            f"'{a.jurisdiction}' matches no known jurisdiction; verify whether "
+                            f"it is {names}'s (if so, the applicant may not apply in the same "
+                            "year)", f"other_applications.{i}")
+                    continue
+                whose = a.jurisdiction or ""
+                _fail(out, r.rule, r.cite,
+                      f"{year}年度已申报{whose}市级政府质量奖，不得同年重复申报",
+                      f"already applying for the {a.jurisdiction + ' ' if a.jurisdiction else ''}"
+                      f"city government quality award in {year}")
         return check
 
     def _employer_record(self, r: EmployerRecord) -> Check:
         zh, en = "所属组织", "the person's organization: "
         parts = [
-            self._incident_check(r.rule, r.cite, r.years, r.kinds, r.open_list, zh, en),
+            self._incident_check(r.rule, r.cite, r.years, r.kinds, r.open_list, zh, en,
+                                 "employer."),
             self._complaint_check(r.rule, r.cite, r.years, False, zh, en),
             self._dishonesty_check(r.rule, r.cite, r.years, zh, en),
         ]
@@ -433,47 +568,91 @@ class _Compiler:
     # -- lockouts -----------------------------------------------------------------------------
 
     def after_award(self, lock: AfterAwardLockout) -> Check:
-        j = self.policy.jurisdiction
+        policy = self.policy
         barred_tiers = set(lock.tiers)
-        known = {t.id for t in self.policy.tiers}
+        names = {t.id: t.name_zh for t in policy.tiers}
+        names_en = {t.id: t.name_en for t in policy.tiers}
+        # Where every tier bars the application, a record without a tier bars all the same.
+        tier_decides = lock.bars == "tier_won" or not barred_tiers >= set(names)
+        exempt = [t for t in names if t not in barred_tiers]
         year = self.on.year
+        rule = "after_award_lockout"
 
         def check(p: Profile, out: _Outcome) -> None:
-            for a in p.awards:
+            for i, a in enumerate(p.awards):
                 revoked = a.revoked_on is not None and a.revoked_on <= self.on
                 if a.level != "district" or revoked:
                     continue
-                if a.jurisdiction is not None and not j.matches(a.jurisdiction):
-                    continue
                 if not 0 <= year - a.year < lock.years:
                     continue
-                if a.tier is not None and a.tier not in known:
-                    _manual(out, "after_award_lockout", lock.cite,
+                until = dt.date(a.year + lock.years - 1, 12, 31)
+                detail = f"awards.{i}"
+                where = self.district_of(a.jurisdiction)
+                if where == "elsewhere":
+                    continue
+                if where == "unknown":
+                    self._unreadable_place(
+                        out, rule, lock.cite, f"{a.year}年的获奖记录",
+                        f"award record of {a.year}", a.jurisdiction or "", detail,
+                        f"获奖后{lock.years}年内不得再次申报，至{until}",
+                        f"barred from applying again within {lock.years} years, "
+                        f"until {until}")
+                    continue
+                if a.tier is not None and a.tier not in names:
+                    _manual(out, rule, lock.cite,
                             f"{a.year}年获得的奖项“{a.tier}”不是本办法的奖项，须判断是否属同一奖项",
                             f"award '{a.tier}' of {a.year} is not a tier of this regulation: "
-                            "judge whether it is the same award")
+                            "judge whether it is the same award", detail)
+                    continue
+                if a.tier is None and tier_decides:
+                    if lock.bars == "tier_won":
+                        zh = f"所获奖项至{until}不得再次申报（{lock.cite}）"
+                        en = f"the award won may not be applied for again until {until}"
+                    else:
+                        zh = ("获得" + "、".join(names[t] for t in lock.tiers)
+                              + f"的，至{until}不得再次申报；"
+                              + "、".join(names[t] for t in exempt) + "获奖者不受限制")
+                        en = (f"winners of {', '.join(names_en[t] for t in lock.tiers)} are "
+                              f"barred until {until}; winners of "
+                              f"{', '.join(names_en[t] for t in exempt)} are not")
+                    _manual(out, rule, lock.cite,
+                            f"{a.year}年的获奖记录未写明所获奖项：须核实，{zh}",
+                            f"the award record of {a.year} does not give the tier won: verify "
+                            f"it; {en}", detail)
                     continue
                 if a.tier is not None and a.tier not in barred_tiers:
                     continue
-                until = dt.date(a.year + lock.years - 1, 12, 31)
+                if lock.bars == "tier_won":
+                    assert a.tier is not None
+                    out.exclude(a.tier, lock.cite, until)
+                    continue
                 out.bar(until)
-                _fail(out, "after_award_lockout", lock.cite,
+                _fail(out, rule, lock.cite,
                       f"{a.year}年获奖，获奖后{lock.years}年内不得再次申报（至{until}）",
                       f"won in {a.year}: may not apply again within {lock.years} years "
                       f"(barred until {until})")
+            track = [t.id for t in policy.tiers if p.kind in t.tracks]
+            if lock.bars == "tier_won" and track and all(t in out.excluded for t in track):
+                until = min(out.excluded[t].until for t in track)
+                out.bar(until)
+                _fail(out, rule, lock.cite,
+                      f"获奖后{lock.years}年内不得再次申报曾获奖项："
+                      + "、".join(names[t] for t in track) + f"均已获得，至{until}不得申报",
+                      f"has won every award of its track ({', '.join(names_en[t] for t in track)}) "
+                      f"within {lock.years} years: barred until {until}")
         return check
 
     def revocations(self) -> Check:
-        j = self.policy.jurisdiction
         rules = self.policy.revocation
 
         def check(p: Profile, out: _Outcome) -> None:
-            for a in p.awards:
+            for i, a in enumerate(p.awards):
                 if a.revoked_on is None or a.revocation_cause is None or a.level != "district":
                     continue
                 if a.revoked_on > self.on:  # not yet revoked on the screening date
                     continue
-                if a.jurisdiction is not None and not j.matches(a.jurisdiction):
+                where = self.district_of(a.jurisdiction)
+                if where == "elsewhere":
                     continue
                 rule = getattr(rules, a.revocation_cause)
                 years = require(
@@ -481,28 +660,39 @@ class _Compiler:
                     f"revocation.{a.revocation_cause}.lockout_years",
                 ).value
                 until = years_after(a.revoked_on, years)
-                if a.revoked_on <= self.on <= until:
-                    out.bar(until)
-                    cause_zh = "弄虚作假" if a.revocation_cause == "fraud" else "发生重大事故"
-                    _fail(out, "revocation_lockout", rule.cite,
-                          f"因{cause_zh}于{a.revoked_on}被撤销奖励，{years}年内不得再次申报（至{until}）",
-                          f"award revoked on {a.revoked_on} ({a.revocation_cause}): barred for "
-                          f"{years} years (until {until})")
+                if not a.revoked_on <= self.on <= until:
+                    continue
+                cause_zh = "弄虚作假" if a.revocation_cause == "fraud" else "发生重大事故"
+                if where == "unknown":
+                    self._unreadable_place(
+                        out, "revocation_lockout", rule.cite,
+                        f"{a.revoked_on}被撤销奖励的记录", f"award revoked on {a.revoked_on}",
+                        a.jurisdiction or "", f"awards.{i}",
+                        f"因{cause_zh}被撤销，{years}年内不得再次申报，至{until}",
+                        f"barred for {years} years, until {until}")
+                    continue
+                out.bar(until)
+                _fail(out, "revocation_lockout", rule.cite,
+                      f"因{cause_zh}于{a.revoked_on}被撤销奖励，{years}年内不得再次申报（至{until}）",
+                      f"award revoked on {a.revoked_on} ({a.revocation_cause}): barred for "
+                      f"{years} years (until {until})")
         return check
 
 
 def _fast_track(ft: FastTrack, on: dt.date) -> Callable[[Profile], bool]:
-    levels = set(ft.levels)
-    places = {level: set(names) for level, names in ft.jurisdictions.items()}
+    whose = [(c, _keys(c.jurisdictions or ())) for c in ft.awards]
 
-    def counts(level: str, jurisdiction: str | None) -> bool:
-        # Where the policy names whose awards count (虹口: 市级 = 上海市), others do not.
-        return level not in places or (jurisdiction or "").strip() in places[level]
+    def counts(a: AwardRecord) -> bool:
+        return any(
+            a.level == c.level
+            and (not c.jurisdictions or _named(a.jurisdiction, keys))
+            and (not c.tiers or a.tier in c.tiers)
+            for c, keys in whose
+        )
 
     def qualifies(p: Profile) -> bool:
         return any(
-            a.level in levels and (a.revoked_on is None or a.revoked_on > on)
-            and counts(a.level, a.jurisdiction)
+            (a.revoked_on is None or a.revoked_on > on) and counts(a)
             and 0 <= on.year - a.year < ft.within_years
             for a in p.awards
         )
@@ -539,6 +729,10 @@ class Screener:
         manual = tuple(f for f in out.findings if isinstance(f, ManualItem))
         fast = bool(self.fast_track and self.fast_track(profile))
         ft = self.policy.fast_track
+        excluded: tuple[ExcludedTier, ...] = ()
+        if out.excluded:  # highest honour first
+            rank = {t.id: t.rank for t in self.policy.tiers}
+            excluded = tuple(sorted(out.excluded.values(), key=lambda e: rank.get(e.tier, 0)))
         return ScreeningResult(
             id=profile.id,
             name=profile.name,
@@ -550,16 +744,20 @@ class Screener:
             fast_track=fast,
             fast_track_article=ft.cite if fast and isinstance(ft, FastTrack) else None,
             barred_until=out.barred_until,
+            excluded_tiers=excluded,
         )
 
     def screen_all(self, profiles: Iterable[Profile]) -> Iterator[ScreeningResult]:
         return (self.screen(p) for p in profiles)
 
 
-def screener(policy: Policy, on: dt.date) -> Screener:
-    """Compile ``policy`` for screening on ``on``; refuses a date outside its period in force."""
+def screener(policy: Policy, on: dt.date, known: KnownPlaces | None = None) -> Screener:
+    """Compile ``policy`` for screening on ``on``; refuses a date outside its period in force.
+
+    ``known``: the districts and cities an award record may name (default: those of every
+    known policy, :func:`~qaward.core.policy.loader.known_places`)."""
     check_in_force(policy, on)
-    c = _Compiler(policy, on)
+    c = _Compiler(policy, on, known if known is not None else known_places())
     common: list[Check] = [c.revocations()]
     if isinstance(policy.after_award_lockout, AfterAwardLockout):
         common.append(c.after_award(policy.after_award_lockout))

@@ -1,10 +1,12 @@
 """Applicant profiles: the facts the eligibility engine screens, read from JSON, CSV or XLSX.
 
-Conventions (docs/conventions.md): top-level booleans (``legal_person``, ``pays_tax_locally``,
-``licensed``, ``chief_quality_officer``, ``top_manager``) default to true; lists default to
-empty; an event's ``major``/``serious``/``organization_at_fault`` default to true (an event
-counts unless declared otherwise); ``policy_loss`` defaults to false (a loss is excused only
-when declared). One bad record is reported with its field and never stops the others.
+Conventions (docs/conventions.md): the facts ``legal_person``, ``pays_tax_locally``,
+``licensed``, ``chief_quality_officer`` and ``for_profit`` are unknown (None) unless stated,
+and a rule that needs an unknown fact becomes a manual check; ``top_manager`` defaults to
+true; lists default to empty; an event's ``major``/``serious``/``organization_at_fault``
+default to true (an event counts unless declared otherwise); ``policy_loss`` defaults to
+false (a loss is excused only when declared). One bad record is reported with its field
+and never stops the others.
 """
 
 from __future__ import annotations
@@ -20,7 +22,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qaward.core.errors import ProfileError, QawardError
-from qaward.core.policy.model import AwardLevel, IncidentKind, RevocationCause
+from qaward.core.policy.model import (
+    NATIONAL_AWARD_TIERS,
+    AwardLevel,
+    IncidentKind,
+    RevocationCause,
+)
 
 
 class _Fact(BaseModel):
@@ -67,6 +74,9 @@ class AwardRecord(_Fact):
     def _cause_with_revocation(self) -> AwardRecord:
         if (self.revoked_on is None) != (self.revocation_cause is None):
             raise ValueError("give `revoked_on` and `revocation_cause` together (fraud|incident)")
+        if self.level == "national" and self.tier not in (None, *NATIONAL_AWARD_TIERS):
+            raise ValueError("a national award's `tier` is `award` (中国质量奖) or `nomination` "
+                             f"(中国质量奖提名奖), not {self.tier!r}")
         return self
 
 
@@ -82,10 +92,13 @@ class Profile(_Fact):
     name: str = Field(min_length=1)
     jurisdiction: str = Field(min_length=1)
     established_on: dt.date
-    legal_person: bool = True
-    pays_tax_locally: bool = True
-    licensed: bool = True
-    chief_quality_officer: bool = True
+    # Facts a rule may need: None (not stated) is unknown, and the rule becomes a manual check.
+    legal_person: bool | None = None
+    pays_tax_locally: bool | None = None
+    licensed: bool | None = None
+    chief_quality_officer: bool | None = None
+    # 从事生产、经营活动 (true) or 非盈利性业务 (false): 崇明 第十六条第（五）项.
+    for_profit: bool | None = None
     excellence_model_since: dt.date | None = None
     sector: str | None = None
     annual_results: tuple[AnnualResult, ...] = ()
@@ -211,9 +224,10 @@ _LIST_OR_OBJECT_FIELDS = {
 }
 _TEXT_FIELDS = {"id", "name", "jurisdiction", "sector"}
 _BOOLEAN_FIELDS = {"legal_person", "pays_tax_locally", "licensed", "chief_quality_officer",
-                   "top_manager"}
+                   "for_profit", "top_manager"}
 _TRUE = {"true", "yes", "y", "1", "是", "有", "√"}
 _FALSE = {"false", "no", "n", "0", "否", "无", "×"}
+_UNKNOWN = {"unknown", "?", "不详", "未知", "未说明"}  # as an empty cell: not stated
 
 
 def _cell_value(column: str, value: Any) -> Any:
@@ -237,7 +251,10 @@ def _cell_value(column: str, value: Any) -> Any:
             return True
         if low in _FALSE:
             return False
-        raise ValueError(f"column `{column}` must be true/false (是/否), got {text!r}")
+        if low in _UNKNOWN:
+            return None
+        raise ValueError(f"column `{column}` must be true/false (是/否) or unknown (不详), "
+                         f"got {text!r}")
     return text
 
 
@@ -248,9 +265,12 @@ def _row_to_record(row: Mapping[str, Any]) -> dict[str, Any] | _BadRow:
         if column is None or value is None or (isinstance(value, str) and not value.strip()):
             continue  # empty cell: the field's default
         try:
-            record[str(column).strip()] = _cell_value(str(column).strip(), value)
+            converted = _cell_value(str(column).strip(), value)
         except ValueError as exc:
             problems.append(str(exc))
+            continue
+        if converted is not None:  # "不详": as an empty cell
+            record[str(column).strip()] = converted
     return _BadRow(record.get("id"), problems) if problems else record
 
 

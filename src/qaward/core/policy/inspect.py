@@ -24,7 +24,14 @@ from pydantic import BaseModel
 from qaward.core.criteria.loader import list_criteria
 from qaward.core.errors import PolicyFileError
 from qaward.core.policy.loader import config_file, load_policy_file, policy_files
-from qaward.core.policy.model import ManualCheck, Notice, Notices, Policy, Silent
+from qaward.core.policy.model import (
+    NATIONAL_AWARD_TIERS,
+    ManualCheck,
+    Notice,
+    Notices,
+    Policy,
+    Silent,
+)
 from qaward.core.policy.source import Resolved, SourceText
 from qaward.core.states import ExitTarget, NoticeId, StageId
 
@@ -47,6 +54,8 @@ def _identity(item: Mapping[str, Any]) -> str | None:
         return f"{item['tier']}/{'+'.join(item['tracks'])}"
     if "level" in item and "tier" in item:
         return f"{item['level']}/{item['tier']}"
+    if "level" in item and "name_zh" in item:  # an award the fast track counts
+        return f"{item['level']}/{item['name_zh']}"
     if "tier" in item and "previously" in item:
         return f"{item['tier']}-after-{'+'.join(item['previously'])}"
     if "id" in item:
@@ -314,11 +323,12 @@ def _fast_track_problems(policy: Policy) -> list[str]:
             f"fast_track.skips_to: `{ft.skips_to}` comes after `committee`; "
             "a fast track may not skip the committee"
         )
-    for level in ft.jurisdictions:
-        if level not in ft.levels:
+    for award in ft.awards:
+        odd = [t for t in award.tiers or () if t not in NATIONAL_AWARD_TIERS]
+        if award.level == "national" and odd:
             problems.append(
-                f"fast_track.jurisdictions.{level}: `{level}` is not one of the fast track's "
-                f"levels ({', '.join(ft.levels)})"
+                f"fast_track.awards[{award.name_zh}].tiers: a national award record's tier is "
+                f"`award` or `nomination`, not {', '.join(f'`{t}`' for t in odd)}"
             )
     return problems
 

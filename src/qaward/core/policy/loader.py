@@ -27,7 +27,7 @@ from qaward.core.errors import (
     QawardError,
     UnknownPolicy,
 )
-from qaward.core.policy.model import Cited, Policy, Silent
+from qaward.core.policy.model import Cited, Jurisdiction, Place, Policy, Silent
 
 T = TypeVar("T")
 
@@ -215,6 +215,36 @@ def load_each() -> Iterator[tuple[str, Policy | BrokenPolicy]]:
             yield pid, load_policy(pid)
         except QawardError as err:
             yield pid, BrokenPolicy(pid, files[pid], err)
+
+
+@dataclass(frozen=True)
+class KnownPlaces:
+    """Every district and city the known policies name: the engine tells a record of another
+    known place (it does not bar) from a name it cannot read (a manual check)."""
+
+    districts: tuple[Jurisdiction, ...]
+    cities: tuple[Place, ...]
+
+
+def known_places() -> KnownPlaces:
+    """The jurisdictions (and their cities) of every policy that loads; a broken policy file
+    adds nothing here (``qaward policy validate`` reports it)."""
+    return _known_places(tuple(policy_files().items()))
+
+
+@cache
+def _known_places(files: tuple[tuple[str, Path], ...]) -> KnownPlaces:
+    districts: dict[str, Jurisdiction] = {}
+    cities: dict[str, Place] = {}
+    for pid, _path in files:
+        try:
+            j = load_policy(pid).jurisdiction
+        except QawardError:
+            continue
+        districts.setdefault(j.id, j)
+        if j.city is not None:
+            cities.setdefault(j.city.name_zh, j.city)
+    return KnownPlaces(tuple(districts.values()), tuple(cities.values()))
 
 
 # ---------------------------------------------------------------------------------------------

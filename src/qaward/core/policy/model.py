@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -122,6 +122,9 @@ IncidentKind = Literal[
     "quality", "safety", "environment", "public_health", "food_safety", "drug_safety"
 ]
 AwardLevel = Literal["national", "provincial", "city", "district"]
+# The tiers of a national award record: 中国质量奖 itself, or its 提名奖.
+NationalAwardTier = Literal["award", "nomination"]
+NATIONAL_AWARD_TIERS: tuple[str, ...] = get_args(NationalAwardTier)
 RevocationCause = Literal["fraud", "incident"]
 PrizeItem = Literal["plaque", "trophy", "certificate", "money", "title"]
 NonNegInt = Annotated[StrictInt, Field(ge=0)]
@@ -132,16 +135,36 @@ PosInt = Annotated[StrictInt, Field(gt=0)]
 # Identity
 
 
-class Jurisdiction(Frozen):
-    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9-]*$")
+def place_key(text: str) -> str:
+    """A place name as compared: spaces dropped, Latin letters case-folded."""
+    return "".join(text.split()).casefold()
+
+
+class Place(Frozen):
+    """A named place (a city) that profiles may write in several ways."""
+
     name_zh: StrictStr
     name_en: StrictStr
-    # Other spellings an applicant may write in its profile (区 names with or without city).
+    # Other spellings an applicant may write in its profile (with or without the city, the
+    # English name); compared without spaces and case.
     aliases: tuple[StrictStr, ...] = ()
 
+    def names(self) -> tuple[str, ...]:
+        return (self.name_zh, self.name_en, *self.aliases)
+
     def matches(self, text: str) -> bool:
-        t = text.strip()
-        return t == self.id or t == self.name_zh or t in self.aliases
+        t = place_key(text)
+        return any(t == place_key(n) for n in self.names())
+
+
+class Jurisdiction(Place):
+    id: StrictStr = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    # The city the district belongs to: lets the engine tell another city's award from a
+    # name it cannot read (docs/conventions.md, "Names the engine does not know").
+    city: Place | None = None
+
+    def names(self) -> tuple[str, ...]:
+        return (self.id, *super().names())
 
 
 class InForce(Frozen):
@@ -229,10 +252,21 @@ class ExcellenceModel(_Rule):
     min_years: NonNegInt  # 0: practised at all; N: practised at least N years
 
 
+class NonProfitTest(Frozen):
+    """What the text asks of an organization with 非盈利性业务 instead (a manual check)."""
+
+    text_zh: StrictStr
+    text_en: StrictStr
+
+
 class NoLosses(_Rule):
     rule: Literal["no_losses"]
     years: PosInt  # the N complete years before the year of screening
     policy_losses_excepted: StrictBool
+    # Set where the text holds only organizations 从事生产、经营活动的 to the no-loss test
+    # (崇明 第十六条第（五）项): a non-profit (profile `for_profit: false`) is judged by this
+    # test instead, and its deficit is not a loss. Absent: every organization.
+    non_profit: NonProfitTest | None = None
 
 
 class NoMajorIncidents(_Rule):
@@ -252,7 +286,11 @@ class NoMajorComplaints(_Rule):
 
 class NoSeriousDishonesty(_Rule):
     rule: Literal["no_serious_dishonesty"]
-    years: PosInt | None  # None: any record at all (e.g. "个人信用记录良好")
+    years: PosInt | None  # None: records of any date
+    # True where the text asks for a good record (虹口 第十二条第（三）项 个人信用记录良好), a
+    # judgement of the current record: each serious record is a manual check citing it,
+    # not a bar.
+    judged: StrictBool = False
 
 
 class NoSeriousViolations(_Rule):
@@ -268,6 +306,10 @@ class NoFailedInspections(_Rule):
 class NotAppliedToCitySameYear(_Rule):
     rule: Literal["not_applying_to_city_award_same_year"]
     levels: tuple[AwardLevel, ...] = ("city",)
+    # Whose awards the rule covers, per level (崇明 第十七条 本市: city: [上海市, …]); a level
+    # not listed: any jurisdiction's. An application naming another known place does not
+    # bar; one naming a place the engine cannot read is a manual check.
+    jurisdictions: dict[AwardLevel, tuple[StrictStr, ...]] = {}
 
 
 class EmployerRecord(_Rule):
@@ -320,16 +362,31 @@ class AfterAwardLockout(Frozen):
     years: PosInt
     # Winners of these tiers are barred; a tier left out is exempt (滨江: 提名奖).
     tiers: tuple[StrictStr, ...] = Field(min_length=1)
+    # What a win bars: `applying` - applying at all (虹口 同一奖项, one award with grades;
+    # 滨江); `tier_won` - receiving the tier that was won (崇明 第十七条, 长宁 第十八条 曾获奖项:
+    # 第二条 sets up two awards), listed in the result's `excluded_tiers`; ineligible only
+    # when every tier of the applicant's track is excluded.
+    bars: Literal["applying", "tier_won"] = "applying"
     cite: Citation
     note: StrictStr | None = None
+
+
+class CountingAward(Frozen):
+    """An award that gives the fast track, as the text names it."""
+
+    level: AwardLevel
+    name_zh: StrictStr
+    # Whose award (city: [上海市, 上海, Shanghai]); left out: the level has one (中国质量奖).
+    jurisdictions: tuple[StrictStr, ...] | None = Field(default=None, min_length=1)
+    # The record's `tier` that counts (national: `award`, not `nomination`); left out: any.
+    # A record that gives no tier where tiers are named does not count.
+    tiers: tuple[StrictStr, ...] | None = Field(default=None, min_length=1)
 
 
 class FastTrack(Frozen):
     """Applicants holding a higher award skip to a later stage."""
 
-    levels: tuple[AwardLevel, ...] = Field(min_length=1)
-    # Whose awards count, per level (e.g. city: [上海市, 上海]); a level not listed: any.
-    jurisdictions: dict[AwardLevel, tuple[StrictStr, ...]] = {}
+    awards: tuple[CountingAward, ...] = Field(min_length=1)
     within_years: PosInt
     skips_to: StageId
     cite: Citation

@@ -300,6 +300,17 @@ LIST_FIELDS: tuple[ListField, ...] = (
 PROFILE_LABELS = {lf.name: lf.legend for lf in LIST_FIELDS}
 
 
+# The profile's facts that are unknown unless stated (docs/conventions.md): yes, no or not
+# stated, which the engine turns into a manual check where a rule needs the fact.
+FACTS = ("legal_person", "pays_tax_locally", "licensed", "chief_quality_officer", "for_profit")
+
+
+def _fact(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, required=False, empty_value=None, coerce=lambda v: v == "yes",
+        choices=[("", _("未说明")), ("yes", _("是")), ("no", _("否"))])
+
+
 class ProfileForm(forms.Form):
     """The scalar fields of the eligibility profile (申报条件信息); the list fields are
     the formsets of ``ProfileForms``."""
@@ -307,10 +318,11 @@ class ProfileForm(forms.Form):
     jurisdiction = forms.CharField(label=_("注册地/工作地"), max_length=100)
     established_on = forms.DateField(label=_("成立日期"), widget=DateInput())
     sector = forms.CharField(label=_("行业领域"), max_length=100, required=False)
-    legal_person = forms.BooleanField(label=_("具有独立法人资格"), required=False)
-    pays_tax_locally = forms.BooleanField(label=_("在本区依法纳税"), required=False)
-    licensed = forms.BooleanField(label=_("具备相关生产经营许可"), required=False)
-    chief_quality_officer = forms.BooleanField(label=_("已设立首席质量官"), required=False)
+    legal_person = _fact(_("具有独立法人资格"))
+    pays_tax_locally = _fact(_("在本区依法纳税"))
+    licensed = _fact(_("具备相关生产经营许可"))
+    chief_quality_officer = _fact(_("已设立首席质量官"))
+    for_profit = _fact(_("从事生产、经营活动（非盈利性业务选“否”）"))
     excellence_model_since = forms.DateField(label=_("开始实施卓越绩效管理日期"),
                                              required=False, widget=DateInput())
 
@@ -344,9 +356,10 @@ class ProfileForm(forms.Form):
             "established_on": p.get("established_on"),
             "excellence_model_since": p.get("excellence_model_since"),
         }
-        for flag in ("legal_person", "pays_tax_locally", "licensed", "chief_quality_officer",
-                     "top_manager"):
-            initial[flag] = bool(p.get(flag, True))
+        for flag in FACTS:
+            value = p.get(flag)
+            initial[flag] = "yes" if value is True else "no" if value is False else ""
+        initial["top_manager"] = bool(p.get("top_manager", True))
         for r in p.get("annual_results", []):
             if isinstance(r, dict) and "year" in r:
                 initial[f"profit_{r['year']}"] = r.get("profit")
@@ -385,10 +398,11 @@ class ProfileForm(forms.Form):
             out["excellence_model_since"] = d["excellence_model_since"].isoformat()
         if (d.get("sector") or "").strip():
             out["sector"] = d["sector"].strip()
-        for flag in ("legal_person", "pays_tax_locally", "licensed", "chief_quality_officer",
-                     "top_manager"):
-            if flag in self.fields:
-                out[flag] = bool(d.get(flag))
+        for flag in FACTS:
+            if d.get(flag) is not None:  # not stated: left out, unknown to the engine
+                out[flag] = d[flag]
+        if "top_manager" in self.fields:
+            out["top_manager"] = bool(d.get("top_manager"))
         kept = [r for r in (previous or {}).get("annual_results", [])
                 if isinstance(r, dict) and r.get("year") not in self.result_years]
         entered = []

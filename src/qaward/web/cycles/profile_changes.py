@@ -18,7 +18,7 @@ LIST_KEYS = ("annual_results", "incidents", "complaints", "failed_inspections", 
 
 def as_core_reads(profile: dict[str, Any] | None, kind: str) -> dict[str, Any]:
     """The profile with the core's defaults filled in and its values in the core's types (a
-    flag left out is true, a profit of 100 is 100.0), so that only real changes differ; a
+    fact left out is unknown, a profit of 100 is 100.0), so that only real changes differ; a
     profile the core cannot read is compared as stored."""
     raw = dict(profile or {})
     try:
@@ -83,6 +83,7 @@ def field_words() -> dict[str, str]:
         "pays_tax_locally": _("在本区依法纳税"),
         "licensed": _("具备相关生产经营许可"),
         "chief_quality_officer": _("已设立首席质量官"),
+        "for_profit": _("从事生产、经营活动"),
         "top_manager": _("是所在组织的最高管理者"),
         "excellence_model_since": _("开始实施卓越绩效管理日期"),
         "employer": _("所在组织"),

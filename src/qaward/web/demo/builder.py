@@ -135,6 +135,9 @@ def _profile(rnd: random.Random, jurisdiction: str, flaw: str | None, year: int,
              fast_track: FastTrack | None) -> dict[str, Any]:
     p: dict[str, Any] = {
         "jurisdiction": jurisdiction,
+        # The facts the rules need, stated: only a real unknown becomes a manual check.
+        "legal_person": True, "pays_tax_locally": True, "licensed": True,
+        "chief_quality_officer": True, "for_profit": True,
         "established_on": dt.date(rnd.randint(1998, 2015), rnd.randint(1, 12),
                                   rnd.randint(1, 28)).isoformat(),
         "excellence_model_since": f"{rnd.randint(2015, year - 3)}-01-01",
@@ -149,11 +152,12 @@ def _profile(rnd: random.Random, jurisdiction: str, flaw: str | None, year: int,
         if flaw == "inspection":
             p["failed_inspections"] = [f"{year - 1}-04-21"]
     if fast_track is not None:
-        level = fast_track.levels[-1]
-        where = fast_track.jurisdictions.get(level, ())
-        award: dict[str, Any] = {"level": level, "year": year - 1}
-        if where:
-            award["jurisdiction"] = where[0]
+        counting = fast_track.awards[-1]
+        award: dict[str, Any] = {"level": counting.level, "year": year - 1}
+        if counting.jurisdictions:
+            award["jurisdiction"] = counting.jurisdictions[0]
+        if counting.tiers:
+            award["tier"] = counting.tiers[0]
         p["awards"] = [award]
     return p
 
