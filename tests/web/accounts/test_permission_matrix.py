@@ -493,6 +493,8 @@ PAGES: list[Page] = [
          args=app_of("eligibility"), subject="eligibility", area="/console/"),
     Page("awards:eligibility_decide", "POST", "eligibility decision", OFFICE_ACTION,
          args=app_of("eligibility"), subject="eligibility", area="/console/"),
+    Page("awards:manual_check_record", "POST", "finding on a manual check", OFFICE_ACTION,
+         args=app_of("eligibility"), subject="eligibility", area="/console/"),
     Page("awards:eligibility_sign_off", "POST", "eligibility override sign-off",
          outcomes((HEAD,), (OFFICE, *READ_ONLY_STAFF)), args=app_of("eligibility"),
          subject="eligibility", area="/console/"),
@@ -726,6 +728,19 @@ OPERATIONS: list[Operation] = [
                        **{OWNER: 403}),
               args=lambda d: {"application_id": d.apps["draft"].pk},
               body=lambda d: {"target": "submitted", "expected_version": 1}),
+    # Manual checks and the office's findings: staff read them; only the office records (an
+    # unknown check: the office gets past the permission check to the 400).
+    Operation("GET", "/api/applications/{application_id}/manual-checks",
+              "API manual checks (in eligibility)",
+              statuses(404, **by_roles(STAFF, 200), **{OWNER: 403, DEPT: 403}),
+              args=lambda d: {"application_id": d.apps["eligibility"].pk},
+              subject="eligibility"),
+    Operation("POST", "/api/applications/{application_id}/manual-checks",
+              "API finding on a manual check (in eligibility)",
+              statuses(404, **by_roles(THE_OFFICE, 400), **by_roles(READ_ONLY_STAFF, 403),
+                       **{OWNER: 403, DEPT: 403}),
+              args=lambda d: {"application_id": d.apps["eligibility"].pk},
+              subject="eligibility", body=lambda d: {"key": "no_such_check", "met": True}),
     # Appeals: whoever sees the application sees its appeals; filing reaches the service for
     # them (400: only the applicant, and only against a refusal); no appeal to decide exists.
     Operation("GET", "/api/appeals/applications/{application_id}", "API appeals (draft)",
