@@ -27,6 +27,7 @@ from playwright.sync_api import expect
 
 from qaward.core.criteria.wordcount import count_words
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM
+from tests.web.office_world import checks_found_met
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
@@ -279,10 +280,20 @@ def test_a_changning_cycle_from_application_to_material_review(
     eligibility = office.locator("#eligibility")
     expect(eligibility.locator(".verdict")).to_have_text("符合")
     expect(eligibility).to_contain_text("changning-2023，审查日 2026-05-06")
-    manual = eligibility.locator("ul.manual")
+    manual = eligibility.locator("ol.manual")
     expect(manual).to_contain_text("符合国家和本市有关产业导向")
     expect(manual).to_contain_text("第十六条第（二）项")
     expect(manual).to_contain_text("第十六条第（五）项")
+    # Each manual check gets the office's finding before the decision (without JavaScript).
+    checks = manual.locator("li.manual-check")
+    for i in range(checks.count()):
+        check = checks.nth(i)
+        expect(check).to_contain_text("尚未记录核实结果")
+        check.get_by_label("符合", exact=True).check()
+        check.get_by_label("核实说明").fill("已核对申报材料")
+        check.get_by_role("button", name="记录核实结果").click()
+        expect(messages(office)).to_contain_text("已记录人工核实结果。")
+        expect(checks.nth(i).locator(".finding")).to_contain_text(f"核实结果：符合（{people.office}")
     decide = office.locator("form[action$='/eligibility/decide/']")
     expect(decide.get_by_label("符合申报条件", exact=True)).to_be_checked()  # the engine's verdict
     decide.get_by_role("button", name="记录结论").click()
@@ -494,6 +505,7 @@ def eligible_application(people: People, settings: Any) -> Any:
     today(settings, "2026-05-06")  # the review begins once applications have closed (30 April)
     app = application_transition(application=app, target="eligibility", actor=office)
     eligibility_screen(application=app)
+    checks_found_met(app, office)
     eligibility_decide(application=app, actor=office, decision="eligible")
     return cycle, app, office
 

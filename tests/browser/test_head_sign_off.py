@@ -18,6 +18,7 @@ from tests.web.office_world import (
     GOOD_PROFILE,
     World,
     build_world,
+    checks_found_met,
     into_eligibility,
     other_applicant,
     submit,
@@ -59,6 +60,7 @@ def test_the_head_refuses_an_override_with_opinion_and_confirmation(
         new_context: Callable[[], Any], w: World, tmp_path: Path) -> None:
     app = into_eligibility(w)
     eligibility_screen(application=app, actor=w.office)
+    checks_found_met(app, w.office)
     eligibility_decide(application=app, actor=w.office, decision="ineligible",
                        reason="近三年有重大质量投诉（书面核实）")
     page = login(new_context, "head")

@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM, NO_CHROMIUM
+from tests.web.office_world import checks_found_met
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=NO_CHROMIUM),
@@ -78,6 +79,7 @@ def site(fast_site: Any) -> Site:
     fast_site.QAWARD_TODAY = "2026-05-06"  # the review begins once applications have closed
     app = cycles.application_transition(application=app, target="eligibility", actor=office)
     cycles.eligibility_screen(application=app)
+    checks_found_met(app, office)
     cycles.eligibility_decide(application=app, actor=office, decision="eligible")
     fast_site.QAWARD_TODAY = "2026-05-11"  # the notice is published on its first day
     notice = notices.notice_publish(cycle=cycle, stage="eligibility",

@@ -25,6 +25,7 @@ from qaward.web.notices.models import Notice
 from qaward.web.notices.services import notice_publish
 from qaward.web.policies.services import policy_of, sync_policies
 from qaward.web.recommendations.services import recommendation_sign
+from tests.web.office_world import checks_found_met
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 BINJIANG_PROFILE = {
@@ -88,6 +89,7 @@ def advance(app: Application, to: str, *, office: User, dept: User | None = None
                                            today=on)
         elif app.state == "eligibility":
             assert eligibility_screen(application=app, on=on)["verdict"] == "eligible"
+            checks_found_met(app, office)
             eligibility_decide(application=app, actor=office, decision="eligible")
             app = eligibility_conclude(application=app, actor=office, today=on)
         else:
@@ -148,6 +150,7 @@ def build_world() -> World:
     for app in (app_c, app_person):  # the office found both eligible
         assert eligibility_screen(application=app, on=dt.date(2026, 5, 6))["verdict"] == \
             "eligible"
+        checks_found_met(app, office_c)
         eligibility_decide(application=app, actor=office_c, decision="eligible")
     past = notice_publish(cycle=cycle_c, stage="eligibility", starts_on=dt.date(2026, 5, 11),
                             today=dt.date(2026, 5, 11), actor=office_c,

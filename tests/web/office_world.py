@@ -19,6 +19,9 @@ from qaward.web.cycles.services import (
     application_submit,
     application_transition,
     cycle_open,
+    eligibility_screen,
+    manual_check_record,
+    manual_checks_of,
 )
 from qaward.web.policies.services import sync_policies
 from qaward.web.recommendations.services import recommendation_sign
@@ -122,3 +125,17 @@ def other_applicant(w: World, name: str, profile: dict[str, Any]) -> Application
     return application_create(cycle=w.cycle, applicant=a, track="organization", actor=w.office)
 
 
+
+
+def checks_found_met(app: Application, actor: User,
+                     note: str = "已核对申报材料，符合") -> Application:
+    """Screen the application (unless it was) and record "met" on every manual check, as
+    the office must before deciding eligibility."""
+    app = fresh(app)
+    if app.engine_result is None:
+        eligibility_screen(application=app, actor=actor)
+        app = fresh(app)
+    for check in manual_checks_of(app):
+        manual_check_record(application=app, actor=actor, key=check["key"], met=True,
+                            note=note)
+    return fresh(app)

@@ -64,7 +64,7 @@ def visible_text(html: str) -> str:
 def data_strings(world: World) -> list[str]:
     """The Chinese the data holds: names, titles, the regulation's own words."""
     from qaward.web.accounts.models import Department
-    from qaward.web.cycles.models import Applicant, Cycle
+    from qaward.web.cycles.models import Applicant, Cycle, ManualCheckFinding
 
     strings: list[str] = ["简体中文"]  # the language switch names each language in itself
     strings += [a.name for a in Applicant.objects.all()]
@@ -77,6 +77,7 @@ def data_strings(world: World) -> list[str]:
     strings += [a.profile["employer"]["name"] for a in Applicant.objects.all()
                 if "employer" in a.profile]
     strings += [OBJECTOR["name"], OBJECTOR["statement"], "同意推荐"]
+    strings += [f.note for f in ManualCheckFinding.objects.all()]  # the office's own words
     strings += [masked(OBJECTOR["name"], name=True)]  # the objector's name as others see it
     return sorted(set(strings), key=len, reverse=True)
 

@@ -72,6 +72,7 @@ from qaward.web.notices.services import notice_publish
 from qaward.web.policies.services import policy_of, sync_policies
 from qaward.web.recommendations.models import Consultation, Invitation, Recommendation
 from qaward.web.recommendations.services import consultation_record, recommendation_sign
+from tests.web.office_world import checks_found_met
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +191,7 @@ def walk(app: Application, to: str, *, office: User, dept: User) -> Application:
                                            today=REVIEWED_ON)
         elif app.state == "eligibility":
             assert eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
+            checks_found_met(app, office)
             eligibility_decide(application=app, actor=office, decision="eligible")
             app = eligibility_conclude(application=app, actor=office, today=REVIEWED_ON)
         else:
@@ -237,6 +239,7 @@ def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str
                                                       content_type="application/pdf"))
     app = walk(submit(app, "eligibility"), "eligibility", office=office, dept=users[DEPT])
     assert eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
+    checks_found_met(app, office)
     eligibility_decide(application=app, actor=office, decision="ineligible",
                          reason="书面征求意见反映存在未结质量投诉")  # overrides: head signs off
     consultation = consultation_record(application=app, actor=office,
@@ -247,6 +250,7 @@ def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str
                dept=users[DEPT])
     if before_notice == "eligibility":  # the eligibility notice lists those decided eligible
         assert eligibility_screen(application=app, on=REVIEWED_ON)["verdict"] == "eligible"
+        checks_found_met(app, office)
         eligibility_decide(application=app, actor=office, decision="eligible")
     notice = notice_publish(cycle=cycle, stage=notice_stage, starts_on=NOTICE_FROM,
                               today=NOTICE_FROM, actor=office, applications=[app])
@@ -492,6 +496,8 @@ PAGES: list[Page] = [
          args=app_of("eligibility"), subject="eligibility", area="/console/"),
     Page("awards:eligibility_decide", "POST", "eligibility decision", OFFICE_ACTION,
          args=app_of("eligibility"), subject="eligibility", area="/console/"),
+    Page("awards:manual_check_record", "POST", "finding on a manual check", OFFICE_ACTION,
+         args=app_of("eligibility"), subject="eligibility", area="/console/"),
     Page("awards:eligibility_sign_off", "POST", "eligibility override sign-off",
          outcomes((HEAD,), (OFFICE, *READ_ONLY_STAFF)), args=app_of("eligibility"),
          subject="eligibility", area="/console/"),
@@ -725,6 +731,19 @@ OPERATIONS: list[Operation] = [
                        **{OWNER: 403}),
               args=lambda d: {"application_id": d.apps["draft"].pk},
               body=lambda d: {"target": "submitted", "expected_version": 1}),
+    # Manual checks and the office's findings: staff read them; only the office records (an
+    # unknown check: the office gets past the permission check to the 400).
+    Operation("GET", "/api/applications/{application_id}/manual-checks",
+              "API manual checks (in eligibility)",
+              statuses(404, **by_roles(STAFF, 200), **{OWNER: 403, DEPT: 403}),
+              args=lambda d: {"application_id": d.apps["eligibility"].pk},
+              subject="eligibility"),
+    Operation("POST", "/api/applications/{application_id}/manual-checks",
+              "API finding on a manual check (in eligibility)",
+              statuses(404, **by_roles(THE_OFFICE, 400), **by_roles(READ_ONLY_STAFF, 403),
+                       **{OWNER: 403, DEPT: 403}),
+              args=lambda d: {"application_id": d.apps["eligibility"].pk},
+              subject="eligibility", body=lambda d: {"key": "no_such_check", "met": True}),
     # Appeals: whoever sees the application sees its appeals; filing reaches the service for
     # them (400: only the applicant, and only against a refusal); no appeal to decide exists.
     Operation("GET", "/api/appeals/applications/{application_id}", "API appeals (draft)",

@@ -15,7 +15,7 @@ from qaward.web.cycles.services import (
     eligibility_screen,
     eligibility_sign_off,
 )
-from tests.web.office_world import World, client_for, fresh, into_eligibility
+from tests.web.office_world import World, checks_found_met, client_for, fresh, into_eligibility
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 def overridden(w: World) -> EligibilityDecision:
     app = into_eligibility(w)
     eligibility_screen(application=app, actor=w.office)
+    checks_found_met(app, w.office)
     return eligibility_decide(application=app, actor=w.office, decision="ineligible",
                               reason="近三年有重大质量投诉（书面核实）")
 
@@ -83,6 +84,7 @@ def test_a_refused_override_goes_back_to_the_office(w: World) -> None:
     assert page.context["conclude_form"] is None
     assert "投诉已结案" in page.content.decode()
     # The office decides again: the new decision needs a new sign-off or follows the engine.
+    checks_found_met(d.application, w.office)
     eligibility_decide(application=d.application, actor=w.office, decision="eligible")
     assert eligibility_conclude(application=d.application, actor=w.office).state != \
         "eligibility"

@@ -22,6 +22,7 @@ from qaward.web.cycles.services import (
 )
 from qaward.web.policies.services import sync_policies
 from qaward.web.recommendations.services import recommendation_sign
+from tests.web.office_world import checks_found_met
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -84,6 +85,7 @@ def run_cycle(world: dict) -> None:
                                    today=dt.date(2026, 5, 1))
     result = eligibility_screen(application=app, on=dt.date(2026, 5, 6))
     assert result["verdict"] == "eligible"
+    checks_found_met(app, office)
     eligibility_decide(application=app, actor=office, decision="eligible")
     app = eligibility_conclude(application=app, actor=office, today=dt.date(2026, 5, 6))
     assert app.state == "material_review"

@@ -20,6 +20,7 @@ from qaward.web.cycles.services import (
     cycle_open,
     eligibility_conclude,
     eligibility_decide,
+    manual_checks_of,
 )
 from qaward.web.notices.models import Notice
 from qaward.web.recommendations.models import Consultation
@@ -31,6 +32,7 @@ from tests.web.office_world import (
     GOOD_PROFILE,
     OPENS,
     World,
+    checks_found_met,
     client_for,
     fresh,
     into_eligibility,
@@ -220,6 +222,14 @@ def test_the_office_decides_and_concludes_eligibility(w: World) -> None:
     app = into_eligibility(w)
     c = client_for(w.office)
     c.post(reverse("awards:eligibility_screen", args=[app.pk]))
+    refused = c.post(reverse("awards:eligibility_decide", args=[app.pk]),
+                     {"decision": "eligible", "reason": "", "expected_version": app.version})
+    assert refused.status_code == 200  # the manual checks have no finding yet
+    assert "尚未记录核实结果" in str(refused.context["decide_form"].non_field_errors())
+    for check in manual_checks_of(fresh(app)):
+        response = c.post(reverse("awards:manual_check_record", args=[app.pk]),
+                          {"key": check["key"], "met": "met", "note": "已核对材料"})
+        assert response.status_code == 302
     response = c.post(reverse("awards:eligibility_decide", args=[app.pk]),
                       {"decision": "eligible", "reason": "", "expected_version": app.version})
     assert response.status_code == 302
@@ -233,9 +243,8 @@ SIGN_OFF = {"answer": "approve", "opinion": "同意，理由经书面核实。",
 
 
 def test_overriding_the_engine_needs_a_reason_and_the_heads_sign_off(w: World) -> None:
-    app = into_eligibility(w)
+    app = checks_found_met(into_eligibility(w), w.office)
     c = client_for(w.office)
-    c.post(reverse("awards:eligibility_screen", args=[app.pk]))
     response = c.post(reverse("awards:eligibility_decide", args=[app.pk]),
                       {"decision": "ineligible", "reason": "", "expected_version": app.version})
     assert response.status_code == 200
@@ -264,6 +273,7 @@ def test_overriding_the_engine_needs_a_reason_and_the_heads_sign_off(w: World) -
 def test_a_stale_form_is_refused_with_changed_by_someone_else(w: World) -> None:
     app = into_eligibility(w)
     c = client_for(w.office)
+    checks_found_met(app, w.office)
     eligibility_decide(application=app, actor=w.office, decision="eligible")
     seen = app.version
     eligibility_conclude(application=app, actor=w.office)  # someone else moves it on
@@ -276,6 +286,7 @@ def test_a_stale_form_is_refused_with_changed_by_someone_else(w: World) -> None:
 
 def test_a_stale_version_with_a_valid_target_is_refused_too(w: World) -> None:
     app = into_eligibility(w)
+    checks_found_met(app, w.office)
     eligibility_decide(application=app, actor=w.office, decision="eligible")
     app = eligibility_conclude(application=app, actor=w.office)
     c = client_for(w.office)
@@ -293,6 +304,7 @@ def test_a_stale_version_with_a_valid_target_is_refused_too(w: World) -> None:
 
 def test_the_office_moves_an_application_to_the_next_stage(w: World) -> None:
     app = into_eligibility(w)
+    checks_found_met(app, w.office)
     eligibility_decide(application=app, actor=w.office, decision="eligible")
     app = eligibility_conclude(application=app, actor=w.office)
     c = client_for(w.office)
@@ -378,6 +390,7 @@ def test_under_changning_eligible_applications_move_on_through_the_eligibility_n
     recommendation_sign(application=app, actor=dept_user, opinion="同意推荐")
     set_today(AFTER_CLOSE)  # the review begins once applications have closed
     app = application_transition(application=app, target="eligibility", actor=office)
+    app = checks_found_met(app, office)
     c = client_for(office)
     c.post(reverse("awards:eligibility_decide", args=[app.pk]),
            {"decision": "eligible", "reason": "经书面核实，符合条件",

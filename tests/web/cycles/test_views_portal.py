@@ -31,6 +31,7 @@ from tests.web.office_world import (
     ELSEWHERE_PROFILE,
     World,
     build_world,
+    checks_found_met,
     client_for,
     fresh,
     into_eligibility,
@@ -159,6 +160,7 @@ def test_an_ineligible_application_shows_the_conditions_and_articles(w: World) -
     w.org.save()
     app = into_eligibility(w)
     eligibility_screen(application=app)
+    checks_found_met(app, w.office)
     eligibility_decide(application=app, actor=w.office, decision="ineligible")
     eligibility_conclude(application=app, actor=w.office)
     body = client_for(w.applicant_user).get(

@@ -23,7 +23,7 @@ from qaward.core.policy.model import FastTrack
 from qaward.core.states import End, Fixed, NoticeId, Outcome, StageId
 from qaward.web.audit.models import AuditEvent
 from qaward.web.audit.services import verify_chain
-from qaward.web.cycles.models import Application, Cycle
+from qaward.web.cycles.models import Application, Cycle, ManualCheckFinding
 from qaward.web.notices.models import Notice
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +96,18 @@ def _check_cycle(policy_id: str) -> dict[str, int]:
         assert n.starts_on > cycle.applications_close_on
     if isinstance(policy.fast_track, FastTrack):
         assert cycle.applications.filter(fast_track=True).exists()
+    # Every manual check of every screened application has the office's finding, recorded
+    # before the eligibility decision (the decision is refused otherwise).
+    screened = [a for a in cycle.applications.all() if a.engine_result]
+    assert screened and all(a.engine_result["manual_checks"] for a in screened)
+    for app in screened:
+        keys = {m["key"] for m in app.engine_result["manual_checks"]}
+        found = ManualCheckFinding.objects.filter(application=app, archived_at__isnull=True)
+        assert set(found.values_list("key", flat=True)) == keys
+        assert all(f.met and f.note for f in found)
+        events = AuditEvent.objects.filter(entity="application", entity_id=str(app.pk))
+        decided = events.get(action="eligibility_decide").seq
+        assert all(e.seq < decided for e in events.filter(action="manual_check_record"))
     return counts
 
 

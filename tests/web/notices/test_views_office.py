@@ -18,6 +18,7 @@ from qaward.web.notices.models import Notice, Objection
 from qaward.web.notices.services import objection_submit
 from tests.web.office_world import (
     World,
+    checks_found_met,
     client_for,
     fresh,
     into_eligibility,
@@ -33,6 +34,7 @@ pytestmark = pytest.mark.django_db
 
 def into_committee(w: World) -> Application:
     app = into_eligibility(w)
+    checks_found_met(app, w.office)
     eligibility_decide(application=app, actor=w.office, decision="eligible")
     app = eligibility_conclude(application=app, actor=w.office)
     for target in ("site_review", "comprehensive_evaluation", "department_consultation",

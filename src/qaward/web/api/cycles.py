@@ -22,6 +22,7 @@ from qaward.web.accounts import rules
 from qaward.web.audit.models import AuditEvent
 from qaward.web.clock import today as office_today
 from qaward.web.common.errors import ServiceError
+from qaward.web.common.templatetags.qaward import person
 from qaward.web.cycles import services as cycle_services
 from qaward.web.cycles.models import Application, Cycle, EligibilityDecision
 from qaward.web.policies.services import policy_of
@@ -31,6 +32,8 @@ from .schemas import (
     ApplicationPage,
     CycleOut,
     ErrorOut,
+    FindingIn,
+    ManualChecksOut,
     ScreenIn,
     ScreenOut,
     TransitionIn,
@@ -166,6 +169,64 @@ def transition_application(request: HttpRequest, application_id: int,
                                     expected_version=payload.expected_version)
     app.refresh_from_db()
     return _application_detail(user, app)
+
+
+def _manual_checks(app: Application) -> dict[str, Any]:
+    basis = cycle_services.eligibility_basis(app)
+    on = (app.engine_result or {}).get("on")
+    checks = []
+    for m in basis.checks:
+        key = cycle_services.check_key(m)
+        f = basis.findings.get(key)
+        checks.append({
+            "key": key, "rule": str(m.get("rule") or ""), "article": str(m.get("article") or ""),
+            "text_zh": str(m.get("text_zh") or ""), "text_en": str(m.get("text_en") or ""),
+            "finding": None if f is None else {
+                "met": f.met, "note": f.note, "recorded_by": person(f.recorded_by),
+                "recorded_at": f.recorded_at, "screened_on": f.screened_on,
+                "text_zh": f.text_zh, "text_en": f.text_en}})
+    return {"application_id": app.pk, "screened_on": on,
+            "screening_verdict": basis.screening or None,
+            "engine_verdict": basis.verdict or None,
+            "not_met_articles": basis.not_met_articles,
+            "missing": [cycle_services.check_key(m) for m in basis.missing],
+            "checks": checks}
+
+
+@applications.get("/{application_id}/manual-checks",
+                  response={200: ManualChecksOut, 403: ErrorOut, 404: ErrorOut},
+                  summary="The manual checks of the current screening with the office's "
+                          "findings (staff)")
+def list_manual_checks(request: HttpRequest, application_id: int) -> dict[str, Any]:
+    """Staff of the application's jurisdiction (office, head, auditors, reviewers, the
+    committee) read the checks; 403 for an applicant or department that sees the
+    application, 404 for anyone else. Before the first screening the list is empty."""
+    user = request.auth
+    app = _visible_application(user, application_id)
+    if not rules.is_staff_reader(user, app):
+        raise HttpError(403, _("只有评审办等工作人员可以查看人工核实事项"))
+    return _manual_checks(app)
+
+
+@applications.post("/{application_id}/manual-checks",
+                   response={200: ManualChecksOut, 400: ErrorOut, 403: ErrorOut,
+                             404: ErrorOut, 422: ErrorOut},
+                   summary="Record or change the office's finding on one manual check")
+def record_manual_check(request: HttpRequest, application_id: int,
+                        payload: FindingIn) -> dict[str, Any]:
+    """The office (staff or head) records ``met`` true or false on the check ``key`` of the
+    current screening, with a ``note`` (required when not met), during eligibility review;
+    recording again changes the finding. Answers the whole list. 400: the check is not in
+    the current screening, the note is missing, or the application is not in eligibility
+    review (with the article); 403: not the office; 404: not visible; 422: malformed."""
+    user = request.auth
+    app = _visible_application(user, application_id)
+    if not rules.is_office(user, app):
+        raise HttpError(403, _("只有评审办工作人员可以记录人工核实结果"))
+    cycle_services.manual_check_record(application=app, actor=user, key=payload.key,
+                                       met=payload.met, note=payload.note)
+    app.refresh_from_db()
+    return _manual_checks(app)
 
 
 screening = Router(tags=["screening"])

@@ -124,6 +124,48 @@ class TransitionIn(Schema):
     expected_version: int = Field(ge=1)
 
 
+class FindingOut(Schema):
+    """The office's finding on one manual check."""
+
+    met: bool
+    note: str
+    recorded_by: str
+    recorded_at: dt.datetime
+    screened_on: dt.date  # the screening it was recorded against
+    text_zh: str  # the check's text as the office saw it when recording
+    text_en: str
+
+
+class ManualCheckOut(Schema):
+    key: str
+    rule: str
+    article: str
+    text_zh: str
+    text_en: str
+    finding: FindingOut | None
+
+
+class ManualChecksOut(Schema):
+    """The manual checks (需人工核实的事项) of the application's current screening with the
+    office's findings. ``engine_verdict`` is what an eligibility decision is compared with:
+    the screening's verdict, "ineligible" when a check was found not met
+    (``not_met_articles``). A decision is refused while ``missing`` names a check."""
+
+    application_id: int
+    screened_on: dt.date | None
+    screening_verdict: str | None
+    engine_verdict: str | None
+    not_met_articles: list[str]
+    missing: list[str]
+    checks: list[ManualCheckOut]
+
+
+class FindingIn(Schema):
+    key: str = Field(min_length=1, max_length=200)
+    met: bool
+    note: str = Field("", max_length=5000)  # required when ``met`` is false
+
+
 class ObjectionChannelOut(Schema):
     regulation: str
     article: str

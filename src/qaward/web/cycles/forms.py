@@ -12,6 +12,7 @@ from typing import Any, get_args
 from django import forms
 from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qaward.core.eligibility import parse_profile
 from qaward.core.errors import ProfileError
@@ -86,6 +87,23 @@ class EligibilityDecisionForm(VersionedForm):
     reason = forms.CharField(
         label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("与系统审查结论不一致时必填，并须经评审办负责人签批。"))
+
+
+class ManualFindingForm(forms.Form):
+    """The office's finding on one manual check (需人工核实的事项): one form per check on the
+    application page, each with its own element ids (``index``)."""
+
+    key = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    met = forms.ChoiceField(label=_("核实结果"), widget=forms.RadioSelect,
+                            choices=[("met", pgettext_lazy("finding", "符合")),
+                                     ("not_met", pgettext_lazy("finding", "不符合"))])
+    note = forms.CharField(label=_("核实说明"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("“不符合”时必填：写明不符合的事实。"))
+
+    def __init__(self, *args: Any, index: int = 0, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"check{index}-%s")
+        super().__init__(*args, **kwargs)
 
 
 class ConcludeForm(VersionedForm):

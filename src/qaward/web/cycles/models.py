@@ -179,3 +179,44 @@ class EligibilityDecision(models.Model):
     def overrides_engine(self) -> bool:
         return self.decision != self.engine_verdict
 
+
+
+class ManualCheckFinding(models.Model):
+    """The office's finding on one manual check (需人工核实的事项) of the application's
+    screening: met or not met, with a note (required when not met), who and when.
+
+    A finding belongs to the current screening (``archived_at`` is null) while the check it
+    answers, the same ``key`` and ``article``, is in the application's ``engine_result``.
+    Re-screening keeps those findings and archives the others (their check changed or is
+    gone); archived rows stay for the record, and only one current finding per check exists.
+    The check's text is stored as the office saw it when recording.
+    """
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE,
+                                    related_name="manual_findings")
+    key = models.CharField(max_length=200)
+    rule = models.CharField(max_length=100)
+    article = models.CharField(_("依据"), max_length=200)
+    text_zh = models.TextField(_("核实事项"))
+    text_en = models.TextField(blank=True)
+    met = models.BooleanField(_("核实结果"))
+    note = models.TextField(_("核实说明"), blank=True)
+    # The date of the screening the finding was recorded against.
+    screened_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField()
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "key"],
+                                    condition=Q(archived_at__isnull=True),
+                                    name="finding_one_current_per_check"),
+            models.CheckConstraint(condition=Q(met=True) | ~Q(note=""),
+                                   name="finding_not_met_has_note"),
+            models.CheckConstraint(condition=~Q(key=""), name="finding_has_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.key}: {'met' if self.met else 'not met'}"

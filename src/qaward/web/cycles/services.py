@@ -46,6 +46,7 @@ from qaward.core.workflow import (
     state,
     states,
 )
+from qaward.web.accounts import rules
 from qaward.web.accounts.models import Jurisdiction, Role
 from qaward.web.accounts.services import has_role
 from qaward.web.audit.services import record_event
@@ -62,7 +63,14 @@ from qaward.web.common.uploads import INTERNAL_NOTICE, REPORT, check_upload, ext
 from qaward.web.policies.models import PolicyVersion
 from qaward.web.policies.services import policy_in_force, policy_of, policy_of_version
 
-from .models import Applicant, Application, Cycle, Document, EligibilityDecision
+from .models import (
+    Applicant,
+    Application,
+    Cycle,
+    Document,
+    EligibilityDecision,
+    ManualCheckFinding,
+)
 from .profile_changes import profile_diff
 
 # ---------------------------------------------------------------------------------------------
@@ -424,7 +432,12 @@ def _eligibility_cite(policy: Policy) -> str:
 def eligibility_screen(*, application: Application, actor: Any = None,
                        on: dt.date | None = None) -> dict[str, Any]:
     """Run the engine on the frozen profile; the result is stored for the office to see and
-    the screening recorded (verdict and fast track)."""
+    the screening recorded (verdict and fast track).
+
+    The office's findings on manual checks whose key and article are unchanged carry over
+    to the new screening; the others are archived (their check changed or is gone). A
+    recorded decision that the new screening leaves without its basis (a check without a
+    finding, or another verdict) is withdrawn: the office decides again."""
     on = on or office_today()
     policy = policy_of(application.cycle)
     try:
@@ -440,27 +453,40 @@ def eligibility_screen(*, application: Application, actor: Any = None,
     with transaction.atomic():
         Application.objects.filter(pk=application.pk).update(
             engine_result=result, fast_track=bool(result["fast_track"]))
+        application.engine_result = result
+        application.fast_track = bool(result["fast_track"])
+        kept, archived = _carry_findings(application, result)
+        withdrawn = _withdraw_stale_decision(application)
         record_event(actor=actor, jurisdiction=application.cycle.jurisdiction,
                      entity="application", entity_id=application.pk,
                      action="eligibility_screen", article=_eligibility_cite(policy),
                      data={"verdict": result["verdict"], "fast_track": bool(result["fast_track"]),
-                           "on": on.isoformat()})
-    application.engine_result = result
-    application.fast_track = bool(result["fast_track"])
+                           "on": on.isoformat(),
+                           "manual_checks": [check_key(m) for m in manual_checks_of(application)],
+                           "findings_kept": kept, "findings_archived": archived,
+                           "decision_withdrawn": withdrawn})
     return result
 
 
 def eligibility_decide(*, application: Application, actor: Any, decision: str, reason: str = "",
                        expected_version: int | None = None) -> EligibilityDecision:
-    """The office decides; overriding the engine needs a reason and the head's sign-off."""
+    """The office decides; overriding the engine needs a reason and the head's sign-off.
+
+    The engine's verdict here is the screening's with the office's findings on its manual
+    checks (``eligibility_basis``): refused while a check has no finding; a check found not
+    met makes it "ineligible" with that check's article."""
     if decision not in ("eligible", "ineligible"):
         raise ServiceError(_("结论只能是“符合”或“不符合”"), field="decision")
     with transaction.atomic():
         app = lock_application(application, expected_version)
         if app.state != StageId.ELIGIBILITY:
             raise ServiceError(_("该申报不在资格审查阶段"), field="state")
-        engine = (app.engine_result
-                  or eligibility_screen(application=app, actor=actor))["verdict"]
+        if app.engine_result is None:
+            eligibility_screen(application=app, actor=actor)
+        basis = eligibility_basis(app)
+        if basis.missing:
+            raise missing_findings_error(basis)
+        engine = basis.verdict
         if decision != engine and not reason.strip():
             raise ServiceError(_("与系统审查结论不一致时，须写明理由并由评审办负责人签批"),
                                field="reason")
@@ -472,7 +498,10 @@ def eligibility_decide(*, application: Application, actor: Any, decision: str, r
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="eligibility_decide", reason=reason,
                      article=state(policy_of(app.cycle), StageId.ELIGIBILITY).cite,
-                     data={"engine": engine, "decision": decision})
+                     data={"engine": engine, "decision": decision,
+                           "screening": basis.screening,
+                           "not_met": [{"key": f.key, "article": f.article}
+                                       for f in basis.not_met]})
     return d
 
 
@@ -515,6 +544,12 @@ def eligibility_conclude(*, application: Application, actor: Any,
     d = EligibilityDecision.objects.filter(application=application).first()
     if d is None:
         raise ServiceError(_("尚未作出资格审查结论"), field="decision")
+    basis = eligibility_basis(Application.objects.get(pk=application.pk))
+    if basis.missing:
+        raise missing_findings_error(basis)
+    if d.engine_verdict != basis.verdict:
+        raise ServiceError(_("作出结论后，系统审查或人工核实结果有变化，请重新作出审查结论"),
+                           field="decision")
     if d.overrides_engine and d.signed_off_at is None:
         raise ServiceError(_("改变系统审查结论须经评审办负责人签批"))
     if d.overrides_engine and d.sign_off_refused:
@@ -531,9 +566,181 @@ def eligibility_conclude(*, application: Application, actor: Any,
             raise ServiceError(
                 _("资格审查结论已记录；符合条件的申报须通过发布资格审查公示进入公示期"),
                 field="decision", article=state(policy, target).cite)
+    reason = d.reason
+    if d.decision == "ineligible" and not reason and basis.not_met:
+        # The applicant is told which checks were found not met, with their articles (in
+        # Chinese, as the stored record and the notification mail are).
+        reason = "；".join(f"人工核实不符合：{f.text_zh}（{f.article}）：{f.note}"
+                          for f in basis.not_met)
     return application_transition(application=application, target=target, actor=actor,
-                                  reason=d.reason, expected_version=expected_version,
+                                  reason=reason, expected_version=expected_version,
                                   today=today)
+
+
+# ---------------------------------------------------------------------------------------------
+# Manual checks (需人工核实的事项) and the office's findings on them
+
+
+def check_key(check: dict[str, Any]) -> str:
+    """The stable key of a stored manual check (``ManualItem.key``); results stored before
+    keys existed are read the same way: ``rule`` or ``rule:detail``."""
+    if check.get("key"):
+        return str(check["key"])
+    detail = check.get("detail") or ""
+    return f"{check.get('rule', '')}:{detail}" if detail else str(check.get("rule", ""))
+
+
+def manual_checks_of(application: Application) -> list[dict[str, Any]]:
+    """The manual checks of the application's current screening (none before screening)."""
+    return [m for m in (application.engine_result or {}).get("manual_checks") or []
+            if isinstance(m, dict)]
+
+
+@dataclass(frozen=True)
+class EligibilityBasis:
+    """What the office's eligibility decision rests on: the screening's verdict and the
+    office's current findings on its manual checks.
+
+    ``verdict`` is the engine's verdict the decision is compared with: the screening's,
+    made "ineligible" by any check found not met (with that check's article)."""
+
+    screening: str
+    verdict: str
+    checks: list[dict[str, Any]]
+    findings: dict[str, ManualCheckFinding]
+    missing: list[dict[str, Any]]
+    not_met: list[ManualCheckFinding]
+
+    @property
+    def not_met_articles(self) -> list[str]:
+        return [f.article for f in self.not_met]
+
+
+def eligibility_basis(application: Application) -> EligibilityBasis:
+    checks = manual_checks_of(application)
+    findings = {f.key: f for f in ManualCheckFinding.objects.filter(
+        application_id=application.pk, archived_at__isnull=True).select_related("recorded_by")}
+    current = {check_key(m) for m in checks}
+    missing = [m for m in checks if check_key(m) not in findings]
+    not_met = [findings[check_key(m)] for m in checks
+               if check_key(m) in findings and not findings[check_key(m)].met]
+    screening = str((application.engine_result or {}).get("verdict") or "")
+    verdict = "ineligible" if not_met else screening
+    return EligibilityBasis(screening=screening, verdict=verdict, checks=checks,
+                            findings={k: f for k, f in findings.items() if k in current},
+                            missing=missing, not_met=not_met)
+
+
+def check_words(check: dict[str, Any]) -> str:
+    """One check in the reader's language, with its article."""
+    return _("%(text)s（%(article)s）") % {
+        "text": in_language(str(check.get("text_zh") or ""),
+                            str(check.get("text_en") or check.get("text_zh") or "")),
+        "article": check.get("article") or "—"}
+
+
+def missing_findings_error(basis: EligibilityBasis) -> ServiceError:
+    """The refusal while manual checks have no finding, naming each of them."""
+    return ServiceError(
+        _("以下%(n)d项需人工核实的事项尚未记录核实结果，请逐项记录“符合”或“不符合”后再作出"
+          "资格审查结论：%(checks)s")
+        % {"n": len(basis.missing),
+           "checks": "；".join(f"{i}. {check_words(m)}"
+                              for i, m in enumerate(basis.missing, 1))},
+        field="manual_checks")
+
+
+def _carry_findings(application: Application,
+                    result: dict[str, Any]) -> tuple[list[str], list[dict[str, str]]]:
+    """After a screening: keep the current findings whose check (key and article) is still
+    in the result, archive the others. Returns (kept keys, archived keys with articles)."""
+    now = timezone.now()
+    articles = {check_key(m): str(m.get("article") or "")
+                for m in result.get("manual_checks") or []}
+    kept: list[str] = []
+    archived: list[dict[str, str]] = []
+    for f in ManualCheckFinding.objects.select_for_update().filter(
+            application_id=application.pk, archived_at__isnull=True).order_by("pk"):
+        if articles.get(f.key) == f.article:
+            kept.append(f.key)
+            continue
+        f.archived_at = now
+        f.save(update_fields=["archived_at"])
+        archived.append({"key": f.key, "article": f.article, "text_zh": f.text_zh,
+                         "text_en": f.text_en})
+    return kept, archived
+
+
+def _withdraw_stale_decision(application: Application) -> bool:
+    """Withdraw the recorded (not yet concluded) eligibility decision when its basis
+    changed: a manual check without a finding, or another engine verdict. The audit chain
+    keeps the decision; the office decides again."""
+    if application.state != StageId.ELIGIBILITY:
+        return False
+    d = EligibilityDecision.objects.filter(application_id=application.pk).first()
+    if d is None:
+        return False
+    basis = eligibility_basis(application)
+    if not basis.missing and d.engine_verdict == basis.verdict:
+        return False
+    d.delete()
+    return True
+
+
+def _screened_on(application: Application) -> dt.date:
+    on = (application.engine_result or {}).get("on")
+    return dt.date.fromisoformat(str(on)) if on else office_today()
+
+
+def manual_check_record(*, application: Application, actor: Any, key: str, met: bool,
+                        note: str = "") -> ManualCheckFinding:
+    """The office records (or changes) its finding on one manual check of the current
+    screening: met or not met, with a note (required when not met). Only office staff who
+    may decide eligibility (``rules.can_decide_eligibility``), in eligibility review. The
+    event names the check's article; a change that alters the engine's verdict withdraws a
+    decision already recorded."""
+    note = note.strip()
+    with transaction.atomic():
+        app = lock_application(application, None)
+        cite = _eligibility_cite(policy_of(app.cycle))
+        if not rules.is_office(actor, app):
+            raise ServiceError(_("只有评审办工作人员可以记录人工核实结果"), article=cite)
+        if not rules.can_decide_eligibility(actor, app):
+            raise ServiceError(_("该申报不在资格审查阶段，不能记录人工核实结果"), field="state",
+                               article=cite)
+        check = next((m for m in manual_checks_of(app) if check_key(m) == key), None)
+        if check is None:
+            raise ServiceError(
+                _("本次系统审查没有需人工核实的事项“%(key)s”（可能已重新运行系统审查），"
+                  "请刷新页面后按当前事项记录") % {"key": key}, field="key")
+        article = str(check.get("article") or "")
+        if not met and not note:
+            raise ServiceError(_("核实结果为“不符合”时，须在核实说明中写明不符合的事实"),
+                               field="note", article=article or None)
+        f = ManualCheckFinding.objects.select_for_update().filter(
+            application=app, key=key, archived_at__isnull=True).first()
+        previous = None if f is None else {"met": f.met, "note": f.note}
+        if f is not None and f.met == met and f.note == note:
+            return f  # nothing changed: nothing to record
+        if f is None:
+            f = ManualCheckFinding(application=app, key=key)
+        f.rule = str(check.get("rule") or "")
+        f.article = article
+        f.text_zh = str(check.get("text_zh") or "")
+        f.text_en = str(check.get("text_en") or "")
+        f.met, f.note = met, note
+        f.screened_on = _screened_on(app)
+        f.recorded_by, f.recorded_at = actor, timezone.now()
+        f.save()
+        withdrawn = _withdraw_stale_decision(app)
+        record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
+                     entity_id=app.pk, action="manual_check_record", reason=note,
+                     article=article,
+                     data={"key": key, "rule": f.rule, "text_zh": f.text_zh,
+                           "text_en": f.text_en, "met": met, "note": note,
+                           "previous": previous, "screened_on": f.screened_on.isoformat(),
+                           "decision_withdrawn": withdrawn})
+    return f
 
 
 

@@ -19,6 +19,8 @@ urlpatterns = [
          name="application_detail"),
     path("console/applications/<int:pk>/screen/", office.eligibility_screen,
          name="eligibility_screen"),
+    path("console/applications/<int:pk>/eligibility/checks/", office.manual_check_record,
+         name="manual_check_record"),
     path("console/applications/<int:pk>/eligibility/decide/", office.eligibility_decide,
          name="eligibility_decide"),
     path("console/applications/<int:pk>/eligibility/sign-off/", office.eligibility_sign_off,

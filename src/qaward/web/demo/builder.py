@@ -41,6 +41,8 @@ from qaward.web.cycles.services import (
     eligibility_conclude,
     eligibility_decide,
     eligibility_screen,
+    manual_check_record,
+    manual_checks_of,
 )
 from qaward.web.notices.models import Notice
 from qaward.web.notices.services import (
@@ -379,6 +381,11 @@ class _Walker:
         with clock.frozen(self.cal.day):
             for app in apps:
                 result = eligibility_screen(application=app, actor=self.office, on=self.cal.day)
+                # Each manual check is the office's work: a finding before the decision.
+                for check in manual_checks_of(app):
+                    manual_check_record(
+                        application=app, actor=self.office, key=check["key"], met=True,
+                        note=f"演示：已核对申报材料和相关部门意见，符合（{check['article']}）")
                 eligibility_decide(application=app, actor=self.office,
                                    decision=result["verdict"])
                 app.refresh_from_db()

@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "recommendation_sign": _("签署推荐意见"),
     "eligibility_screen": _("系统资格审查"),
     "eligibility_decide": _("资格审查结论"),
+    "manual_check_record": _("记录人工核实结果"),
     "eligibility_sign_off": _("负责人签批"),
     "eligibility_sign_off_refuse": _("负责人不同意签批"),
     "recommendation_decline": _("不予推荐"),

@@ -40,6 +40,7 @@ from qaward.web.cycles.forms import (
     CycleOpenForm,
     CycleRepinForm,
     EligibilityDecisionForm,
+    ManualFindingForm,
     OfficeContactForm,
     ReturnForm,
     SignOffForm,
@@ -344,6 +345,28 @@ def eligibility_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if d.overrides_engine:
         return done(request, app, _("已记录审查结论；与系统结论不一致，须经评审办负责人签批。"))
     return done(request, app, _("已记录审查结论。"))
+
+
+@login_required
+@require_POST
+def manual_check_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The office records its finding on one manual check of the current screening."""
+    app = office_action(request, pk, rules.can_decide_eligibility)
+    keys = [services.check_key(m) for m in services.manual_checks_of(app)]
+    key = request.POST.get("key", "")
+    form = ManualFindingForm(request.POST, index=keys.index(key) if key in keys else 0)
+    if not form.is_valid():
+        return refused(request, app, form, "finding_form")
+    try:
+        services.manual_check_record(
+            application=app, actor=request.user, key=form.cleaned_data["key"],
+            met=form.cleaned_data["met"] == "met", note=form.cleaned_data["note"])
+    except ServiceError as err:
+        if err.field == "key":  # the check is gone (screened again meanwhile): say so above
+            messages.error(request, str(err))
+            return redirect("awards:application_detail", pk=app.pk)
+        return refused(request, app, form, "finding_form", err)
+    return done(request, app, _("已记录人工核实结果。"))
 
 
 @login_required

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from qaward.core.errors import QawardError
 from qaward.core.notices import notice_title
@@ -20,17 +22,19 @@ from qaward.core.workflow import DRAFT, ENDS, RETURNED, SUBMITTED, State, allowe
 from qaward.web.accounts import rules
 from qaward.web.accounts.models import Jurisdiction
 from qaward.web.audit.services import history
-from qaward.web.common.errors import ServiceError, StaleVersion, refusal
+from qaward.web.common.errors import ServiceError, StaleVersion, in_language, refusal
 from qaward.web.common.forms import show_service_error
 from qaward.web.common.views import english, require
 from qaward.web.cycles.forms import (
     ConcludeForm,
     EligibilityDecisionForm,
+    ManualFindingForm,
     ReturnForm,
     TransitionForm,
 )
 from qaward.web.cycles.models import Application, Cycle, EligibilityDecision
 from qaward.web.cycles.profile_changes import change_words
+from qaward.web.cycles.services import EligibilityBasis, check_key, eligibility_basis
 from qaward.web.policies.services import policy_of
 
 NEGATIVE = (*ENDS, RETURNED)
@@ -168,8 +172,10 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
     for e in events:
         e.from_label = names.staff(e.from_state) if e.from_state else ""
         e.to_label = names.staff(e.to_state) if e.to_state else ""
-        e.changes = change_words((e.data or {}).get("changes") or [])
+        e.changes = change_words((e.data or {}).get("changes") or []) + \
+            finding_words(e.action, e.data or {})
     ctx["history"] = events
+    ctx.update(manual_checks_context(app, ctx["can_decide"], forms.get("finding_form")))
     # The applicant's record in earlier cycles is the office's and reviewers' to read, not a
     # recommending department's.
     ctx["show_earlier"] = rules.is_staff_reader(user, app)
@@ -188,7 +194,8 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
         # shows a refused form again when there is one.
         ctx["consultation_form"] = forms.get("consultation_form")
         if ctx["can_decide"]:
-            initial = {**version, "decision": (app.engine_result or {}).get("verdict")}
+            basis = ctx["basis"]
+            initial = {**version, "decision": basis.verdict if basis else None}
             ctx["decide_form"] = forms.get("decide_form") or EligibilityDecisionForm(
                 initial=initial)
             ready = decision is not None and not (decision.overrides_engine
@@ -199,6 +206,85 @@ def detail_context(request: HttpRequest, app: Application, **forms: Any) -> dict
             ctx["conclude_form"] = forms.get("conclude_form") or (
                 ConcludeForm(initial=version) if ready and not into_notice else None)
     return ctx
+
+
+def manual_checks_context(app: Application, can_record: bool,
+                          failed_form: ManualFindingForm | None) -> dict[str, Any]:
+    """The manual checks of the current screening, each with the office's finding (who,
+    when, met or not, the note) and, for who may record, its form; the engine's verdict
+    with the findings (``eligibility_basis``); the tiers the screening excludes."""
+    if not app.engine_result:
+        return {"basis": None, "checks": [], "excluded_tiers": []}
+    basis: EligibilityBasis = eligibility_basis(app)
+    failed_key = failed_form.data.get("key") if failed_form is not None else None
+    checks = []
+    for i, m in enumerate(basis.checks):
+        key = check_key(m)
+        finding = basis.findings.get(key)
+        form = None
+        if can_record:
+            if failed_form is not None and failed_key == key:
+                form = failed_form
+            else:
+                form = ManualFindingForm(index=i, initial={
+                    "key": key,
+                    "met": None if finding is None else ("met" if finding.met else "not_met"),
+                    "note": finding.note if finding else ""})
+        checks.append({**m, "key": key, "finding": finding, "form": form,
+                       "recorded_text_differs": finding is not None
+                       and finding.text_zh != m.get("text_zh")})
+    return {"basis": basis, "checks": checks,
+            "excluded_tiers": excluded_tiers(app)}
+
+
+def finding_words(action: str, data: dict[str, Any]) -> list[str]:
+    """The office's findings in an application's history, in words: what was found on which
+    check (and what it was before), the findings a new screening archived, a decision
+    withdrawn because its basis changed."""
+    verdicts = {True: pgettext("finding", "符合"), False: pgettext("finding", "不符合")}
+    out: list[str] = []
+    if action == "manual_check_record":
+        text = in_language(str(data.get("text_zh") or ""),
+                           str(data.get("text_en") or data.get("text_zh") or ""))
+        line = _("核实事项“%(text)s”：%(result)s") % {
+            "text": text, "result": verdicts[bool(data.get("met"))]}
+        previous = data.get("previous")
+        if isinstance(previous, dict):
+            line += _("（原为：%(result)s）") % {"result": verdicts[bool(previous.get("met"))]}
+        out.append(line)
+    elif action == "eligibility_decide" and data.get("not_met"):
+        out.append(_("人工核实不符合，系统审查结论计为“不符合”，依据：%(articles)s") % {
+            "articles": "、".join(str(f.get("article") or "—") for f in data["not_met"])})
+    elif action == "eligibility_screen":
+        for f in data.get("findings_archived") or []:
+            text = in_language(str(f.get("text_zh") or ""),
+                               str(f.get("text_en") or f.get("text_zh") or ""))
+            out.append(_("重新审查后，核实事项“%(text)s”（%(article)s）已变化或不在本次审查中，"
+                         "原核实结果作废") % {"text": text, "article": f.get("article") or "—"})
+    if data.get("decision_withdrawn"):
+        out.append(_("已记录的资格审查结论因此作废，须重新作出结论"))
+    return out
+
+
+def excluded_tiers(app: Application) -> list[dict[str, Any]]:
+    """The screening's ``excluded_tiers`` (tiers the applicant may not receive, with article
+    and end date), each tier named from the policy; none when the result has no such list."""
+    rows = (app.engine_result or {}).get("excluded_tiers") or []
+    try:
+        declared = policy_of(app.cycle).tiers
+    except QawardError:
+        declared = ()
+    tiers = {t.id: t for t in declared if hasattr(t, "id")} \
+        if isinstance(declared, tuple) else {}
+    out = []
+    for r in rows:
+        if not isinstance(r, dict):
+            continue
+        t = tiers.get(str(r.get("tier")))
+        name = (t.name_en if english() else t.name_zh) if t else str(r.get("tier") or "")
+        out.append({"tier": r.get("tier"), "name": name, "article": r.get("article") or "",
+                    "until": r.get("until") or ""})
+    return out
 
 
 def earlier_cycles(app: Application) -> list[dict[str, Any]]:
