@@ -436,7 +436,7 @@ def eligibility_screen(*, application: Application, actor: Any = None,
     try:
         result = screener(policy, on).screen(profile).to_json()
     except ConfigurationRequired as err:
-        raise ServiceError(str(err)) from None
+        raise ServiceError(str(err), field=err.key) from None
     with transaction.atomic():
         Application.objects.filter(pk=application.pk).update(
             engine_result=result, fast_track=bool(result["fast_track"]))
