@@ -27,6 +27,7 @@ from qaward.core.policy.loader import config_file, load_policy_file, policy_file
 from qaward.core.policy.model import (
     PLACEHOLDERS,
     ManualCheck,
+    NoRule,
     Notice,
     Notices,
     Policy,
@@ -488,18 +489,24 @@ def _criteria_problems(policy: Policy) -> list[str]:
 
 
 def _walk_silences(obj: object, path: str) -> Iterator[tuple[str, Silent]]:
-    if isinstance(obj, Silent):
+    for key, found in _walk_open(obj, path):
+        if isinstance(found, Silent):
+            yield key, found
+
+
+def _walk_open(obj: object, path: str) -> Iterator[tuple[str, Silent | NoRule]]:
+    if isinstance(obj, Silent | NoRule):
         yield path, obj
     elif isinstance(obj, BaseModel):
         for name, info in type(obj).model_fields.items():
             key = info.alias or name  # the key of the file (in_force.from)
-            yield from _walk_silences(getattr(obj, name), f"{path}.{key}" if path else key)
+            yield from _walk_open(getattr(obj, name), f"{path}.{key}" if path else key)
     elif isinstance(obj, tuple | list):
         for i, item in enumerate(obj):
-            yield from _walk_silences(item, f"{path}.{i}")
+            yield from _walk_open(item, f"{path}.{i}")
     elif isinstance(obj, Mapping):
         for k, v in obj.items():
-            yield from _walk_silences(v, f"{path}.{k}")
+            yield from _walk_open(v, f"{path}.{k}")
 
 
 def silent_values(policy: Policy) -> list[tuple[str, Silent]]:
@@ -508,6 +515,11 @@ def silent_values(policy: Policy) -> list[tuple[str, Silent]]:
     The key is the one a configuration file uses to fill the value.
     """
     return list(_walk_silences(policy, ""))
+
+
+def no_rules(policy: Policy) -> list[tuple[str, NoRule]]:
+    """(dotted key, reason) for every rule the regulation does not have (``{none: ...}``)."""
+    return [(k, v) for k, v in _walk_open(policy, "") if isinstance(v, NoRule)]
 
 
 def _silence_problems(policy: Policy) -> list[str]:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
+from qaward.core.policy.inspect import no_rules, silent_values
 from qaward.core.states import Kind, StageId, kind_of
 from qaward.web.accounts import rules
 from qaward.web.accounts.models import Role
@@ -162,6 +163,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "policy_change": _policy_change(cycle) if is_office else None,
         "can_repin": rules.is_office_head(request.user, cycle),
         "stages": [(s.id, s.name_en if english() else s.name_zh, s.cite) for s in policy.stages],
+        "left_open": [(k, v.silent, v.cite) for k, v in silent_values(policy)],
+        "no_rules": [(k, v.none, v.cite) for k, v in no_rules(policy)],
     })
 
 
