@@ -272,7 +272,7 @@ def test_policy_validate_broken_copy_exits_1(capsys: pytest.CaptureFixture[str],
     policy = folder / "policy.yaml"
     text = policy.read_text(encoding="utf-8")
     licensed = "    - {rule: licensed, cite: 第十六条第（二）项}\n"
-    fast_track = "fast_track: {silent:"
+    fast_track = "fast_track: {none:"
     assert text.count(licensed) == 1 and text.count(fast_track) == 1
     text = text.replace(licensed, "    - {rule: licensed}\n")  # citation missing
     text = text.replace(fast_track, "prize_ceremony: {value: true, cite: 第二条}\n" + fast_track)

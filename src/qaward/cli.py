@@ -20,6 +20,8 @@ from qaward.core.errors import ConfigurationRequired, PolicyNotInForce, QawardEr
 from qaward.core.notices import notice_for
 from qaward.core.policy import list_policies, load_policy
 from qaward.core.policy.inspect import (
+    NO_RULE,
+    SILENT,
     diff,
     flatten,
     policy_digest,
@@ -29,7 +31,7 @@ from qaward.core.policy.inspect import (
     with_text,
 )
 from qaward.core.policy.loader import BrokenPolicy, config_file, load_each, policy_files
-from qaward.core.policy.model import Policy, Silent
+from qaward.core.policy.model import Policy, Silent, is_none
 from qaward.core.states import NoticeId
 from qaward.core.workdays import (
     full_date_en,
@@ -68,7 +70,8 @@ def cmd_policy_list(args: argparse.Namespace) -> int:
             broken.append(p)
             continue
         f = p.in_force
-        start = f.from_ or f"≤{f.from_not_later_than}"
+        start = f.first_day or (f"≤{f.from_not_later_than}" if f.from_not_later_than
+                                else "— (not settled: configure in_force.from)")
         policies.append(p)
         rows.append((pid, p.jurisdiction.name_zh, p.title_zh, _value(p.document_number),
                      f"{start} … {f.until or ''} ({f.cite})"))
@@ -86,7 +89,9 @@ def cmd_policy_list(args: argparse.Namespace) -> int:
 
 
 def _value(v: Any) -> str:
-    return f"— ({v.silent})" if isinstance(v, Silent) else str(v.value)
+    if isinstance(v, Silent):
+        return f"— ({v.silent})"
+    return f"none ({v.none})" if is_none(v) else str(v.value)
 
 
 def cmd_policy_show(args: argparse.Namespace) -> int:
@@ -170,9 +175,11 @@ def cmd_policy_validate(args: argparse.Namespace) -> int:
             failed += 1
             print(f"FAIL {name}\n{result}", file=sys.stderr)
         else:
-            silent = sum(1 for r in flatten(result).values() if r.value.startswith("—"))
-            print(f"ok   {name}: {len(flatten(result))} values, {silent} left open by the "
-                  "regulation")
+            rules = flatten(result).values()
+            silent = sum(1 for r in rules if r.value.startswith(SILENT))
+            none = sum(1 for r in rules if r.value.startswith(f"{NO_RULE} ("))
+            print(f"ok   {name}: {len(rules)} values, {silent} left open by the "
+                  f"regulation, {none} rules it does not have")
     return 1 if failed else 0
 
 

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
 from django.urls import path
 
+from qaward.core.policy.inspect import no_rules, silent_values
 from qaward.web.notices.models import Notice
 from qaward.web.notices.services import objection_submit
 from qaward.web.notices.views import masked
@@ -74,6 +75,8 @@ def data_strings(world: World) -> list[str]:
     for cycle in (world.cycle_b, world.cycle_c):
         p = policy_of(cycle)
         strings += [p.title_zh, cycle.jurisdiction.name_zh]
+        # The policy's own explanations of what the text does not settle or does not have.
+        strings += [v.silent for _, v in silent_values(p)] + [v.none for _, v in no_rules(p)]
     strings += [a.profile["employer"]["name"] for a in Applicant.objects.all()
                 if "employer" in a.profile]
     strings += [OBJECTOR["name"], OBJECTOR["statement"], "同意推荐"]

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from qaward.core.errors import QawardError
+from qaward.core.errors import ConfigurationRequired, QawardError
 from qaward.core.policy.loader import require
-from qaward.core.policy.model import Appeals, AppealTimeLimit, Policy
+from qaward.core.policy.model import Appeals, AppealTimeLimit, Policy, is_silent
 from qaward.core.states import End, NoticeId, StageId
 from qaward.core.workdays import load_default_calendar
 
@@ -51,7 +51,9 @@ def appeal_rules(policy: Policy, refused_state: str) -> Appeals:
                             "only an eligibility or shortlist decision can be appealed", None,
                             field="state")
     appeals = policy.appeals
-    if not isinstance(appeals, Appeals):
+    if is_silent(appeals):  # the text does not settle whether there is an appeal
+        raise ConfigurationRequired(policy.id, "appeals", appeals.silent)
+    if not isinstance(appeals, Appeals):  # {none: ...}: the regulation provides no appeal
         raise AppealRefused(f"{policy.id} 未规定申诉程序，不能提出申诉",
                             f"{policy.id} provides no appeal", appeals.cite)
     if decision not in appeals.decisions:

@@ -35,6 +35,19 @@ class ConfigurationRequired(QawardError):
         )
 
 
+class NoSuchRule(QawardError):
+    """The regulation has no such rule (``{none: ...}``); configuration cannot add it."""
+
+    def __init__(self, policy_id: str, key: str, explanation: str) -> None:
+        self.policy_id = policy_id
+        self.key = key
+        self.explanation = explanation
+        super().__init__(
+            f"{policy_id}: the regulation has no rule `{key}` ({explanation}); it does not "
+            "apply, and a configuration file cannot add it."
+        )
+
+
 class PolicyNotInForce(QawardError):
     """A date falls outside the period a regulation version is in force."""
 

@@ -23,7 +23,7 @@ import pytest
 
 from qaward.core.policy import load_policy
 from qaward.core.policy.loader import policy_files
-from qaward.core.policy.model import Cited, NoticeLength, Policy, Silent
+from qaward.core.policy.model import Cited, NoRule, NoticeLength, Policy, Silent
 
 HK, CN, CH, CM, BJ = (
     "hongkou-2021", "changning-2023", "chanhe-2021", "chongming-2022", "binjiang-2020"
@@ -114,7 +114,18 @@ class _Marker:
         return self.text
 
 
-SILENT = _Marker("— (Silent: the regulation says nothing)")
+SILENT = _Marker("— (Silent: the regulation does not settle it)")
+NONE = _Marker("none (NoRule: the regulation has no such rule)")
+
+
+def _absent(value: Any) -> Any:
+    """SILENT or NONE where the policy states silence or no rule, else None."""
+    if isinstance(value, Silent):
+        assert value.silent.strip(), "a Silent value must say what the text leaves open"
+        return SILENT
+    if isinstance(value, NoRule):
+        return NONE
+    return None
 NO_NOTICE = _Marker("— (no such notice: required is false or no stage publishes it)")
 
 
@@ -156,10 +167,10 @@ ROW = ("policy_id", "expected", "quotes")
 
 
 def of(value: Any) -> Any:
-    """(value, article) of a cited value, or SILENT where the policy states silence."""
-    if isinstance(value, Silent):
-        assert value.silent.strip(), "a Silent value must say what the text leaves open"
-        return SILENT
+    """(value, article) of a cited value, or SILENT / NONE where the policy states silence
+    or that the regulation has no such rule."""
+    if _absent(value) is not None:
+        return _absent(value)
     assert isinstance(value, Cited), f"expected a cited value or Silent, got {value!r}"
     return (value.value, value.cite)
 
@@ -438,10 +449,10 @@ def test_criteria_per_track(
          says("第五条", "自我评价报告字数不超过3万字"),
          says("第五条", "自我评价报告字数不超过1万字")),
     case(CN, "sets no report length",
-         {"organization": SILENT, "individual": SILENT}, silent_on(ALL, "字数")),
-    case(CH, "sets no report length", {"organization": SILENT}, silent_on(ALL, "字数")),
-    case(CM, "sets no report length", {"organization": SILENT}, silent_on(ALL, "字数")),
-    case(BJ, "sets no report length", {"organization": SILENT}, silent_on(ALL, "字数")),
+         {"organization": NONE, "individual": NONE}, silent_on(ALL, "字数")),
+    case(CH, "sets no report length", {"organization": NONE}, silent_on(ALL, "字数")),
+    case(CM, "sets no report length", {"organization": NONE}, silent_on(ALL, "字数")),
+    case(BJ, "sets no report length", {"organization": NONE}, silent_on(ALL, "字数")),
 ])
 def test_report_length(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     tracks = policy(policy_id).tracks
@@ -663,7 +674,7 @@ def test_site_review_shortlist(
          {"feedback": (Has("资料评审报告"), "第二十二条第二款")},
          says("第二十二条", "对未进入现场评审的质量管理模式和成果，反馈资料评审报告")),
     case(CH, "gives no feedback to those not shortlisted",
-         {"feedback": SILENT}, silent_on(ALL, "反馈")),
+         {"feedback": NONE}, silent_on(ALL, "反馈")),
     case(CM, "returns the material review report to those not shortlisted",
          {"feedback": (Has("资料评审报告"), "第二十二条第二款")},
          says("第二十二条", "对未进入现场评审的申报组织，反馈资料评审报告")),
@@ -783,7 +794,7 @@ def test_every_prize_of_the_policy_is_in_the_prize_table(policy_id: str) -> None
 
 
 @pytest.mark.parametrize(ROW, [
-    *[case(pid, "has no rule for repeat winners", {"repeat_winners": SILENT},
+    *[case(pid, "has no rule for repeat winners", {"repeat_winners": NONE},
            silent_on(ALL, "再次获得")) for pid in (HK, CN, CH, CM)],
     case(BJ, "pays repeat winners no money, outside the quota unless a nomination is repeated",
          {"award-after-award": ((("plaque", "certificate"), False, False), "五、（四）"),
@@ -797,7 +808,7 @@ def test_every_prize_of_the_policy_is_in_the_prize_table(policy_id: str) -> None
 def test_repeat_winners(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     rules = policy(policy_id).prizes.repeat_winners
     actual: dict[str, Any] = (
-        {"repeat_winners": SILENT} if isinstance(rules, Silent) else
+        {"repeat_winners": _absent(rules)} if _absent(rules) else
         {f"{r.tier}-after-{'+'.join(r.previously)}": ((r.items, r.money, r.counts_in_quota),
                                                        r.cite) for r in rules}
     )
@@ -814,11 +825,11 @@ def test_repeat_winners(policy_id: str, expected: dict[str, Any], quotes: tuple[
           "national/award": SILENT, "city/award": SILENT, "only_highest_paid": SILENT},
          says("第六条", "对获得中国质量奖、上海市政府质量奖的组织和个人，应给予相应奖励"),
          silent_on("第六条", "万元"), silent_on("第六条", "就高")),
-    case(CN, "grants no bonus for higher-level awards", {"bonuses": SILENT},
+    case(CN, "grants no bonus for higher-level awards", {"bonuses": NONE},
          says("第六条", "争创国家和市级质量荣誉"), silent_on("第六条", "应给予")),
-    case(CH, "grants no bonus for higher-level awards", {"bonuses": SILENT},
+    case(CH, "grants no bonus for higher-level awards", {"bonuses": NONE},
          silent_on(ALL, "中国质量奖")),
-    case(CM, "grants no bonus for higher-level awards", {"bonuses": SILENT},
+    case(CM, "grants no bonus for higher-level awards", {"bonuses": NONE},
          says("第六条", "争创市级和国家质量荣誉"), silent_on("第六条", "应给予")),
     case(BJ, "pays 2000000, 1000000 or 500000 yuan (half for nominations), only the highest",
          {"levels": (("national/award", "national/nomination", "provincial/award",
@@ -838,8 +849,8 @@ def test_higher_level_awards(
 ) -> None:
     hb = policy(policy_id).prizes.higher_level_bonuses
     actual: dict[str, Any]
-    if isinstance(hb, Silent):
-        actual = {"bonuses": SILENT}
+    if _absent(hb):
+        actual = {"bonuses": _absent(hb)}
     else:
         actual = {"levels": (tuple(f"{b.level}/{b.tier}" for b in hb.bonuses), hb.cite),
                   **{f"{b.level}/{b.tier}": of(b.amount_yuan) for b in hb.bonuses},
@@ -964,11 +975,11 @@ def test_reviewer_sanctions(policy_id: str, expected: dict[str, Any], quotes: tu
     case(CN, "reports two-way supervision to discipline inspection",
          {"two_way": (Has("纪检监察"), "第二十九条")},
          says("第二十九条", "并反馈相关纪检监察部门")),
-    case(CH, "has no two-way supervision", {"two_way": SILENT}, silent_on(ALL, "双向监督")),
+    case(CH, "has no two-way supervision", {"two_way": NONE}, silent_on(ALL, "双向监督")),
     case(CM, "reports two-way supervision to discipline inspection",
          {"two_way": (Has("纪检"), "第二十九条")},
          says("第二十九条", "并反馈相关纪检部门")),
-    case(BJ, "has no two-way supervision", {"two_way": SILENT}, silent_on(ALL, "双向监督")),
+    case(BJ, "has no two-way supervision", {"two_way": NONE}, silent_on(ALL, "双向监督")),
 ])
 def test_two_way_supervision(
     policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]
@@ -988,16 +999,15 @@ def test_two_way_supervision(
     case(CN, "takes objections by real name with evidence",
          {"objections": ((True, True), "第三十一条")},
          says("第三十一条", "可实名向评审办提出，并提供必要的证明材料")),
-    case(CH, "has no objections procedure", {"objections": SILENT}, silent_on(ALL, "实名")),
+    case(CH, "has no objections procedure", {"objections": NONE}, silent_on(ALL, "实名")),
     case(CM, "takes objections by real name with evidence",
          {"objections": ((True, True), "第三十一条")},
          says("第三十一条", "可实名向区评审办提出，并提供必要的证明材料")),
-    case(BJ, "has no objections procedure", {"objections": SILENT}, silent_on(ALL, "实名")),
+    case(BJ, "has no objections procedure", {"objections": NONE}, silent_on(ALL, "实名")),
 ])
 def test_objections(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     o = policy(policy_id).objections
-    actual = {"objections": SILENT if isinstance(o, Silent)
-              else ((o.real_name, o.evidence_required), o.cite)}
+    actual = {"objections": _absent(o) or ((o.real_name, o.evidence_required), o.cite)}
     assert_row(policy_id, actual, expected, quotes)
 
 
@@ -1009,26 +1019,26 @@ ROUTES = ("self", "industry", "expert")
 
 @pytest.mark.parametrize(ROW, [
     case(HK, "has no incubation pool, only cultivation by departments",
-         {"pool": SILENT}, silent_on(ALL, "孵化"), says("第十条", "培育和指导工作")),
+         {"pool": NONE}, silent_on(ALL, "孵化"), says("第十条", "培育和指导工作")),
     case(CN, "has an incubation pool joined by self, industry or expert recommendation",
          {"pool": ((ROUTES, True, (True, "第十五条第二款")), "第十三条第二款")},
          says("第十三条", "可通过自行申报、行业推荐、专家推荐等多种方式，加入孵化池，"
                           "免费接受卓越绩效管理等培训"),
          says("第十五条", "并在评审中主动履行回避义务")),
-    case(CH, "has no incubation pool", {"pool": SILENT}, silent_on(ALL, "孵化")),
+    case(CH, "has no incubation pool", {"pool": NONE}, silent_on(ALL, "孵化")),
     case(CM, "has an incubation pool joined by self, industry or expert recommendation",
          {"pool": ((ROUTES, True, (True, "第十四条第二款")), "第十二条第二款")},
          says("第十二条", "可通过自行申报、行业推荐、专家推荐等方式，加入孵化池，"
                           "免费接受卓越绩效管理等培训"),
          says("第十四条", "履行回避义务")),
-    case(BJ, "has no incubation pool", {"pool": SILENT}, silent_on(ALL, "孵化")),
+    case(BJ, "has no incubation pool", {"pool": NONE}, silent_on(ALL, "孵化")),
 ])
 def test_incubation_pool(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     pool = policy(policy_id).incubation_pool
-    actual = {"pool": SILENT if isinstance(pool, Silent)
-              else ((pool.entry_routes, pool.free_training,
-                     of(pool.mentors_recuse) if isinstance(pool.mentors_recuse, Cited)
-                     else pool.mentors_recuse), pool.cite)}
+    actual = {"pool": _absent(pool) or ((pool.entry_routes, pool.free_training,
+                                         of(pool.mentors_recuse)
+                                         if isinstance(pool.mentors_recuse, Cited)
+                                         else pool.mentors_recuse), pool.cite)}
     assert_row(policy_id, actual, expected, quotes)
 
 
@@ -1040,7 +1050,7 @@ def test_incubation_pool(policy_id: str, expected: dict[str, Any], quotes: tuple
     case(HK, "puts winners' senior managers and individual winners into the expert pool",
          {"expert_pool": (True, "第二十六条第（一）项")},
          says("第二十六条", "获奖组织高层管理人员、获奖个人的名单列入虹口区区长质量奖评审专家库")),
-    *[case(pid, "does not put winners into an expert pool", {"expert_pool": SILENT},
+    *[case(pid, "does not put winners into an expert pool", {"expert_pool": NONE},
            silent_on(ALL, "获奖个人的名单")) for pid in (CN, CH, CM, BJ)],
 ])
 def test_winners_in_expert_pool(
@@ -1060,7 +1070,7 @@ def test_winners_in_expert_pool(
                             "第二十六条第（二）项")},
          says("第二十六条", "获奖组织和个人获奖后3年内，"
                             "应每年如实填写《虹口区区长质量奖质量绩效报告》")),
-    case(CN, "wants no yearly report", {"annual_report": SILENT}, silent_on(ALL, "绩效报告")),
+    case(CN, "wants no yearly report", {"annual_report": NONE}, silent_on(ALL, "绩效报告")),
     case(CH, "wants a performance report every year for 3 years after the award",
          {"annual_report": ((3, "year_after_award", None, False, Has("质量绩效报告")),
                             "第二十四条")},
@@ -1079,8 +1089,8 @@ def test_winners_in_expert_pool(
 ])
 def test_annual_report(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     r = policy(policy_id).obligations.annual_report
-    actual = {"annual_report": SILENT if isinstance(r, Silent)
-              else ((r.years, r.starts, r.due_zh, r.spot_checks, r.content_zh), r.cite)}
+    actual = {"annual_report": _absent(r) or ((r.years, r.starts, r.due_zh, r.spot_checks,
+                                               r.content_zh), r.cite)}
     assert_row(policy_id, actual, expected, quotes)
 
 
@@ -1093,17 +1103,16 @@ def test_annual_report(policy_id: str, expected: dict[str, Any], quotes: tuple[Q
          says("第三十一条", "定期组织对辖区3年内的获奖组织和个人进行回访")),
     case(CN, "follows up the winners of the last 5 years", {"follow_up": (5, "第三十六条")},
          says("第三十六条", "定期组织对其辖区5年内的获奖组织和个人开展跟踪管理")),
-    case(CH, "has no follow-up of winners", {"follow_up": SILENT},
+    case(CH, "has no follow-up of winners", {"follow_up": NONE},
          silent_on(ALL, "回访"), silent_on(ALL, "跟踪")),
     case(CM, "follows up the winners of the last 5 years", {"follow_up": (5, "第三十七条")},
          says("第三十七条", "应定期组织对5年内的获奖组织开展跟踪管理")),
-    case(BJ, "has no follow-up of winners", {"follow_up": SILENT},
+    case(BJ, "has no follow-up of winners", {"follow_up": NONE},
          silent_on(ALL, "回访"), silent_on(ALL, "跟踪")),
 ])
 def test_follow_up(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     f = policy(policy_id).obligations.follow_up
-    actual = {"follow_up": SILENT if isinstance(f, Silent)
-              else (f.winners_of_last_years, f.cite)}
+    actual = {"follow_up": _absent(f) or (f.winners_of_last_years, f.cite)}
     assert_row(policy_id, actual, expected, quotes)
 
 
@@ -1185,7 +1194,7 @@ def test_revocation_for_fraud(
          says("第三十五条", "收回奖牌、证书，追缴奖金等物质奖励，5年内不接受该组织再次申报"),
          silent_on("第三十五条", "公告"), silent_on("第三十五条", "信用")),
     case(BJ, "may revoke after an accident with major social impact, with no lockout stated",
-         {"lockout": SILENT,
+         {"lockout": NONE,
           "terms": ((PCM, True, False, True, None, "revocation_date"), "七、（五）")},
          says("七、（五）", "导致重大不良社会影响的，区评审办可报区评委会提请区政府批准撤销其称号，"
                           "收回奖牌、证书、奖金并予以公告"),
@@ -1233,12 +1242,12 @@ def test_use_of_title(policy_id: str, expected: dict[str, Any], quotes: tuple[Qu
     case(HK, "has a third party evaluate the award work every year",
          {"post_evaluation": (Has("第三方", "年度"), "第三十条")},
          says("第三十条", "区审定办委托第三方机构对年度虹口区区长质量奖工作进行评估")),
-    case(CN, "has no post-evaluation", {"post_evaluation": SILENT}, silent_on(ALL, "第三方")),
-    case(CH, "has no post-evaluation", {"post_evaluation": SILENT}, silent_on(ALL, "评估")),
+    case(CN, "has no post-evaluation", {"post_evaluation": NONE}, silent_on(ALL, "第三方")),
+    case(CH, "has no post-evaluation", {"post_evaluation": NONE}, silent_on(ALL, "评估")),
     case(CM, "has a third party evaluate the award work every 5 years",
          {"post_evaluation": (Has("第三方", "每五年"), "第三十六条")},
          says("第三十六条", "区评审办每五年委托第三方机构对崇明区政府质量奖工作进行评估")),
-    case(BJ, "has no post-evaluation", {"post_evaluation": SILENT}, silent_on(ALL, "第三方")),
+    case(BJ, "has no post-evaluation", {"post_evaluation": NONE}, silent_on(ALL, "第三方")),
 ])
 def test_post_evaluation(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     actual = {"post_evaluation": of(policy(policy_id).obligations.post_evaluation)}
@@ -1254,10 +1263,10 @@ def test_post_evaluation(policy_id: str, expected: dict[str, Any], quotes: tuple
          says("第三十二条", "申报评审材料一般保存10年")),
     case(CN, "keeps records for 10 years", {"records": (10, "第三十七条")},
          says("第三十七条", "申报评审材料一般保存10年")),
-    case(CH, "says nothing about keeping records", {"records": SILENT}, silent_on(ALL, "保存")),
+    case(CH, "says nothing about keeping records", {"records": NONE}, silent_on(ALL, "保存")),
     case(CM, "keeps records for 10 years", {"records": (10, "第三十八条")},
          says("第三十八条", "申报评审材料一般保存10年")),
-    case(BJ, "says nothing about keeping records", {"records": SILENT}, silent_on(ALL, "保存")),
+    case(BJ, "says nothing about keeping records", {"records": NONE}, silent_on(ALL, "保存")),
 ])
 def test_records_kept(policy_id: str, expected: dict[str, Any], quotes: tuple[Quote]) -> None:
     actual = {"records": of(policy(policy_id).obligations.records_retention_years)}

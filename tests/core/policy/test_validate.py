@@ -501,7 +501,8 @@ def test_silent_values_are_listed_under_their_configuration_keys() -> None:
     keys = [k for k, _ in silent_values(load_policy("hongkou-2021"))]
     assert "prizes.awards.0.amount_yuan" in keys
     assert "notices.eligibility.length" in keys
-    assert "incubation_pool" in keys
+    assert "reviewers.team_leader" in keys
+    assert "incubation_pool" not in keys  # {none: ...}: nothing to configure
 
 
 @pytest.mark.parametrize("text", ["?", "TODO", "未规定", " n/a ", "无"])
@@ -530,12 +531,12 @@ def test_a_short_chinese_explanation_is_enough(tmp_path: Path) -> None:
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     def mutate(d: Raw) -> None:
         d["fast_track"]["skips_to"] = "ranking"
-        d["incubation_pool"]["silent"] = "TBD"
+        d["reviewers"]["team_leader"]["silent"] = "TBD"
         d["objections"]["cite"] = "第五十条"
 
     assert problems(tmp_path, "hongkou-2021", mutate) == [
         "fast_track.skips_to: `ranking` is not one of the policy's stages",
-        "incubation_pool.silent: 'TBD' does not explain what the regulation leaves open; say "
+        "reviewers.team_leader.silent: 'TBD' does not explain what the regulation leaves open; say "
         "what is missing in at least 5 characters (e.g. '第二十条 grants 奖金 but no amount "
         "is given')",
         "objections.real_name: cites 第五十条, which is not in the regulation's text",

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from qaward.core.eligibility.profile import AwardRecord, Profile
+from qaward.core.eligibility.silence import silent_checks, silent_fast_track
 from qaward.core.errors import ConfigurationRequired, PolicyNotInForce
 from qaward.core.policy.loader import KnownPlaces, known_places, require
 from qaward.core.policy.model import (
@@ -53,6 +54,7 @@ from qaward.core.policy.model import (
     PaysTaxLocally,
     Policy,
     RegisteredInJurisdiction,
+    is_none,
     place_key,
 )
 
@@ -180,10 +182,12 @@ def check_in_force(policy: Policy, on: dt.date) -> None:
     f = policy.in_force
     if f.until is not None and on > f.until:
         raise PolicyNotInForce(policy.id, on, f.cite, f"it expired on {f.until}")
-    if f.from_ is not None:
-        if on < f.from_:
-            raise PolicyNotInForce(policy.id, on, f.cite, f"it takes effect on {f.from_}")
+    if f.first_day is not None:
+        if on < f.first_day:
+            raise PolicyNotInForce(policy.id, on, f.cite, f"it takes effect on {f.first_day}")
         return
+    if f.from_not_later_than is None:  # `from: {silent: ...}` and no bound: configure it
+        require(policy, f.from_, "in_force.from")
     if f.from_not_earlier_than is not None and on < f.from_not_earlier_than:
         raise PolicyNotInForce(
             policy.id, on, f.cite, f"it was not issued before {f.from_not_earlier_than}"
@@ -655,6 +659,8 @@ class _Compiler:
                 if where == "elsewhere":
                     continue
                 rule = getattr(rules, a.revocation_cause)
+                if is_none(rule.lockout_years):  # revoked, but no bar on applying again
+                    continue
                 years = require(
                     self.policy, rule.lockout_years,
                     f"revocation.{a.revocation_cause}.lockout_years",
@@ -761,11 +767,13 @@ def screener(policy: Policy, on: dt.date, known: KnownPlaces | None = None) -> S
     common: list[Check] = [c.revocations()]
     if isinstance(policy.after_award_lockout, AfterAwardLockout):
         common.append(c.after_award(policy.after_award_lockout))
+    common.extend(silent_checks(policy, on))  # a silent lockout stops where it would decide
     checks: dict[str, tuple[Check, ...]] = {
         track: tuple(c.compile(rule) for rule in rules) + tuple(common)
         for track, rules in policy.eligibility.items()
     }
-    ft = _fast_track(policy.fast_track, on) if isinstance(policy.fast_track, FastTrack) else None
+    ft = _fast_track(policy.fast_track, on) if isinstance(policy.fast_track, FastTrack) \
+        else silent_fast_track(policy, on)
     return Screener(policy, on, checks, ft)
 
 

@@ -7,12 +7,16 @@ from qaward.core.policy.loader import (
     load_policy_file,
     require,
 )
-from qaward.core.policy.model import Cited, Policy, Silent
+from qaward.core.policy.model import Cited, NoRule, Policy, Silent, given, is_none, is_silent
 
 __all__ = [
     "Cited",
+    "NoRule",
     "Policy",
     "Silent",
+    "given",
+    "is_none",
+    "is_silent",
     "list_policies",
     "load_all",
     "load_policy",

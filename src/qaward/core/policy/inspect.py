@@ -26,16 +26,21 @@ from qaward.core.errors import PolicyFileError
 from qaward.core.policy.loader import config_file, load_policy_file, policy_files
 from qaward.core.policy.model import (
     NATIONAL_AWARD_TIERS,
+    PLACEHOLDERS,
     ManualCheck,
+    NoRule,
     Notice,
     Notices,
     Policy,
     Silent,
+    given,
 )
 from qaward.core.policy.source import Resolved, SourceText
 from qaward.core.states import ExitTarget, NoticeId, StageId
 
 SILENT = "—"
+# How a rule the regulation does not have reads in a listing ({none: ...}).
+NO_RULE = "none"
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,8 @@ _NOT_SHOWN = frozenset({"cite", "note", "name_en", "public_name_en", "text_en", 
 
 
 def flatten(policy: Policy) -> dict[str, FlatRule]:
-    """Every leaf of the policy as key → (value, nearest citation); silence shows as —."""
+    """Every leaf of the policy as key → (value, nearest citation); silence shows as
+    ``— (why)``, a rule the regulation does not have as ``none (why)``."""
     out: dict[str, FlatRule] = {}
 
     def walk(obj: Any, key: str, cite: str) -> None:
@@ -92,11 +98,14 @@ def flatten(policy: Policy) -> dict[str, FlatRule]:
             if "silent" in obj:
                 out[key] = FlatRule(key, f"{SILENT} ({obj['silent']})", cite)
                 return
+            if "none" in obj and set(obj) <= {"none", "cite"}:
+                out[key] = FlatRule(key, f"{NO_RULE} ({obj['none']})", cite)
+                return
             if set(obj) <= {"value", "cite", "note", "source"} and "value" in obj:
                 out[key] = FlatRule(key, _fmt(obj["value"]), cite)
                 return
             for k, v in obj.items():
-                if k in _NOT_SHOWN or v is None:
+                if k in _NOT_SHOWN or v is None or (k == "source" and v == "regulation"):
                     continue
                 # A notice's title has its own article (title_cite).
                 at = str(obj.get("title_cite") or cite) if k.startswith("title_") else cite
@@ -220,11 +229,7 @@ TRACK_ONLY_RULES: dict[str, str] = {
 }
 
 SILENT_MIN_CHARS = 5
-SILENT_PLACEHOLDERS = frozenset({
-    "todo", "tbd", "tbc", "n/a", "na", "none", "nil", "null", "unknown", "missing",
-    "silent", "not given", "not stated", "not set", "?", "-", "—", "…",
-    "无", "空", "未规定", "未明确", "待定", "不详", "略",
-})
+SILENT_PLACEHOLDERS = PLACEHOLDERS
 
 
 def _stage_order_problems(policy: Policy) -> list[str]:
@@ -306,7 +311,7 @@ def _exit_problems(policy: Policy) -> list[str]:
 
 def _fast_track_problems(policy: Policy) -> list[str]:
     ft = policy.fast_track
-    if isinstance(ft, Silent):
+    if not given(ft):
         return []
     ids = [s.id for s in policy.stages]
     if ft.skips_to not in ids:
@@ -360,7 +365,7 @@ def _tracks_of(policy: Policy) -> dict[str, tuple[str, ...]]:
 def _quota_problems(policy: Policy) -> list[str]:
     problems = []
     tracks_of = _tracks_of(policy)
-    for i, lim in enumerate(policy.quotas.limits):
+    for i, lim in enumerate(policy.quotas.limit_list):
         if lim.tier not in tracks_of:
             continue  # unknown tier: reported by the model
         for track in lim.tracks:
@@ -378,7 +383,7 @@ def _prize_problems(policy: Policy) -> list[str]:
     problems = []
     tracks_of = _tracks_of(policy)
     seen: set[tuple[str, str]] = set()
-    for i, prize in enumerate(policy.prizes.awards):
+    for i, prize in enumerate(policy.prizes.award_list):
         pair = (prize.tier, prize.track)
         if prize.tier in tracks_of and prize.track not in tracks_of[prize.tier]:
             problems.append(
@@ -391,18 +396,18 @@ def _prize_problems(policy: Policy) -> list[str]:
             )
         seen.add(pair)
         amount = prize.amount_yuan
-        if not isinstance(amount, Silent) and amount.value > 0 and "money" not in prize.items:
+        if given(amount) and amount.value > 0 and "money" not in prize.items:
             problems.append(
                 f"prizes.awards.{i}.items: an amount is given but `money` is not among the items"
             )
-    for tier in policy.tiers:
+    for tier in policy.tiers if given(policy.prizes.awards) else ():
         for track in tier.tracks:
             if (tier.id, track) not in seen:
                 problems.append(
                     f"prizes.awards: no entry for tier `{tier.id}` × track `{track}` "
                     "(give its items and amount_yuan, or amount_yuan: {silent: ...})"
                 )
-    if not isinstance(policy.prizes.repeat_winners, Silent):
+    if given(policy.prizes.repeat_winners):
         for i, rule in enumerate(policy.prizes.repeat_winners):
             if rule.money != ("money" in rule.items):
                 problems.append(
@@ -443,7 +448,7 @@ def _eligibility_problems(policy: Policy) -> list[str]:
 def _after_award_problems(policy: Policy) -> list[str]:
     # An empty `tiers` list is refused by the model ("at least 1 item").
     lock = policy.after_award_lockout
-    if isinstance(lock, Silent) or len(set(lock.tiers)) == len(lock.tiers):
+    if not given(lock) or len(set(lock.tiers)) == len(lock.tiers):
         return []
     return ["after_award_lockout.tiers: a tier is listed twice"]
 
@@ -491,15 +496,16 @@ def _in_force_problems(policy: Policy) -> list[str]:
         )
     decision = policy.configured.get("in_force.from")
     by = f" (configured: {decision})" if decision else ""
-    if f.from_ is not None:
-        if f.from_not_later_than is not None and f.from_ > f.from_not_later_than:
+    first = f.first_day
+    if first is not None:
+        if f.from_not_later_than is not None and first > f.from_not_later_than:
             problems.append(
-                f"in_force.from: {f.from_} is after from_not_later_than "
+                f"in_force.from: {first} is after from_not_later_than "
                 f"{f.from_not_later_than}{by}"
             )
-        if f.from_not_earlier_than is not None and f.from_ < f.from_not_earlier_than:
+        if f.from_not_earlier_than is not None and first < f.from_not_earlier_than:
             problems.append(
-                f"in_force.from: {f.from_} is before from_not_earlier_than "
+                f"in_force.from: {first} is before from_not_earlier_than "
                 f"{f.from_not_earlier_than}{by}"
             )
     return problems
@@ -509,7 +515,7 @@ def _criteria_problems(policy: Policy) -> list[str]:
     known = set(list_criteria())
     problems = []
     for track_id, track in policy.tracks.items():
-        ids = [("criteria", track.criteria.value)]
+        ids = [("criteria", track.criteria.value)] if given(track.criteria) else []
         if track.sector_criteria is not None:
             ids.extend((f"sector_criteria.{sector}", cid)
                        for sector, cid in track.sector_criteria.value.items())
@@ -523,17 +529,24 @@ def _criteria_problems(policy: Policy) -> list[str]:
 
 
 def _walk_silences(obj: object, path: str) -> Iterator[tuple[str, Silent]]:
-    if isinstance(obj, Silent):
+    for key, found in _walk_open(obj, path):
+        if isinstance(found, Silent):
+            yield key, found
+
+
+def _walk_open(obj: object, path: str) -> Iterator[tuple[str, Silent | NoRule]]:
+    if isinstance(obj, Silent | NoRule):
         yield path, obj
     elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _walk_silences(getattr(obj, name), f"{path}.{name}" if path else name)
+        for name, info in type(obj).model_fields.items():
+            key = info.alias or name  # the key of the file (in_force.from)
+            yield from _walk_open(getattr(obj, name), f"{path}.{key}" if path else key)
     elif isinstance(obj, tuple | list):
         for i, item in enumerate(obj):
-            yield from _walk_silences(item, f"{path}.{i}")
+            yield from _walk_open(item, f"{path}.{i}")
     elif isinstance(obj, Mapping):
         for k, v in obj.items():
-            yield from _walk_silences(v, f"{path}.{k}")
+            yield from _walk_open(v, f"{path}.{k}")
 
 
 def silent_values(policy: Policy) -> list[tuple[str, Silent]]:
@@ -542,6 +555,11 @@ def silent_values(policy: Policy) -> list[tuple[str, Silent]]:
     The key is the one a configuration file uses to fill the value.
     """
     return list(_walk_silences(policy, ""))
+
+
+def no_rules(policy: Policy) -> list[tuple[str, NoRule]]:
+    """(dotted key, reason) for every rule the regulation does not have (``{none: ...}``)."""
+    return [(k, v) for k, v in _walk_open(policy, "") if isinstance(v, NoRule)]
 
 
 def _silence_problems(policy: Policy) -> list[str]:

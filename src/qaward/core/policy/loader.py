@@ -23,15 +23,17 @@ from pydantic import ValidationError
 
 from qaward.core.errors import (
     ConfigurationRequired,
+    NoSuchRule,
     PolicyFileError,
     QawardError,
     UnknownPolicy,
 )
-from qaward.core.policy.model import Cited, Jurisdiction, Place, Policy, Silent
+from qaward.core.policy.model import Jurisdiction, NoRule, Place, Policy, Silent
 
 T = TypeVar("T")
 
-_TAGS = {"is-given", "is-silent"}  # union tags of OrSilent, not keys of the file
+# Union tags of OrSilent, OrNone and OpenLeaf: not keys of the file.
+_TAGS = {"is-given", "is-silent", "is-none", "plain", "cited"}
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -276,12 +278,24 @@ def apply_configuration(raw: Any, config: Any, *, file: str) -> Any:
             problems.append(f"values.{key}: no such key in the policy")
             continue
         current = parent[last]
+        if isinstance(current, Mapping) and "none" in current:
+            problems.append(
+                f"values.{key}: the regulation has no such rule ({current['none']}); "
+                "configuration may only fill what the regulation leaves open ({silent: ...}), "
+                "never add a rule the regulation does not have ({none: ...})"
+            )
+            continue
         is_open = current is None or (isinstance(current, Mapping) and "silent" in current)
         if not is_open:
             problems.append(
                 f"values.{key}: the regulation sets this value; configuration may only fill "
                 "what the regulation leaves open ({silent: ...})"
             )
+            continue
+        if isinstance(value, Mapping) and ("none" in value or "silent" in value):
+            problems.append(
+                f"values.{key}: a configuration gives a value (with `cite` naming the "
+                "office's decision), not `{none: ...}` or `{silent: ...}`")
             continue
         if not isinstance(value, Mapping) or not str(value.get("cite", "")).strip():
             problems.append(f"values.{key}: must be a mapping with `cite` naming the decision")
@@ -293,7 +307,7 @@ def apply_configuration(raw: Any, config: Any, *, file: str) -> Any:
                 continue
             parent[last] = value["value"]
         else:
-            parent[last] = {**value, "source": "configuration"}
+            parent[last] = _from_configuration(value)
         out.setdefault("configured", {})[str(key)] = decision
     if problems:
         raise PolicyFileError(file, problems)
@@ -327,6 +341,14 @@ def _configure_counting(out: Any, key: str, value: Any) -> list[str]:
     return []
 
 
+def _from_configuration(value: Mapping[str, Any]) -> dict[str, Any]:
+    """A configured value, marked as the office's: the value itself and every cited value
+    inside a configured block (an appeal's time limit) cite the office's decision."""
+    out = {k: (_from_configuration(v) if isinstance(v, Mapping) and "value" in v else v)
+           for k, v in value.items()}
+    return {**out, "source": "configuration"}
+
+
 def _walk(raw: Any, dotted: str) -> tuple[Any, Any]:
     node = raw
     parts = dotted.split(".")
@@ -350,10 +372,14 @@ def _step(node: Any, part: str) -> Any:
     return None
 
 
-def require(policy: Policy, value: Cited[T] | Silent, key: str) -> Cited[T]:
-    """The cited value, or a clear request to configure what the regulation leaves open."""
+def require(policy: Policy, value: T | Silent | NoRule, key: str) -> T:
+    """The value, or a clear request to configure what the regulation leaves open
+    (ConfigurationRequired naming ``key``). Callers check :func:`is_none` first where the
+    rule may not exist; asking for a rule the regulation does not have raises NoSuchRule."""
     if isinstance(value, Silent):
         raise ConfigurationRequired(policy.id, key, value.silent)
+    if isinstance(value, NoRule):
+        raise NoSuchRule(policy.id, key, value.none)
     return value
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any, Generic, Literal, TypeVar, get_args
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args, overload
 
 from pydantic import (
     AfterValidator,
@@ -25,9 +25,11 @@ from pydantic import (
     StrictInt,
     StrictStr,
     Tag,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
-from typing_extensions import TypeAliasType
+from typing_extensions import TypeAliasType, TypeIs
 
 from qaward.core.states import CYCLE_LEVEL, ExitTarget, NoticeId, StageId
 
@@ -66,11 +68,52 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+NONE_MIN_CHARS = 5
+# Texts that explain nothing; a silence or a "none" must say what is missing or why.
+PLACEHOLDERS = frozenset({
+    "todo", "tbd", "tbc", "n/a", "na", "none", "nil", "null", "unknown", "missing",
+    "silent", "not given", "not stated", "not set", "no rule", "?", "-", "—", "…",
+    "无", "空", "未规定", "未明确", "待定", "不详", "略", "没有", "无此规定",
+})
+
+
+def _explains(text: str) -> str:
+    text = text.strip()
+    if len("".join(text.split())) < NONE_MIN_CHARS or text.lower() in PLACEHOLDERS:
+        raise ValueError(
+            f"{text!r} does not say why there is no such rule: name the article, or the "
+            f"reason the text's structure settles it, in at least {NONE_MIN_CHARS} characters "
+            "(e.g. '七、（五） revokes the award but sets no bar on applying again')"
+        )
+    return text
+
+
 class Silent(Frozen):
-    """The regulation says nothing here. ``silent`` explains what is missing."""
+    """The regulation does not settle this. ``silent`` explains what is missing. An action
+    that needs the value stops with ConfigurationRequired until the office configures it."""
 
     silent: StrictStr = Field(min_length=1)
     cite: Citation | None = None  # the article that raises the question, if any
+
+
+class NoRule(Frozen):
+    """The regulation has no such rule (``{none: "..."}``): not a gap to fill, an answer.
+    ``none`` names the article, or the reason the text's structure settles it; configuration
+    can never add the rule."""
+
+    none: Annotated[StrictStr, AfterValidator(_explains)]
+    cite: Citation | None = None  # the article that settles it, if one does
+
+
+def _refuse_none(raw: Any) -> Any:
+    raise ValueError(
+        "`{none: ...}` is not allowed here: every award has this value, so the text either "
+        "gives it or does not settle it; write `{silent: \"...\"}` if the text does not settle it"
+    )
+
+
+# The `{none: ...}` branch of OrSilent: typed as Silent, but always refused with a message.
+_NoneRefused = Annotated[Silent, BeforeValidator(_refuse_none)]
 
 
 class Cited(Frozen, Generic[T]):
@@ -94,21 +137,78 @@ class Cited(Frozen, Generic[T]):
 
 def _given_or_silent(raw: Any) -> str:
     if isinstance(raw, dict):
-        return "is-silent" if "silent" in raw else "is-given"
-    return "is-silent" if isinstance(raw, Silent) else "is-given"
+        if "silent" in raw:
+            return "is-silent"
+        return "is-none" if "none" in raw else "is-given"
+    if isinstance(raw, Silent):
+        return "is-silent"
+    return "is-none" if isinstance(raw, NoRule) else "is-given"
 
 
-# A value the regulation either gives or is silent about; `{silent: ...}` picks the second.
+# A value the regulation either gives or does not settle; `{silent: ...}` picks the second.
+# `{none: ...}` is refused with a message saying why.
 OrSilent = TypeAliasType(
     "OrSilent",
     Annotated[
-        Annotated[T, Tag("is-given")] | Annotated[Silent, Tag("is-silent")],
+        Annotated[T, Tag("is-given")] | Annotated[Silent, Tag("is-silent")]
+        | Annotated[_NoneRefused, Tag("is-none")],
+        Discriminator(_given_or_silent),
+    ],
+    type_params=(T,),
+)
+
+# A rule the regulation gives, does not settle (`{silent: ...}`), or does not have at all
+# (`{none: ...}`): for blocks and rules that a regulation may lack (a lockout, a fast track).
+OrNone = TypeAliasType(
+    "OrNone",
+    Annotated[
+        Annotated[T, Tag("is-given")] | Annotated[Silent, Tag("is-silent")]
+        | Annotated[NoRule, Tag("is-none")],
         Discriminator(_given_or_silent),
     ],
     type_params=(T,),
 )
 
 MaybeCited = TypeAliasType("MaybeCited", OrSilent[Cited[T]], type_params=(T,))
+CitedOrNone = TypeAliasType("CitedOrNone", OrNone[Cited[T]], type_params=(T,))
+# A plain leaf (e.g. a quota's maximum) the text may leave open; configuration fills it with
+# a Cited value naming the office's decision, so the leaf is then Cited.
+def _plain_or_cited(raw: Any) -> str:
+    if isinstance(raw, Cited) or (isinstance(raw, dict) and "value" in raw):
+        return "cited"
+    return "plain"
+
+
+OpenLeaf = TypeAliasType(
+    "OpenLeaf",
+    OrSilent[Annotated[Annotated[T, Tag("plain")] | Annotated[Cited[T], Tag("cited")],
+                       Discriminator(_plain_or_cited)]],
+    type_params=(T,),
+)
+
+
+def given(x: T | Silent | NoRule | None) -> TypeIs[T]:
+    """The regulation (or a configuration) gives this value or rule."""
+    return x is not None and not isinstance(x, Silent | NoRule)
+
+
+def is_silent(x: object) -> TypeIs[Silent]:
+    """The text does not settle this: an action that needs it must stop for configuration."""
+    return isinstance(x, Silent)
+
+
+def is_none(x: object) -> TypeIs[NoRule]:
+    """The regulation has no such rule: it does not apply."""
+    return isinstance(x, NoRule)
+
+
+@overload
+def plain(x: Cited[T]) -> T: ...
+@overload
+def plain(x: T) -> T: ...
+def plain(x: Any) -> Any:
+    """The value of an :data:`OpenLeaf` that is given (plain in the file, or configured)."""
+    return x.value if isinstance(x, Cited) else x
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,7 +273,9 @@ class InForce(Frozen):
     # Exact first day, or None when the text gives none (e.g. "自印发之日起施行" without a
     # printed date): then ``from_not_later_than`` bounds it and dates before that bound
     # need configuration.
-    from_: dt.date | None = Field(alias="from")
+    # ``{silent: ...}``: the text gives no date and no bound either; screening needs the
+    # office to configure it (then a Cited date).
+    from_: dt.date | Cited[dt.date] | Silent | None = Field(alias="from")
     from_not_later_than: dt.date | None = None
     from_not_earlier_than: dt.date | None = None
     until: dt.date | None = None
@@ -185,11 +287,37 @@ class InForce(Frozen):
     @model_validator(mode="after")
     def _bounds(self) -> InForce:
         if self.from_ is None and self.from_not_later_than is None:
-            raise ValueError("give `from`, or `from_not_later_than` when the text has no date")
-        start = self.from_ or self.from_not_later_than
+            raise ValueError("give `from`, or `from_not_later_than` when the text has no date "
+                             "(or `from: {silent: ...}` when it gives no bound either)")
+        start = self.first_day or self.from_not_later_than
         if self.until is not None and start is not None and self.until < start:
             raise ValueError("`until` is before the first day in force")
         return self
+
+    @property
+    def first_day(self) -> dt.date | None:
+        """The exact first day in force, when the text (or a configuration) gives it."""
+        f = self.from_
+        if isinstance(f, Cited):
+            return f.value
+        return f if isinstance(f, dt.date) else None
+
+
+class _Block(Frozen):
+    """A block a regulation may leave open: when an office configures it, ``source`` is
+    ``configuration`` and ``cite`` names the office's decision instead of an article."""
+
+    source: Literal["regulation", "configuration"] = "regulation"
+    cite: StrictStr
+
+    @field_validator("cite")
+    @classmethod
+    def _block_citation_fits_source(cls, cite: str, info: ValidationInfo) -> str:
+        if info.data.get("source", "regulation") == "regulation":
+            return _check_citation(cite)
+        if not CONFIG_CITATION_PATTERN.search(cite):
+            raise ValueError("a configured value must cite the office's decision")
+        return cite
 
 
 class Tier(Frozen):
@@ -204,11 +332,11 @@ class Tier(Frozen):
 class Track(Frozen):
     name_zh: StrictStr
     name_en: StrictStr
-    criteria: Cited[StrictStr]  # id of a criteria set in data/criteria
+    criteria: MaybeCited[StrictStr]  # id of a criteria set in data/criteria
     # Sector variants (e.g. medical, education guides): sector -> criteria id.
     sector_criteria: Cited[dict[StrictStr, StrictStr]] | None = None
     judged_period: MaybeCited[StrictStr] | None = None
-    report_max_chars: MaybeCited[PosInt]
+    report_max_chars: CitedOrNone[PosInt]
     cite: Citation
 
 
@@ -356,7 +484,7 @@ EligibilityRule = Annotated[
 # Lockouts and fast track
 
 
-class AfterAwardLockout(Frozen):
+class AfterAwardLockout(_Block):
     """A winner may not apply again while (screening year − award year) < years."""
 
     years: PosInt
@@ -367,7 +495,6 @@ class AfterAwardLockout(Frozen):
     # 第二条 sets up two awards), listed in the result's `excluded_tiers`; ineligible only
     # when every tier of the applicant's track is excluded.
     bars: Literal["applying", "tier_won"] = "applying"
-    cite: Citation
     note: StrictStr | None = None
 
 
@@ -383,27 +510,25 @@ class CountingAward(Frozen):
     tiers: tuple[StrictStr, ...] | None = Field(default=None, min_length=1)
 
 
-class FastTrack(Frozen):
+class FastTrack(_Block):
     """Applicants holding a higher award skip to a later stage."""
 
     awards: tuple[CountingAward, ...] = Field(min_length=1)
     within_years: PosInt
     skips_to: StageId
-    cite: Citation
 
 
 # ---------------------------------------------------------------------------------------------
 # Process: application, stages, notices
 
 
-class Recommendation(Frozen):
+class Recommendation(_Block):
     required: StrictBool
     by_zh: StrictStr  # who recommends, in the regulation's words
     # 崇明: any unit, department, association, expert or past winner may recommend and the
     # office must then confirm that the organization wants to apply.
     third_party_allowed: StrictBool = False
     confirm_willingness: StrictBool = False
-    cite: Citation
 
 
 class NoticeLength(Frozen):
@@ -527,15 +652,15 @@ class Stage(Frozen):
 
 
 class Shortlist(Frozen):
-    method: Literal["best_of_good", "ranking", "ratio_of_awards"]
+    method: OpenLeaf[Literal["best_of_good", "ranking", "ratio_of_awards"]]
     max_ratio_of_awards: Annotated[float, Field(gt=1)] | None = None
-    feedback_to_others: MaybeCited[StrictStr]
+    feedback_to_others: CitedOrNone[StrictStr]
     cite: Citation
 
 
 class Committee(Frozen):
     name_zh: StrictStr
-    vote: Literal["deliberation", "vote", "secret_ballot"]
+    vote: OpenLeaf[Literal["deliberation", "vote", "secret_ballot"]]
     before_vote_zh: StrictStr | None = None  # e.g. 现场展示或实地核查
     cite: Citation
 
@@ -556,15 +681,23 @@ class Cycle(Frozen):
 class QuotaLimit(Frozen):
     tier: StrictStr
     tracks: tuple[TrackId, ...] = Field(min_length=1)  # more than one: a combined limit
-    max: NonNegInt
+    max: OpenLeaf[NonNegInt]
     per: Literal["cycle", "sector"]
     cite: Citation
 
 
 class Quotas(Frozen):
     fewer_or_none_allowed: MaybeCited[StrictBool]
-    limits: tuple[QuotaLimit, ...] = Field(min_length=1)
+    limits: OpenLeaf[Annotated[tuple[QuotaLimit, ...], Field(min_length=1)]]
     adjustable_by_higher_rules: MaybeCited[StrictBool] | None = None
+
+    @property
+    def limit_list(self) -> tuple[QuotaLimit, ...]:
+        """The limits, given or configured; () where the text does not settle them."""
+        v = self.limits
+        if isinstance(v, Cited):
+            return tuple(v.value)
+        return () if isinstance(v, Silent) else v
 
 
 class Prize(Frozen):
@@ -590,45 +723,51 @@ class HigherAwardBonus(Frozen):
     amount_yuan: MaybeCited[NonNegInt]
 
 
-class HigherAwardBonuses(Frozen):
+class HigherAwardBonuses(_Block):
     bonuses: tuple[HigherAwardBonus, ...]
     only_highest_paid: MaybeCited[StrictBool]
-    cite: Citation
 
 
 class Prizes(Frozen):
-    awards: tuple[Prize, ...]
-    repeat_winners: OrSilent[tuple[RepeatWinnerRule, ...]]
-    higher_level_bonuses: OrSilent[HigherAwardBonuses]
+    awards: OpenLeaf[tuple[Prize, ...]]
+    repeat_winners: OrNone[tuple[RepeatWinnerRule, ...]]
+    higher_level_bonuses: OrNone[HigherAwardBonuses]
+
+    @property
+    def award_list(self) -> tuple[Prize, ...]:
+        """The prizes, given or configured; () where the text does not settle them."""
+        v = self.awards
+        if isinstance(v, Cited):
+            return tuple(v.value)
+        return () if isinstance(v, Silent) else v
 
 
 # ---------------------------------------------------------------------------------------------
 # After the award
 
 
-class AnnualReport(Frozen):
+class AnnualReport(_Block):
     years: PosInt
     starts: Literal["award_year", "year_after_award"]
     due_zh: StrictStr | None = None  # e.g. 每年3月前
     content_zh: StrictStr
     spot_checks: StrictBool = False
-    cite: Citation
 
 
-class FollowUp(Frozen):
+class FollowUp(_Block):
     winners_of_last_years: PosInt
-    cite: Citation
 
 
 class Revocation(Frozen):
-    lockout_years: MaybeCited[PosInt]
+    # {none: ...}: the text revokes but sets no bar on applying again.
+    lockout_years: CitedOrNone[PosInt]
     lockout_from: Literal["revocation_date"] = "revocation_date"
     # Only events within N years of the award lead to revocation (瀍河 第二十九条: 2).
     within_years_of_award: PosInt | None = None
-    discretionary: StrictBool  # "可" (may) rather than "shall"
-    recover: tuple[PrizeItem, ...]
-    published: StrictBool
-    credit_platform: StrictBool
+    discretionary: OpenLeaf[StrictBool]  # "可" (may) rather than "shall"
+    recover: OpenLeaf[tuple[PrizeItem, ...]]
+    published: OpenLeaf[StrictBool]
+    credit_platform: OpenLeaf[StrictBool]
     cite: Citation
 
 
@@ -637,20 +776,19 @@ class Revocations(Frozen):
     incident: Revocation
 
 
-class TitleUse(Frozen):
+class TitleUse(_Block):
     with_award_year: StrictBool
     with_track_zh: StrictBool = False
     never_on_products: StrictBool
-    cite: Citation
 
 
 class Obligations(Frozen):
-    annual_report: OrSilent[AnnualReport]
-    follow_up: OrSilent[FollowUp]
-    title_use: TitleUse
-    winners_join_expert_pool: OrSilent[Cited[StrictBool]]
-    records_retention_years: MaybeCited[PosInt]
-    post_evaluation: OrSilent[Cited[StrictStr]]
+    annual_report: OrNone[AnnualReport]
+    follow_up: OrNone[FollowUp]
+    title_use: OrNone[TitleUse]
+    winners_join_expert_pool: CitedOrNone[StrictBool]
+    records_retention_years: CitedOrNone[PosInt]
+    post_evaluation: CitedOrNone[StrictStr]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -687,18 +825,21 @@ class Reviewers(Frozen):
     team_min_size: MaybeCited[PosInt]
     team_leader: MaybeCited[StrictBool]
     dissolved_after: MaybeCited[Literal["year", "cycle"]]
-    recusal: Cited[tuple[RecusalRelation, ...]]
+    recusal: MaybeCited[tuple[RecusalRelation, ...]]
     staff_recuse_too: MaybeCited[StrictBool]
-    sanctions: Cited[tuple[Sanction, ...]]
-    rehire_ban_years_after_disqualification: MaybeCited[PosInt]
-    two_way_supervision: OrSilent[Cited[StrictStr]]
+    sanctions: CitedOrNone[tuple[Sanction, ...]]
+    rehire_ban_years_after_disqualification: CitedOrNone[PosInt]
+    two_way_supervision: CitedOrNone[StrictStr]
     # Relations that another article than ``recusal.cite`` sets (长宁 第十五条第二款: a mentor
     # of the applicant recuses), each with its own article; not repeated in ``recusal``.
     recusal_elsewhere: tuple[CitedRecusal, ...] = ()
 
+    def _recusal_listed(self) -> tuple[str, ...]:
+        return tuple(self.recusal.value) if isinstance(self.recusal, Cited) else ()
+
     @model_validator(mode="after")
     def _recusal_once(self) -> Reviewers:
-        listed = list(self.recusal.value) + [r for e in self.recusal_elsewhere
+        listed = list(self._recusal_listed()) + [r for e in self.recusal_elsewhere
                                              for r in e.relations]
         twice = sorted({r for r in listed if listed.count(r) > 1})
         if twice:
@@ -709,15 +850,15 @@ class Reviewers(Frozen):
 
     def recusal_relations(self) -> dict[str, str]:
         """Every relation that makes a reviewer recuse, with the article that sets it."""
-        out: dict[str, str] = {r: self.recusal.cite for r in self.recusal.value}
+        out: dict[str, str] = ({r: self.recusal.cite for r in self.recusal.value}
+                                 if isinstance(self.recusal, Cited) else {})
         out.update((r, e.cite) for e in self.recusal_elsewhere for r in e.relations)
         return out
 
 
-class Objections(Frozen):
+class Objections(_Block):
     real_name: StrictBool
     evidence_required: StrictBool
-    cite: Citation
 
 
 ObjectionDecider = Literal["committee", "office_head", "office", "government"]
@@ -735,12 +876,11 @@ class AppealTimeLimit(Cited[PosInt]):
     unit: Unit = "days"
 
 
-class Appeals(Frozen):
+class Appeals(_Block):
     decisions: tuple[AppealableDecision, ...] = Field(min_length=1)
     # Silent: the office must configure the time limit before an appeal can be filed.
     time_limit: OrSilent[AppealTimeLimit]
     decided_by: MaybeCited[AppealDecider]
-    cite: Citation
     note: StrictStr | None = None
 
     @model_validator(mode="after")
@@ -750,12 +890,10 @@ class Appeals(Frozen):
         return self
 
 
-class IncubationPool(Frozen):
+class IncubationPool(_Block):
     entry_routes: tuple[Literal["self", "industry", "expert"], ...]
     free_training: StrictBool
-    # With its own article where another article than the pool's sets it (长宁 第十五条第二款).
     mentors_recuse: StrictBool | Cited[StrictBool]
-    cite: Citation
 
 
 # ---------------------------------------------------------------------------------------------
@@ -808,10 +946,10 @@ class Policy(Frozen):
     award_name_zh: StrictStr
     award_name_en: StrictStr
     title_zh: StrictStr
-    document_number: MaybeCited[StrictStr]
+    document_number: CitedOrNone[StrictStr]
     issued_on: MaybeCited[dt.date]
     in_force: InForce
-    supersedes: OrSilent[Cited[tuple[StrictStr, ...]]]
+    supersedes: CitedOrNone[tuple[StrictStr, ...]]
 
     tracks: dict[TrackId, Track] = Field(min_length=1)
     tiers: tuple[Tier, ...] = Field(min_length=1)
@@ -819,8 +957,8 @@ class Policy(Frozen):
     quotas: Quotas
 
     eligibility: dict[TrackId, tuple[EligibilityRule, ...]]
-    after_award_lockout: OrSilent[AfterAwardLockout]
-    fast_track: OrSilent[FastTrack]
+    after_award_lockout: OrNone[AfterAwardLockout]
+    fast_track: OrNone[FastTrack]
 
     recommendation: Recommendation
     stages: tuple[Stage, ...] = Field(min_length=3)
@@ -829,19 +967,20 @@ class Policy(Frozen):
     notice_counting: NoticeCountingConfig | None = None
     shortlist: Shortlist
     committee: Committee
-    objections: OrSilent[Objections]
+    objections: OrNone[Objections]
     # Who decides that an upheld objection removes an application; where the text is
     # silent the office head signs off (see ``objection_removal_decider``), configurable.
     objection_removal_by: MaybeCited[ObjectionDecider]
-    # Appeals (申诉/复核) against an eligibility or shortlist decision; `{silent: ...}` where the
-    # regulation provides none (then no appeal can be filed).
-    appeals: OrSilent[Appeals]
+    # Appeals (申诉/复核) against an eligibility or shortlist decision; `{none: ...}` where the
+    # regulation provides none (then no appeal can be filed), `{silent: ...}` where the text
+    # does not settle whether one exists (then filing one needs configuration first).
+    appeals: OrNone[Appeals]
 
     prizes: Prizes
     revocation: Revocations
     obligations: Obligations
     reviewers: Reviewers
-    incubation_pool: OrSilent[IncubationPool]
+    incubation_pool: OrNone[IncubationPool]
 
     # Filled by a configuration file: dotted key -> the office decision that set it.
     configured: dict[StrictStr, StrictStr] = {}
@@ -883,17 +1022,17 @@ class Policy(Frozen):
                 f"({', '.join(sorted(self.tracks))})"
             )
         known = set(tier_ids)
-        for lim in self.quotas.limits:
+        for lim in self.quotas.limit_list:
             if lim.tier not in known:
                 problems.append(f"quotas.limits: unknown tier `{lim.tier}`")
-        for prize in self.prizes.awards:
+        for prize in self.prizes.award_list:
             if prize.tier not in known:
                 problems.append(f"prizes.awards: unknown tier `{prize.tier}`")
-        if isinstance(self.after_award_lockout, AfterAwardLockout):
+        if given(self.after_award_lockout):
             for t in self.after_award_lockout.tiers:
                 if t not in known:
                     problems.append(f"after_award_lockout.tiers: unknown tier `{t}`")
-        if not isinstance(self.prizes.repeat_winners, Silent):
+        if given(self.prizes.repeat_winners):
             for r in self.prizes.repeat_winners:
                 for t in (r.tier, *r.previously):
                     if t not in known:
@@ -942,14 +1081,14 @@ class Policy(Frozen):
         """Whether a review stage may begin before the application window closes; silence
         means no."""
         v = self.cycle.reviewed_on_arrival
-        return False if isinstance(v, Silent) else bool(v.value)
+        return bool(v.value) if given(v) else False
 
     def appealable(self, decision: str) -> bool:
         """Whether the policy lets an applicant appeal ``decision`` (eligibility, shortlist)."""
-        return isinstance(self.appeals, Appeals) and decision in self.appeals.decisions
+        return given(self.appeals) and decision in self.appeals.decisions
 
     @property
     def objection_removal_decider(self) -> ObjectionDecider:
         """Who decides an upheld objection's removal; silence means the office head."""
         v = self.objection_removal_by
-        return "office_head" if isinstance(v, Silent) else v.value
+        return v.value if given(v) else "office_head"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from qaward.core.appeals import DECISION_OF_STATE, AppealRefused, appeal_rules, check_filing
 from qaward.core.errors import ConfigurationRequired
-from qaward.core.policy.model import Silent
+from qaward.core.policy.model import given
 from qaward.web.accounts.models import Membership, Role
 from qaward.web.accounts.services import has_role
 from qaward.web.audit.models import AuditEvent
@@ -86,7 +86,7 @@ def appeal_file(*, application: Application, actor: Any, reason: str,
         except AppealRefused as err:
             raise _refusal(err) from None
         except ConfigurationRequired as err:
-            raise ServiceError(str(err), field="appeals.time_limit") from None
+            raise ServiceError(str(err), field=err.key) from None
         if Appeal.objects.filter(application=app, decision_event=ev).exists():
             raise ServiceError(_("对该结论已提出过申诉，不能重复申诉"), field="application",
                                article=deadline.article)
@@ -119,8 +119,7 @@ def appeal_decide(*, appeal: Appeal, actor: Any, upheld: bool, findings: str,
             rules = appeal_rules(policy, a.refused_state)
         except AppealRefused as err:
             raise _refusal(err) from None
-        decider = "office_head" if isinstance(rules.decided_by, Silent) else \
-            rules.decided_by.value
+        decider = rules.decided_by.value if given(rules.decided_by) else "office_head"
         article = rules.decided_by.cite or rules.cite
         if a.status != Appeal.Status.OPEN:
             raise ServiceError(_("该申诉已处理"), field="status")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from qaward.core.criteria.wordcount import count_words
 from qaward.core.eligibility import parse_profile, screener
 from qaward.core.errors import ConfigurationRequired, ProfileError, QawardError
-from qaward.core.policy import Policy
+from qaward.core.policy import Policy, given, is_silent
 from qaward.core.policy.inspect import changed_values
 from qaward.core.schedule import check_cycle_dates, check_cycle_open
 from qaward.core.states import (
@@ -301,7 +301,12 @@ def application_submit(*, application: Application, actor: Any, expected_version
         limit = policy.tracks[app.track].report_max_chars
         if report_chars is None:
             raise ServiceError(_("请上传自我评价报告（.docx 或 .pdf）"), field="report")
-        if hasattr(limit, "value") and report_chars > limit.value:
+        # {none}: the regulation sets no limit; {silent}: the office must configure it first.
+        if is_silent(limit):
+            key = f"tracks.{app.track}.report_max_chars"
+            raise ServiceError(str(ConfigurationRequired(policy.id, key, limit.silent)),
+                               field=key)
+        if given(limit) and report_chars > limit.value:
             raise ServiceError(
                 _("自我评价报告共%(chars)s字，超过%(limit)s字的上限，请删减后重新上传")
                 % {"chars": report_chars, "limit": limit.value},
@@ -449,7 +454,7 @@ def eligibility_screen(*, application: Application, actor: Any = None,
     try:
         result = screener(policy, on).screen(profile).to_json()
     except ConfigurationRequired as err:
-        raise ServiceError(str(err)) from None
+        raise ServiceError(str(err), field=err.key) from None
     with transaction.atomic():
         Application.objects.filter(pk=application.pk).update(
             engine_result=result, fast_track=bool(result["fast_track"]))

@@ -94,7 +94,7 @@ def objection_channel(policy: Policy, notice: Notice) -> ObjectionChannel:
                                 "")
     return ObjectionChannel(policy.title_zh, getattr(rule, "cite", None) or notice_rule.cite,
                             False, True, False, notice_rule.issues_reported_to_committee,
-                            getattr(rule, "silent", ""))
+                            getattr(rule, "silent", "") or getattr(rule, "none", ""))
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ def sync_policies_report(actor: Any = "system") -> SyncReport:
             if pv is None:
                 pv = PolicyVersion.objects.create(
                     policy_id=pid, jurisdiction=j, title_zh=p.title_zh,
-                    in_force_from=p.in_force.from_ or p.in_force.from_not_later_than,
+                    in_force_from=p.in_force.first_day or p.in_force.from_not_later_than,
                     in_force_until=p.in_force.until,
                     content_sha256=hashlib.sha256(raw).hexdigest(), digest=digest,
                     policy_text=text, config_text=cfg_text, current=True)

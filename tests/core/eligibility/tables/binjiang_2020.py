@@ -6,12 +6,12 @@ Screening on 2026-06-15 unless a boundary needs otherwise:
 No loss condition; complaints count only 因组织责任导致; the accident list (质量、安全、环境污染、
 公共卫生等) names no food safety, so food safety needs a person's judgement. Only a
 区政府质量奖 winner waits 5 years (五、（四）); a revocation after an accident (七、（五）)
-sets no lockout, so screening stops and asks for configuration.
+sets no bar on applying again ({none: ...}): it does not apply, and no configuration is asked.
 """
 
 from __future__ import annotations
 
-from qaward.core.errors import ConfigurationRequired, PolicyNotInForce
+from qaward.core.errors import PolicyNotInForce
 from qaward.core.policy import load_policy
 
 from ..helpers import (
@@ -176,9 +176,8 @@ INDIVIDUAL_CASES = [
 
 
 SPECIAL_CASES = [
-    *[Case(f"a revocation after an accident asks for configuration ({when})",
-           {"awards": [revoked(POLICY, 2011, revoked_on, "incident")]},
-           stops=Stops(ConfigurationRequired, key="revocation.incident.lockout_years"))
+    *[Case(f"a revocation after an accident sets no bar on applying again ({when})",
+           {"awards": [revoked(POLICY, 2011, revoked_on, "incident")]})
       for when, revoked_on in (("revoked last year", "2025-09-01"),
                                ("revoked long ago", "2012-09-01"))],
     Case("won 2025, revoked for an accident only after the screening date",

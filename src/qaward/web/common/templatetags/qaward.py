@@ -33,10 +33,21 @@ def get_item(mapping: Any, key: Any) -> Any:
         return None
 
 
+def rule_value(value: str) -> str:
+    """A rule's value as ``qaward policy show`` writes it, in the reader's words: a silence
+    (``— (why)``) needs the office's configuration, a ``none (why)`` is no rule at all."""
+    if value.startswith("— (") and value.endswith(")"):
+        return gettext("未定，须由评审办配置（%(why)s）") % {"why": value[3:-1]}
+    if value.startswith("none (") and value.endswith(")"):
+        return gettext("本办法无此规定（%(why)s）") % {"why": value[6:-1]}
+    return value
+
+
 # Registered by call rather than by decorator: Django is untyped here, and a decorator would
 # make the functions untyped for mypy.
 register.filter("bi", bi)
 register.filter("get_item", get_item)
+register.filter("rule_value", rule_value)
 
 
 ACTION_LABELS = {

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from qaward.core import duties
 from qaward.core.errors import QawardError
+from qaward.core.policy.inspect import no_rules, silent_values
 from qaward.core.states import Kind, StageId, kind_of
 from qaward.web.accounts import rules
 from qaward.web.accounts.models import Role
@@ -165,6 +166,8 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_repin": rules.is_office_head(request.user, cycle),
         "stages": [(s.id, s.name_en if english() else s.name_zh, s.cite) for s in policy.stages],
         **_duties_context(policy, counts, cycle.status == Cycle.Status.CLOSED),
+        "left_open": [(k, v.silent, v.cite) for k, v in silent_values(policy)],
+        "no_rules": [(k, v.none, v.cite) for k, v in no_rules(policy)],
     })
 
 
