@@ -8,7 +8,8 @@ is clicked and typed in the browser; only the people, the department and the app
 account are created beforehand (the office would do that in the admin).
 
 "Today" is fixed with ``settings.QAWARD_TODAY`` so that the notice window is deterministic:
-published Monday 2026-05-11, five working days, ends Friday 2026-05-15.
+published Monday 2026-05-11, five working days counted from Tuesday (民法典 第二百零一条), ends
+Monday 2026-05-18.
 """
 
 from __future__ import annotations
@@ -39,7 +40,9 @@ CYCLE_TITLE = "2026年度长宁区政府质量奖"
 ORG_NAME = "上海仙霞精密仪器有限公司"
 DEPT_NAME = "新华路街道"
 PUBLISHED_ON = "2026-05-11"  # a Monday
-NOTICE_ENDS = "2026-05-15"  # five working days later
+NOTICE_ENDS = "2026-05-18"  # the fifth working day after publication
+PERIOD = "公示期：2026年5月12日至2026年5月18日"
+BASIS = "计算依据：民法典 第二百零一条、第二百零三条"
 REPORT_TEXT = "\n".join([
     "一、组织概述",
     "上海仙霞精密仪器有限公司成立于二〇〇八年，位于长宁区仙霞路，专业从事精密测量仪器的研发、"
@@ -313,10 +316,10 @@ def test_a_changning_cycle_from_application_to_material_review(
     office.get_by_role("checkbox", name=re.compile("^我确认公示名单和日期无误")).check()
     office.get_by_role("button", name="发布公示").click()
     expect(messages(office)).to_contain_text(
-        f"已发布公示：{CYCLE_TITLE}通过资格审查的名单公示，公示期 {PUBLISHED_ON} 至 {NOTICE_ENDS}")
+        f"已发布公示：{CYCLE_TITLE}通过资格审查的名单公示，{PERIOD}（{BASIS}）")
     notices = office.locator("section", has=office.get_by_role("heading", name="公示", exact=True))
     expect(notices).to_contain_text(
-        f"{PUBLISHED_ON} — {NOTICE_ENDS}（不少于5个工作日，第二十一条）")
+        f"{PERIOD}（不少于5个工作日；2026年5月11日发布；{BASIS}）（第二十一条）")
 
     today(settings, "2026-05-12")
     public = new_context().new_page()  # nobody logged in
@@ -328,7 +331,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     expect(board.get_by_role("heading")).to_contain_text(f"{CYCLE_TITLE}通过资格审查的名单公示")
     expect(board.locator(".status-current")).to_have_text("公示中")
     expect(board).to_contain_text("上海市长宁区")
-    expect(board).to_contain_text(f"{PUBLISHED_ON} 至 {NOTICE_ENDS}（不少于5个工作日）")
+    expect(board).to_contain_text(f"{PERIOD}（不少于5个工作日；2026年5月11日发布；{BASIS}）")
     expect(board).to_contain_text("《上海市长宁区政府质量奖管理办法》第二十一条")
     expect(board).to_contain_text("公示名单（1个）")
     expect(board).to_contain_text(ORG_NAME)
@@ -336,15 +339,15 @@ def test_a_changning_cycle_from_application_to_material_review(
 
     org.goto(application_url)  # the applicant sees the public word for the notice state
     expect(org.locator("dl.meta span.state")).to_have_text("公示中")
-    expect(org.get_by_text(f"通过资格审查的名单公示：{PUBLISHED_ON} — {NOTICE_ENDS}")
-           ).to_be_visible()
+    expect(org.get_by_text(f"通过资格审查的名单公示：{PERIOD}")).to_be_visible()
 
     # -- 5. A member of the public objects --------------------------------------------------
     board.get_by_role("link", name="提出异议").click()
     expect(public.get_by_role("heading", name="异议如何处理")).to_be_visible()
     expect(public.locator("#how-objections-are-handled")).to_contain_text(
-        f"依据《上海市长宁区政府质量奖管理办法》第三十一条，任何单位或者个人对公示名单有异议的，"
-        f"可在公示期内（{PUBLISHED_ON}至{NOTICE_ENDS}）实名向评审办提出，并提供必要的证明材料。")
+        "依据《上海市长宁区政府质量奖管理办法》第三十一条，任何单位或者个人对公示名单有异议的，"
+        "可自公示发布之日（2026年5月11日）起至公示期满（2026年5月18日）实名向评审办提出，"
+        "并提供必要的证明材料。")
     expect(public.locator("ol.listed")).to_have_text(ORG_NAME)
     form = public.locator("form.objection")
     evidence = {"name": "退货报道截图.pdf", "mimeType": "application/pdf",
@@ -424,7 +427,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     expect(office.locator("h1 .state")).to_have_text("资格审查公示")
 
     # -- 7. After the window, on to 资料评审 ----------------------------------------------------
-    today(settings, "2026-05-18")
+    today(settings, "2026-05-19")
     office.goto(office_app_url)
     move_on(office, "资料评审", reason="公示期满，异议不成立")
     expect(messages(office)).to_contain_text("已转入：资料评审")
@@ -442,7 +445,7 @@ def test_a_changning_cycle_from_application_to_material_review(
     # The notice is over: the board says so and takes no more objections.
     public.goto(notice_url)
     expect(public.locator("h1 .status-past")).to_have_text("已结束")
-    expect(public.get_by_text(f"公示已于{NOTICE_ENDS}结束，不再受理异议。")).to_be_visible()
+    expect(public.get_by_text("公示已于2026年5月18日结束，不再受理异议。")).to_be_visible()
     expect(public.locator("form.objection")).to_have_count(0)
 
 
