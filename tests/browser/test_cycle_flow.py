@@ -214,8 +214,11 @@ def test_a_changning_cycle_from_application_to_material_review(
     org.get_by_label("成立日期").fill("2008-06-01")
     org.get_by_label("行业领域").fill("仪器仪表制造")
     org.get_by_label("开始实施卓越绩效管理日期").fill("2016-01-01")
-    for flag in ("具有独立法人资格", "在本区依法纳税", "具备相关生产经营许可", "已设立首席质量官"):
-        expect(org.get_by_label(flag)).to_be_checked()
+    # Facts nobody stated are unknown (a manual check), so the organization states each one.
+    for flag in ("具有独立法人资格", "在本区依法纳税", "具备相关生产经营许可", "已设立首席质量官",
+                 "从事生产、经营活动（非盈利性业务选“否”）"):
+        expect(org.get_by_label(flag)).to_have_value("")
+        org.get_by_label(flag).select_option(label="是")
     for year, profit in ((2021, "860"), (2022, "930.5"), (2023, "1020"), (2024, "1135"),
                          (2025, "1268.25")):
         org.locator(f"input[name=profit_{year}]").fill(profit)

@@ -405,9 +405,9 @@ def test_under_changning_eligible_applications_move_on_through_the_eligibility_n
     assert response.status_code == 302
     notice = Notice.objects.get(cycle=cycle, stage="eligibility")
     assert (notice.ends_on, notice.rule, notice.article, notice.title) == (
-        dt.date(2026, 5, 15), "不少于5个工作日", "第二十一条",
+        dt.date(2026, 5, 18), "不少于5个工作日", "第二十一条",  # 5 working days from 5-12
         "长宁区政府质量奖通过资格审查的名单公示")
-    set_today(dt.date(2026, 5, 18))  # the notice has ended
+    set_today(dt.date(2026, 5, 19))  # the notice has ended
     app = fresh(app)
     assert app.state == "eligibility_notice"
     response = c.post(reverse("awards:application_transition", args=[app.pk]),

@@ -61,7 +61,7 @@ def test_the_office_publishes_the_final_notice_of_the_applications_in_committee(
     assert list(page.context["candidates"]) == [app]
     notice = publish_final(w, app)
     assert (notice.starts_on, notice.ends_on, notice.article) == (
-        dt.date(2026, 9, 1), dt.date(2026, 9, 7), "四、（七）")
+        dt.date(2026, 9, 1), dt.date(2026, 9, 8), "四、（七）")  # 7 days from 9-2
     assert fresh(app).state == "committee_notice"
     assert client_for(w.office).get(reverse("awards:notice_publish", args=[w.cycle.pk, "final"]
                                             )).status_code == 200
