@@ -88,7 +88,7 @@ def states(policy: Policy) -> tuple[State, ...]:
         return State(state_id, "intake", lb.name_zh, lb.name_en, lb.public_zh, lb.public_en,
                      cite)
 
-    out = [fixed(DRAFT.value, None), fixed(SUBMITTED.value, policy.recommendation.cite),
+    out = [fixed(DRAFT.value, None), fixed(SUBMITTED.value, policy.recommendation_cite),
            fixed(RETURNED.value, None)]
     for stage in policy.stages:
         if stage.id in CYCLE_LEVEL:
@@ -205,8 +205,10 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
         )
     tgt = state(policy, target) if target not in (RETURNED, WITHDRAWN) else None
     _check_window(policy, source, target, facts)
-    rec = policy.recommendation
+    if target == SUBMITTED:
+        policy.recommendation_rule()  # the recommendation stage needs the rule settled
     if target == StageId.ELIGIBILITY:
+        rec = policy.recommendation_rule()
         if rec.required and not facts.recommendation_signed:
             raise TransitionRefused(
                 source, target, f"须经{rec.by_zh}签署推荐意见后方可进入资格审查",

@@ -27,7 +27,8 @@ from qaward.core.policy import load_policy, require
 from qaward.core.policy.inspect import flatten, silent_values, validate_file
 from qaward.core.policy.loader import apply_configuration, parse_policy
 from qaward.core.policy.model import NoRule, Silent, given, is_none, is_silent
-from qaward.core.states import End
+from qaward.core.states import DRAFT, RETURNED, SUBMITTED, End, StageId
+from qaward.core.workflow import Facts, TransitionRefused, plan_transition, states
 
 FICTIONAL = Path(__file__).resolve().parents[2] / "data" / "policies"
 XINQU = FICTIONAL / "xinqu-2025" / "policy.yaml"
@@ -80,7 +81,7 @@ def test_cli_validates_and_shows_it(monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("QAWARD_POLICY_DIRS", str(FICTIONAL))
     assert main(["policy", "validate", str(XINQU)]) == 0
-    assert "34 left open by the regulation, 14 rules it does not have" in capsys.readouterr().out
+    assert "35 left open by the regulation, 14 rules it does not have" in capsys.readouterr().out
     assert main(["policy", "show", "xinqu-2025"]) == 0
     out = capsys.readouterr().out
     assert "fast_track = none (no article lets a holder" in out
@@ -276,3 +277,45 @@ def test_silent_and_none_are_distinct_types() -> None:
     p = validate_file(XINQU)
     assert isinstance(p.after_award_lockout, Silent)
     assert isinstance(p.fast_track, NoRule)
+
+
+# ---------------------------------------------------------------------------------------------
+# A silent recommendation (第五条: 是否须经推荐另行规定)
+
+RECOMMENDATION = {"recommendation": {"required": True, "by_zh": "区市场监管局",
+                                     "cite": DECISION}}
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    (DRAFT, SUBMITTED), (RETURNED, SUBMITTED), (SUBMITTED, StageId.ELIGIBILITY)])
+def test_a_silent_recommendation_stops_the_recommendation_stage(source: str,
+                                                                target: str) -> None:
+    p = configured(IN_FORCE)
+    assert is_silent(p.recommendation)
+    # The states can still be listed (for displays); only the moves that need the rule stop.
+    assert SUBMITTED in [s.id for s in states(p)]
+    with pytest.raises(ConfigurationRequired) as err:
+        plan_transition(p, source, target, Facts(today=ON, recommendation_signed=True))
+    assert err.value.key == "recommendation"
+    with pytest.raises(ConfigurationRequired):
+        p.recommendation_rule()
+
+
+def test_a_configured_recommendation_block_guards_eligibility() -> None:
+    p = configured({**IN_FORCE, **RECOMMENDATION})
+    rec = p.recommendation_rule()
+    assert rec.required and rec.source == "configuration" and rec.cite == DECISION
+    assert p.configured["recommendation"] == DECISION
+    assert "recommendation" not in dict(silent_values(p))
+    plan_transition(p, DRAFT, SUBMITTED, Facts(today=ON))
+    with pytest.raises(TransitionRefused) as err:
+        plan_transition(p, SUBMITTED, StageId.ELIGIBILITY, Facts(today=ON))
+    assert err.value.article == DECISION
+    plan_transition(p, SUBMITTED, StageId.ELIGIBILITY,
+                    Facts(today=ON, recommendation_signed=True))
+
+
+def test_a_bundled_policy_keeps_its_recommendation() -> None:
+    p = load_policy("hongkou-2021")
+    assert given(p.recommendation) and p.recommendation_rule() is p.recommendation
+    assert p.recommendation_cite == p.recommendation.cite

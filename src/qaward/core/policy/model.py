@@ -31,6 +31,7 @@ from pydantic import (
 )
 from typing_extensions import TypeAliasType, TypeIs
 
+from qaward.core.errors import ConfigurationRequired
 from qaward.core.states import CYCLE_LEVEL, ExitTarget, NoticeId, StageId
 
 T = TypeVar("T")
@@ -960,7 +961,10 @@ class Policy(Frozen):
     after_award_lockout: OrNone[AfterAwardLockout]
     fast_track: OrNone[FastTrack]
 
-    recommendation: Recommendation
+    # `{silent: ...}` where the text does not settle who recommends (or whether anyone must):
+    # an action that needs it (submitting, eligibility review, the departments' pages) stops
+    # for configuration; use :meth:`recommendation_rule`.
+    recommendation: OrSilent[Recommendation]
     stages: tuple[Stage, ...] = Field(min_length=3)
     notices: Notices
     # None: counted by 民法典 第二百零一条、第二百零三条 (no bundled regulation states a counting).
@@ -1060,6 +1064,19 @@ class Policy(Frozen):
             if t.id == tier_id:
                 return t
         raise KeyError(tier_id)
+
+    def recommendation_rule(self) -> Recommendation:
+        """The recommendation rule, or ConfigurationRequired naming ``recommendation`` where
+        the text does not settle it."""
+        rec = self.recommendation
+        if isinstance(rec, Silent):
+            raise ConfigurationRequired(self.id, "recommendation", rec.silent)
+        return rec
+
+    @property
+    def recommendation_cite(self) -> str | None:
+        """The recommendation's article, for displays; the silence's article if any."""
+        return self.recommendation.cite
 
     def notice(self, stage: str) -> Notice:
         if stage not in Notices.model_fields:

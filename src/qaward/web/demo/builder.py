@@ -292,7 +292,7 @@ def build_demo(*, policy_id: str, year: int = DEFAULT_YEAR, count: int = 10,
                 _internal_notice_evidence(app, user, name, cal.day)
             app = application_submit(application=app, actor=user, expected_version=app.version,
                                      report_chars=rnd.randint(8000, 12000), today=cal.day)
-            if policy.recommendation.required:
+            if policy.recommendation_rule().required:
                 dept = dept_users[i % len(dept_users)]
                 Recommendation.objects.get_or_create(
                     application=app, defaults={"department": departments[i % len(dept_users)]})
