@@ -125,6 +125,7 @@ NOT_STATE_IDS = {
     ("engine.py", "'ineligible'"),  # the screening verdict (eligible / ineligible)
     ("workflow.py", "'awarded'"),  # the State.kind value the web layer reads
     ("appeals.py", "'application'"),  # the name of the refused field, not the stage
+    ("model.py", "'recommendation'"),  # the policy key a ConfigurationRequired names
 }
 
 

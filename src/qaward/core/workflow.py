@@ -88,7 +88,7 @@ def states(policy: Policy) -> tuple[State, ...]:
         return State(state_id, "intake", lb.name_zh, lb.name_en, lb.public_zh, lb.public_en,
                      cite)
 
-    out = [fixed(DRAFT.value, None), fixed(SUBMITTED.value, policy.recommendation.cite),
+    out = [fixed(DRAFT.value, None), fixed(SUBMITTED.value, policy.recommendation_cite),
            fixed(RETURNED.value, None)]
     for stage in policy.stages:
         if stage.id in CYCLE_LEVEL:
@@ -96,8 +96,8 @@ def states(policy: Policy) -> tuple[State, ...]:
         out.append(State(stage.id.value, "review", stage.name_zh, stage.name_en,
                          stage.public_name_zh, stage.public_name_en, stage.cite))
         if stage.notice is not None and stage.notice != NoticeId.INTERNAL:
-            n = policy.notice(stage.notice)
-            if n.required:
+            n = policy.notice_rule(stage.notice)
+            if isinstance(n, Silent) or n.required:
                 out.append(State(notice_state_id(stage.id), "notice",
                                  f"{stage.name_zh}公示", f"{stage.name_en} notice",
                                  "公示中", "Public notice", n.cite,
@@ -205,8 +205,10 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
         )
     tgt = state(policy, target) if target not in (RETURNED, WITHDRAWN) else None
     _check_window(policy, source, target, facts)
-    rec = policy.recommendation
+    if target == SUBMITTED:
+        policy.recommendation_rule()  # the recommendation stage needs the rule settled
     if target == StageId.ELIGIBILITY:
+        rec = policy.recommendation_rule()
         if rec.required and not facts.recommendation_signed:
             raise TransitionRefused(
                 source, target, f"须经{rec.by_zh}签署推荐意见后方可进入资格审查",
@@ -216,7 +218,7 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
                 source, target, "被推荐组织尚未确认申报意愿",
                 "the recommended organization has not confirmed that it wants to apply",
                 rec.cite)
-        internal = policy.notices.internal
+        internal = policy.notice(NoticeId.INTERNAL)
         if internal.required and _internal_before_application(policy) and \
                 not facts.internal_notice_evidence:
             raise TransitionRefused(
@@ -227,6 +229,8 @@ def plan_transition(policy: Policy, source: str, target: str, facts: Facts) -> T
         raise TransitionRefused(
             source, target, "不符合直接进入资料评审的条件", "the applicant does not qualify for "
             "the fast track", policy.fast_track.cite)
+    if tgt is not None and tgt.kind == "notice" and tgt.notice:
+        policy.notice(tgt.notice)  # publishing the notice needs it settled
     src = state(policy, source)
     if src.kind == "notice" and target not in (REMOVED_BY_OBJECTION, WITHDRAWN):
         notice = policy.notice(src.notice or "")

@@ -27,7 +27,8 @@ from qaward.core.policy import load_policy, require
 from qaward.core.policy.inspect import flatten, silent_values, validate_file
 from qaward.core.policy.loader import apply_configuration, parse_policy
 from qaward.core.policy.model import NoRule, Silent, given, is_none, is_silent
-from qaward.core.states import End
+from qaward.core.states import DRAFT, RETURNED, SUBMITTED, End, NoticeId, StageId
+from qaward.core.workflow import Facts, TransitionRefused, plan_transition, states
 
 FICTIONAL = Path(__file__).resolve().parents[2] / "data" / "policies"
 XINQU = FICTIONAL / "xinqu-2025" / "policy.yaml"
@@ -80,7 +81,7 @@ def test_cli_validates_and_shows_it(monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("QAWARD_POLICY_DIRS", str(FICTIONAL))
     assert main(["policy", "validate", str(XINQU)]) == 0
-    assert "34 left open by the regulation, 14 rules it does not have" in capsys.readouterr().out
+    assert "36 left open by the regulation, 14 rules it does not have" in capsys.readouterr().out
     assert main(["policy", "show", "xinqu-2025"]) == 0
     out = capsys.readouterr().out
     assert "fast_track = none (no article lets a holder" in out
@@ -276,3 +277,98 @@ def test_silent_and_none_are_distinct_types() -> None:
     p = validate_file(XINQU)
     assert isinstance(p.after_award_lockout, Silent)
     assert isinstance(p.fast_track, NoRule)
+
+
+# ---------------------------------------------------------------------------------------------
+# A silent recommendation (第五条: 是否须经推荐另行规定)
+
+RECOMMENDATION = {"recommendation": {"required": True, "by_zh": "区市场监管局",
+                                     "cite": DECISION}}
+
+
+@pytest.mark.parametrize(("source", "target"), [
+    (DRAFT, SUBMITTED), (RETURNED, SUBMITTED), (SUBMITTED, StageId.ELIGIBILITY)])
+def test_a_silent_recommendation_stops_the_recommendation_stage(source: str,
+                                                                target: str) -> None:
+    p = configured(IN_FORCE)
+    assert is_silent(p.recommendation)
+    # The states can still be listed (for displays); only the moves that need the rule stop.
+    assert SUBMITTED in [s.id for s in states(p)]
+    with pytest.raises(ConfigurationRequired) as err:
+        plan_transition(p, source, target, Facts(today=ON, recommendation_signed=True))
+    assert err.value.key == "recommendation"
+    with pytest.raises(ConfigurationRequired):
+        p.recommendation_rule()
+
+
+def test_a_configured_recommendation_block_guards_eligibility() -> None:
+    p = configured({**IN_FORCE, **RECOMMENDATION})
+    rec = p.recommendation_rule()
+    assert rec.required and rec.source == "configuration" and rec.cite == DECISION
+    assert p.configured["recommendation"] == DECISION
+    assert "recommendation" not in dict(silent_values(p))
+    plan_transition(p, DRAFT, SUBMITTED, Facts(today=ON))
+    with pytest.raises(TransitionRefused) as err:
+        plan_transition(p, SUBMITTED, StageId.ELIGIBILITY, Facts(today=ON))
+    assert err.value.article == DECISION
+    plan_transition(p, SUBMITTED, StageId.ELIGIBILITY,
+                    Facts(today=ON, recommendation_signed=True))
+
+
+def test_a_bundled_policy_keeps_its_recommendation() -> None:
+    p = load_policy("hongkou-2021")
+    assert given(p.recommendation) and p.recommendation_rule() is p.recommendation
+    assert p.recommendation_cite == p.recommendation.cite
+
+
+# ---------------------------------------------------------------------------------------------
+# A silent notice block (第五条: 评审结果按照有关规定公示)
+
+SHORTLIST_NOTICE = {"notices.shortlist": {
+    "required": True, "length": {"value": 5, "unit": "working_days", "minimum": True},
+    "audiences": ["public"], "requires_no_objection": False,
+    "title_zh": "专家评审结果", "title_en": "Expert review results", "title_cite": DECISION,
+    "cite": DECISION}}
+
+
+def test_a_silent_notice_block_validates_and_stops_where_it_is_needed() -> None:
+    p = configured({**IN_FORCE, **RECOMMENDATION})
+    assert is_silent(p.notices.shortlist) and not p.notice_required(NoticeId.SHORTLIST)
+    # The stage naming it is valid, and its notice state is listed (for displays).
+    assert p.stage(StageId.MATERIAL_REVIEW).notice == NoticeId.SHORTLIST
+    notice_states = [s for s in states(p) if s.notice == NoticeId.SHORTLIST]
+    assert len(notice_states) == 1
+    with pytest.raises(ConfigurationRequired) as err:
+        p.notice(NoticeId.SHORTLIST)
+    assert err.value.key == "notices.shortlist"
+    with pytest.raises(ConfigurationRequired) as err:
+        notice_for(p, NoticeId.SHORTLIST, ON)
+    assert err.value.key == "notices.shortlist"
+    with pytest.raises(ConfigurationRequired) as err:
+        plan_transition(p, StageId.MATERIAL_REVIEW, notice_states[0].id, Facts(today=ON))
+    assert err.value.key == "notices.shortlist"
+
+
+def test_a_configured_notice_block_cites_the_decision_and_counts() -> None:
+    p = configured({**IN_FORCE, **RECOMMENDATION, **SHORTLIST_NOTICE})
+    notice = p.notice(NoticeId.SHORTLIST)
+    assert notice.source == "configuration" and notice.cite == DECISION
+    assert p.configured["notices.shortlist"] == DECISION
+    window = notice_for(p, NoticeId.SHORTLIST, dt.date(2026, 9, 28))
+    assert window["end"] == "2026-10-10" and window["article"].startswith(DECISION)
+    target = next(s.id for s in states(p) if s.notice == NoticeId.SHORTLIST)
+    assert plan_transition(p, StageId.MATERIAL_REVIEW, target, Facts(today=ON)).target == target
+
+
+def test_a_notice_from_the_regulation_must_still_cite_an_article() -> None:
+    problems = problems_of(lambda d: d["notices"]["final"].update(cite="局务会决定"))
+    assert any("notices.final" in p and "does not name an article" in p for p in problems)
+
+
+def test_bundled_notices_are_unchanged() -> None:
+    for pid in ("hongkou-2021", "chongming-2022", "binjiang-2020"):
+        p = load_policy(pid)
+        for stage in (NoticeId.ELIGIBILITY, NoticeId.SHORTLIST, NoticeId.FINAL,
+                      NoticeId.INTERNAL):
+            n = p.notice(stage)
+            assert n.source == "regulation" and p.notice_required(stage) == n.required

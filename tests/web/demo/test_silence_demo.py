@@ -14,7 +14,7 @@ import yaml
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from qaward.core.states import Outcome
+from qaward.core.states import DRAFT, Outcome
 from qaward.web.cycles.models import Application, Cycle
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,14 @@ DECISION = "新区市场监管局局务会决定（2025年第3次）"
 IN_FORCE = {"in_force.from": {"value": "2025-03-01", "cite": DECISION}}
 LENGTH = {"notices.final.length": {"value": 7, "unit": "days", "minimum": True,
                                    "cite": DECISION}}
+# 第五条 leaves whether a recommendation is needed to 另行规定: the office decides none is.
+RECOMMENDATION = {"recommendation": {"required": False, "by_zh": "组织自愿申报",
+                                     "cite": DECISION}}
+# 第五条 publishes the review result 按照有关规定: the office settles the whole notice.
+SHORTLIST_NOTICE = {"notices.shortlist": {
+    "required": True, "length": {"value": 5, "unit": "working_days", "minimum": True},
+    "audiences": ["public"], "title_zh": "专家评审结果", "title_en": "Expert review results",
+    "title_cite": DECISION, "cite": DECISION}}
 
 
 @pytest.fixture(autouse=True)
@@ -60,9 +68,32 @@ def test_nothing_configured_no_cycle_can_open(tmp_path: Path,
     assert not Cycle.objects.exists()
 
 
-def test_the_cycle_stops_at_the_notice_whose_length_is_silent(
+def test_the_cycle_stops_at_submission_while_the_recommendation_is_silent(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _configure(tmp_path, monkeypatch, "in-force", IN_FORCE)
+    with pytest.raises(CommandError) as err:
+        _run()
+    assert "`recommendation` is not set by the regulation" in str(err.value)
+    assert "Configure it" in str(err.value)
+    # The cycle opened, but no application was submitted: no half-submitted draft.
+    cycle = Cycle.objects.get(policy__policy_id="xinqu-2025")
+    assert not Application.objects.filter(cycle=cycle).exclude(state=DRAFT).exists()
+
+
+def test_the_cycle_stops_at_the_silent_shortlist_notice(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _configure(tmp_path, monkeypatch, "in-force", {**IN_FORCE, **RECOMMENDATION})
+    with pytest.raises(CommandError) as err:
+        _run()
+    assert "`notices.shortlist` is not set by the regulation" in str(err.value)
+    cycle = Cycle.objects.get(policy__policy_id="xinqu-2025")
+    assert not cycle.notices.exists()
+
+
+def test_the_cycle_stops_at_the_notice_whose_length_is_silent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _configure(tmp_path, monkeypatch, "in-force",
+               {**IN_FORCE, **RECOMMENDATION, **SHORTLIST_NOTICE})
     with pytest.raises(CommandError) as err:
         _run()
     assert "`notices.final.length` is not set by the regulation" in str(err.value)
@@ -74,8 +105,11 @@ def test_configured_the_cycle_reaches_the_award(tmp_path: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     # The fast track is `none` (nothing to configure) and no generated applicant holds this
     # award, so the silent lockout is not needed either.
-    _configure(tmp_path, monkeypatch, "both", {**IN_FORCE, **LENGTH})
+    _configure(tmp_path, monkeypatch, "both",
+               {**IN_FORCE, **RECOMMENDATION, **SHORTLIST_NOTICE, **LENGTH})
     assert "demo cycle" in _run()
     cycle = Cycle.objects.get(policy__policy_id="xinqu-2025")
     states = set(Application.objects.filter(cycle=cycle).values_list("state", flat=True))
     assert Outcome.AWARDED in states
+    # The configured shortlist notice was published under the office's decision.
+    assert cycle.notices.filter(stage="shortlist").exists()

@@ -29,7 +29,6 @@ from qaward.core.policy.model import (
     PLACEHOLDERS,
     ManualCheck,
     NoRule,
-    Notice,
     Notices,
     Policy,
     Silent,
@@ -268,7 +267,7 @@ def _stage_notice_problems(policy: Policy) -> list[str]:
                 "with the final notice)"
             )
     for name in (NoticeId.ELIGIBILITY, NoticeId.SHORTLIST, NoticeId.FINAL):
-        if getattr(policy.notices, name).required and name not in seen:
+        if policy.notice_required(name) and name not in seen:
             problems.append(
                 f"notices.{name}: required, but no stage publishes it "
                 f"(set `notice: {name}` on the stage it ends)"
@@ -456,7 +455,9 @@ def _after_award_problems(policy: Policy) -> list[str]:
 def _notice_problems(policy: Policy) -> list[str]:
     problems = []
     for name in Notices.model_fields:
-        notice: Notice = getattr(policy.notices, name)
+        notice = policy.notice_rule(name)
+        if isinstance(notice, Silent):
+            continue
         if notice.required and not notice.audiences:
             problems.append(
                 f"notices.{name}.audiences: a required notice needs its audiences "
@@ -604,7 +605,9 @@ def notice_titles_missing(policy: Policy, source_text: str) -> list[str]:
     text = "".join(source_text.split())
     problems = []
     for name in Notices.model_fields:
-        notice: Notice = getattr(policy.notices, name)
+        notice = policy.notice_rule(name)
+        if isinstance(notice, Silent):
+            continue
         if notice.title_zh is None or notice.title_derived is not None:
             continue
         if "".join(notice.title_zh.split()) not in text:

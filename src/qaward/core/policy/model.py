@@ -31,6 +31,7 @@ from pydantic import (
 )
 from typing_extensions import TypeAliasType, TypeIs
 
+from qaward.core.errors import ConfigurationRequired
 from qaward.core.states import CYCLE_LEVEL, ExitTarget, NoticeId, StageId
 
 T = TypeVar("T")
@@ -540,7 +541,9 @@ class NoticeLength(Frozen):
     cite: StrictStr | None = None
 
 
-class Notice(Frozen):
+class Notice(_Block):
+    # A configured notice (the whole block was `{silent: ...}`) cites the office's decision
+    # in `cite` and `title_cite`; ``source`` is then ``configuration``.
     required: StrictBool
     length: OrSilent[NoticeLength] | None = None
     audiences: tuple[Literal["public", "applicant_organization", "district_media"], ...] = ()
@@ -553,13 +556,14 @@ class Notice(Frozen):
     # the title was derived from what the text says is published.
     title_zh: StrictStr | None = Field(default=None, min_length=2)
     title_en: StrictStr | None = Field(default=None, min_length=2)
-    title_cite: Citation | None = None
+    title_cite: StrictStr | None = Field(default=None, min_length=1)
     title_derived: StrictStr | None = Field(default=None, min_length=5)
-    cite: Citation
     note: StrictStr | None = None
 
     @model_validator(mode="after")
     def _length_when_required(self) -> Notice:
+        if self.title_cite is not None and self.source == "regulation":
+            _check_citation(self.title_cite)
         if self.required and self.length is None:
             raise ValueError("a required notice needs `length` (or `length: {silent: ...}`)")
         if not self.required and self.length is not None:
@@ -578,10 +582,13 @@ class Notice(Frozen):
 
 
 class Notices(Frozen):
-    eligibility: Notice
-    shortlist: Notice
-    final: Notice
-    internal: Notice
+    # A whole notice may be `{silent: ...}` where the text does not settle whether (or how)
+    # the list is published: publishing it, or a stage whose `notice` names it, stops for
+    # configuration (``Policy.notice``); displays use ``Policy.notice_rule``.
+    eligibility: OrSilent[Notice]
+    shortlist: OrSilent[Notice]
+    final: OrSilent[Notice]
+    internal: OrSilent[Notice]
 
 
 class NoticeCountingConfig(Frozen):
@@ -960,7 +967,10 @@ class Policy(Frozen):
     after_award_lockout: OrNone[AfterAwardLockout]
     fast_track: OrNone[FastTrack]
 
-    recommendation: Recommendation
+    # `{silent: ...}` where the text does not settle who recommends (or whether anyone must):
+    # an action that needs it (submitting, eligibility review, the departments' pages) stops
+    # for configuration; use :meth:`recommendation_rule`.
+    recommendation: OrSilent[Recommendation]
     stages: tuple[Stage, ...] = Field(min_length=3)
     notices: Notices
     # None: counted by 民法典 第二百零一条、第二百零三条 (no bundled regulation states a counting).
@@ -1044,7 +1054,8 @@ class Policy(Frozen):
             if needed not in stage_ids:
                 problems.append(f"stages: the `{needed}` stage is missing")
         for stage in self.stages:
-            if stage.notice is not None and not getattr(self.notices, stage.notice).required:
+            named = None if stage.notice is None else getattr(self.notices, stage.notice)
+            if isinstance(named, Notice) and not named.required:
                 problems.append(
                     f"stages.{stage.id}.notice: `{stage.notice}` notice is not required "
                     "in `notices`"
@@ -1061,11 +1072,39 @@ class Policy(Frozen):
                 return t
         raise KeyError(tier_id)
 
-    def notice(self, stage: str) -> Notice:
+    def recommendation_rule(self) -> Recommendation:
+        """The recommendation rule, or ConfigurationRequired naming ``recommendation`` where
+        the text does not settle it."""
+        rec = self.recommendation
+        if isinstance(rec, Silent):
+            raise ConfigurationRequired(self.id, "recommendation", rec.silent)
+        return rec
+
+    @property
+    def recommendation_cite(self) -> str | None:
+        """The recommendation's article, for displays; the silence's article if any."""
+        return self.recommendation.cite
+
+    def notice_rule(self, stage: str) -> Notice | Silent:
+        """The notice ``stage`` as the policy states it, silence included (for displays)."""
         if stage not in Notices.model_fields:
             raise KeyError(stage)
-        notice: Notice = getattr(self.notices, stage)
+        notice: Notice | Silent = getattr(self.notices, stage)
         return notice
+
+    def notice(self, stage: str) -> Notice:
+        """The notice ``stage``, or ConfigurationRequired naming ``notices.<stage>`` where
+        the text does not settle whether or how it is published."""
+        notice = self.notice_rule(stage)
+        if isinstance(notice, Silent):
+            raise ConfigurationRequired(self.id, f"notices.{stage}", notice.silent)
+        return notice
+
+    def notice_required(self, stage: str) -> bool:
+        """Whether the notice is required; a silent notice counts as not (yet) required in
+        displays, and stops the action that needs it (:meth:`notice`)."""
+        notice = self.notice_rule(stage)
+        return isinstance(notice, Notice) and notice.required
 
     def stage_index(self, stage_id: str) -> int:
         return [s.id for s in self.stages].index(stage_id)  # type: ignore[arg-type]

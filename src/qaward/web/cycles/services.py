@@ -257,6 +257,8 @@ def application_transition(*, application: Application, target: str, actor: Any,
         except TransitionRefused as err:
             raise ServiceError(in_language(err.reason_zh, err.reason_en),
                                article=err.article) from None
+        except ConfigurationRequired as err:
+            raise ServiceError(str(err), field=err.key) from None
         source = app.state
         app.state = target
         app.version += 1

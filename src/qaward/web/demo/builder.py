@@ -25,6 +25,7 @@ from django.db import transaction
 from qaward.core.errors import UnknownPolicy
 from qaward.core.policy import Policy, list_policies, load_policy
 from qaward.core.policy.model import FastTrack, Silent
+from qaward.core.policy.model import Notice as NoticeRule
 from qaward.core.states import End, Fixed, NoticeId, StageId
 from qaward.core.workdays import load_default_calendar
 from qaward.core.workflow import allowed_targets, main_line, state
@@ -102,8 +103,9 @@ def demo_configuration(policy: Policy) -> dict[str, Any]:
     demo's assumption. Empty when the policy needs none."""
     values: dict[str, Any] = {}
     for stage in (NoticeId.ELIGIBILITY, NoticeId.SHORTLIST, NoticeId.FINAL):
-        notice = policy.notice(stage)
-        if notice.required and isinstance(notice.length, Silent):
+        notice = policy.notice_rule(stage)
+        if isinstance(notice, NoticeRule) and notice.required \
+                and isinstance(notice.length, Silent):
             values[f"notices.{stage}.length"] = {
                 "value": 5, "unit": "working_days", "minimum": True,
                 "cite": "演示数据：法规未规定，演示按5个工作日公示"}
@@ -288,11 +290,11 @@ def build_demo(*, policy_id: str, year: int = DEFAULT_YEAR, count: int = 10,
             if i < 2:
                 logins.append((user.username, DEMO_PASSWORD, f"申报单位 {name}"))
             app = application_create(cycle=cycle, applicant=applicant, track=track, actor=user)
-            if policy.notices.internal.required:
+            if policy.notice(NoticeId.INTERNAL).required:
                 _internal_notice_evidence(app, user, name, cal.day)
             app = application_submit(application=app, actor=user, expected_version=app.version,
                                      report_chars=rnd.randint(8000, 12000), today=cal.day)
-            if policy.recommendation.required:
+            if policy.recommendation_rule().required:
                 dept = dept_users[i % len(dept_users)]
                 Recommendation.objects.get_or_create(
                     application=app, defaults={"department": departments[i % len(dept_users)]})

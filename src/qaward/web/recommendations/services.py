@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qaward.core.errors import ConfigurationRequired
 from qaward.web.accounts.models import Membership, Role
 from qaward.web.audit.services import record_event
 from qaward.web.clock import now as clock_now
@@ -19,6 +20,15 @@ from qaward.web.cycles.services import lock_application
 from qaward.web.policies.services import policy_of
 
 from .models import Consultation, Invitation, Recommendation
+
+
+def _settled(application: Application) -> None:
+    """The departments act only once the recommendation rule is settled (configured where
+    the text is silent)."""
+    try:
+        policy_of(application.cycle).recommendation_rule()
+    except ConfigurationRequired as err:
+        raise ServiceError(str(err), field=err.key) from None
 
 
 def _undecided_recommendation(app: Application, member: Membership,
@@ -35,6 +45,7 @@ def _undecided_recommendation(app: Application, member: Membership,
 
 
 def recommendation_sign(*, application: Application, actor: Any, opinion: str) -> Recommendation:
+    _settled(application)
     member = Membership.objects.filter(user=actor, role=Role.DEPARTMENT,
                                        jurisdiction=application.cycle.jurisdiction).first()
     if member is None or member.department is None:
@@ -48,7 +59,7 @@ def recommendation_sign(*, application: Application, actor: Any, opinion: str) -
         rec.save()
         record_event(actor=actor, jurisdiction=app.cycle.jurisdiction, entity="application",
                      entity_id=app.pk, action="recommendation_sign", reason=opinion,
-                     article=policy_of(app.cycle).recommendation.cite,
+                     article=policy_of(app.cycle).recommendation_cite,
                      data={"department": member.department.name})
     return rec
 
@@ -57,9 +68,10 @@ def recommendation_decline(*, application: Application, actor: Any,
                            reason: str) -> Recommendation:
     """The department declines to recommend (不予推荐), with its reason; the application
     cannot go on to eligibility review on this department's recommendation."""
+    _settled(application)
     member = Membership.objects.filter(user=actor, role=Role.DEPARTMENT,
                                        jurisdiction=application.cycle.jurisdiction).first()
-    cite = policy_of(application.cycle).recommendation.cite
+    cite = policy_of(application.cycle).recommendation_cite
     if member is None or member.department is None:
         raise ServiceError(_("只有推荐部门可以作出不予推荐的决定"), article=cite)
     if not reason.strip():
@@ -80,7 +92,10 @@ def invitation_create(*, cycle: Cycle, applicant: Applicant, recommender: str,
     """Record a third-party recommendation (e.g. 崇明 第二十条): the organization is invited
     and nothing is filed for it until it accepts."""
     policy = policy_of(cycle)
-    rec = policy.recommendation
+    try:
+        rec = policy.recommendation_rule()
+    except ConfigurationRequired as err:
+        raise ServiceError(str(err), field=err.key) from None
     if not rec.third_party_allowed:
         raise ServiceError(_("%(regulation)s未规定由第三方推荐组织参评")
                            % {"regulation": policy.title_zh}, field="recommender",
@@ -126,7 +141,7 @@ def invitation_respond(*, invitation: Invitation, actor: Any, accept: bool) -> I
         record_event(
             actor=actor, jurisdiction=inv.jurisdiction, entity="invitation", entity_id=inv.pk,
             action="invitation_accept" if accept else "invitation_decline",
-            article=policy_of(inv.cycle).recommendation.cite,
+            article=policy_of(inv.cycle).recommendation_cite,
             data={"recommender": inv.recommender})
     return inv
 

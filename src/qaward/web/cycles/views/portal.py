@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
-from qaward.core.states import End
+from qaward.core.states import End, NoticeId
 from qaward.core.workflow import DRAFT, RETURNED, SUBMITTED
 from qaward.web.accounts import rules
 from qaward.web.audit.models import AuditEvent
@@ -139,7 +139,7 @@ def portal_context(request: HttpRequest, app: Application, **forms: Any) -> dict
     names = state_names(app.cycle)
     policy = names.policy
     editable = rules.can_edit_application(request.user, app)
-    internal = policy.notices.internal.required
+    internal = policy.notice_required(NoticeId.INTERNAL)
     outcome = outcome_events([app]).get(app.pk)
     engine = app.engine_result or {}
     return {
@@ -149,7 +149,8 @@ def portal_context(request: HttpRequest, app: Application, **forms: Any) -> dict
         "documents": app.documents.order_by("kind", "-uploaded_at"),
         "recommendation": rules.recommendation_of(app),
         "report_count": last_report_count(app), "report_limit": report_limit(app),
-        "internal_notice": internal, "internal_cite": policy.notices.internal.cite,
+        "internal_notice": internal,
+        "internal_cite": policy.notice_rule(NoticeId.INTERNAL).cite,
         "track": policy.tracks[app.track],
         "upload_form": forms.get("upload_form") or (
             DocumentUploadForm(internal_notice=internal) if editable else None),
@@ -196,7 +197,7 @@ def portal_profile(request: HttpRequest, pk: int) -> HttpResponse:
 def portal_upload(request: HttpRequest, pk: int) -> HttpResponse:
     app = portal_application_for(request, pk)
     require(rules.can_edit_application(request.user, app))
-    internal = policy_of(app.cycle).notices.internal.required
+    internal = policy_of(app.cycle).notice_required(NoticeId.INTERNAL)
     form = DocumentUploadForm(request.POST, request.FILES, internal_notice=internal)
     if form.is_valid():
         try:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django import template
 
+from qaward.core.policy.model import given
 from qaward.web.accounts import rules
 from qaward.web.recommendations.forms import ConsultationForm, InvitationForm
 from qaward.web.recommendations.models import Invitation
@@ -21,7 +22,8 @@ def cycle_invitations(context: template.Context) -> dict[str, Any]:
     third parties, the form to record one."""
     cycle, policy = context["cycle"], context["policy"]
     form = None
-    if context.get("is_office") and policy.recommendation.third_party_allowed:
+    rec = policy.recommendation
+    if context.get("is_office") and given(rec) and rec.third_party_allowed:
         form = InvitationForm(applicants=cycle.jurisdiction.applicants.filter(
             kind="organization").order_by("name"))
     return {"cycle": cycle, "policy": policy, "invitation_form": form,
