@@ -767,7 +767,8 @@ def screener(policy: Policy, on: dt.date, known: KnownPlaces | None = None) -> S
     common: list[Check] = [c.revocations()]
     if isinstance(policy.after_award_lockout, AfterAwardLockout):
         common.append(c.after_award(policy.after_award_lockout))
-    common.extend(silent_checks(policy, on))  # a silent lockout stops where it would decide
+    # A silent lockout stops where it would decide.
+    common.extend(silent_checks(policy, on, lambda text: c.district_of(text) == "here"))
     checks: dict[str, tuple[Check, ...]] = {
         track: tuple(c.compile(rule) for rule in rules) + tuple(common)
         for track, rules in policy.eligibility.items()

@@ -21,18 +21,21 @@ def _standing(a: AwardRecord, on: dt.date) -> bool:
     return a.revoked_on is None or a.revoked_on > on
 
 
-def silent_checks(policy: Policy, on: dt.date) -> list[Callable[[Profile, Any], None]]:
-    """Checks that stop screening where a silent after-award lockout would decide."""
+def silent_checks(policy: Policy, on: dt.date, is_here: Callable[[str | None], bool]
+                  ) -> list[Callable[[Profile, Any], None]]:
+    """Checks that stop screening where a silent after-award lockout would decide.
+
+    ``is_here``: whether an award record's place is this district (the engine's one place
+    matching, ``_Compiler.district_of``)."""
     lock = policy.after_award_lockout
     if not is_silent(lock):
         return []
-    j = policy.jurisdiction
 
     def check(p: Profile, out: Any) -> None:
         for a in p.awards:
             if a.level != "district" or not _standing(a, on) or a.year > on.year:
                 continue
-            if a.jurisdiction is None or j.matches(a.jurisdiction):
+            if is_here(a.jurisdiction):
                 raise ConfigurationRequired(
                     policy.id, "after_award_lockout",
                     f"{lock.silent}; {p.name} won this district's award in {a.year}, so "
