@@ -1,0 +1,1 @@
+"""The expert review as plain Python: assignment, conflicts, scores, ranking, shortlist, reports."""
