@@ -82,7 +82,7 @@ def _int_vector(name: str, value: Any, n: int, *, minimum: int = 0) -> IntArray:
         bad = np.flatnonzero(~np.isfinite(a) | (a != np.round(a)))
         if bad.size:
             raise InvalidInstance(name, f"entry {int(bad[0])} is {a[bad[0]]}, not an integer")
-    out = a.astype(np.int64)
+    out = a.astype(np.int64, copy=False)
     low = np.flatnonzero(out < minimum)
     if low.size:
         raise InvalidInstance(name, f"entry {int(low[0])} is {int(out[low[0]])}; "
@@ -101,12 +101,13 @@ def _bool_array(name: str, value: Any, shape: tuple[int, ...]) -> BoolArray:
         if bad.size:
             where = tuple(int(i) for i in bad[0])
             raise InvalidInstance(name, f"entry {where} is {a[where]}; only 0/1 allowed")
-    return a.astype(np.bool_)
+    return a.astype(np.bool_, copy=False)
 
 
 @dataclass(frozen=True, eq=False)
 class Instance:
-    """P applications × R experts. Arrays are copied into canonical dtypes on creation.
+    """P applications × R experts, validated on creation. Arrays already in their canonical
+    dtype (float64, bool, int64) are kept, not copied: do not change them afterwards.
 
     affinity: P×R float, higher is a better match (finite).
     conflict: P×R bool, True where the expert may not review the application.
@@ -133,8 +134,8 @@ class Instance:
         if not (np.issubdtype(a.dtype, np.floating) or np.issubdtype(a.dtype, np.integer)) \
                 or a.dtype == np.bool_:
             raise InvalidInstance("affinity", f"must hold numbers, got dtype {a.dtype}")
-        a = a.astype(np.float64)
-        bad = np.argwhere(~np.isfinite(a))
+        a = a.astype(np.float64, copy=False)
+        bad = np.zeros((0, 2)) if np.isfinite(a).all() else np.argwhere(~np.isfinite(a))
         if bad.size:
             p, r = (int(i) for i in bad[0])
             raise InvalidInstance("affinity", f"application {p}, expert {r} is {a[p, r]}; "
@@ -335,7 +336,7 @@ def _top_per_row(score: FloatArray, k: int, chunk: int = 2048) -> tuple[IntArray
     for start in range(0, n_rows, chunk):
         block = score[start:start + chunk]
         if k < n_cols:
-            idx = np.argpartition(-block, k - 1, axis=1)[:, :k]
+            idx = np.argpartition(block, n_cols - k, axis=1)[:, n_cols - k:]
         else:
             idx = np.broadcast_to(np.arange(n_cols), block.shape)
         vals = np.take_along_axis(block, idx, axis=1)
