@@ -211,6 +211,9 @@ def test_negative_and_large_affinities() -> None:
      "min_load", None, "expert 2 must review at least 1 applications but only 0", "专家 2"),
     (dict(aff=np.ones((2, 2)), can_lead=[True, False], conflict=[[0, 0], [1, 0]]),
      "leader", 1, "application 1: no lead-capable expert free of conflicts", "组长"),
+    (dict(aff=np.ones((3, 3)), can_lead=[True, False, False], max_load=[2, 3, 3]),
+     "leader_capacity", None, "lead-capable experts can take 2 applications in all (their "
+     "max_load), fewer than the 3 teams that need a leader", "组长"),
     (dict(aff=np.ones((2, 4)), demand=[1, 3], employer=[5, 5, 6, 6]),
      "employer", 1, "application 1: only 2 distinct employers among its eligible experts, "
      "it needs 3", "不同单位"),
@@ -243,16 +246,19 @@ def test_infeasible_names_the_constraint(kwargs: dict[str, Any], constraint: str
 
 
 def test_infeasible_together_is_reported_by_the_solver() -> None:
-    # Each check passes alone, but expert 0 (max 1) is the only lead-capable one for both.
-    i = inst(np.ones((2, 3)), can_lead=[True, False, False], max_load=[1, 2, 2])
-    with pytest.raises(Infeasible) as info:
-        solve(i)
-    assert info.value.constraint == "solver"
-    assert "no assignment meets every constraint" in info.value.message_en
-    both = inst(np.ones((2, 3)), can_lead=[True, False, False], max_load=[1, 2, 2],
-                employer=[1, 2, 3])
-    with pytest.raises(Infeasible, match="every constraint"):
-        solve(both)
+    # Each quick check passes, but applications 0 and 1 can be led only by expert 0 (max 1).
+    conflict = np.zeros((3, 4), bool)
+    conflict[[0, 1], 1] = True
+    kwargs: dict[str, Any] = dict(conflict=conflict, can_lead=[True, True, False, False],
+                                  max_load=[1, 2, 3, 3])
+    for extra in ({}, {"employer": [1, 2, 3, 4]}):
+        for m in METHODS:
+            with pytest.raises(Infeasible) as info:
+                solve(inst(np.ones((3, 4)), **kwargs, **extra), method=m)
+            assert info.value.constraint == "solver"
+            assert info.value.application is None
+            assert "no assignment meets every constraint together" in info.value.message_en
+            assert "全部专家组合" in info.value.message_zh
 
 
 # ---------------------------------------------------------------------------------------------

@@ -261,6 +261,14 @@ def _infeasible_reasons(inst: Instance) -> Infeasible | None:
             return Infeasible("leader",
                               f"申报 {p}：没有无利益冲突且可担任组长的专家",
                               f"application {p}: no lead-capable expert free of conflicts", p)
+        teams = int(np.count_nonzero(d > 0))
+        places = int(hi[inst.can_lead].sum())
+        if places < teams:
+            return Infeasible("leader_capacity",
+                              f"可担任组长的专家工作量上限合计 {places}，"
+                              f"少于需要组长的 {teams} 个评审组",
+                              f"lead-capable experts can take {places} applications in all "
+                              f"(their max_load), fewer than the {teams} teams that need a leader")
     if inst.employer is not None:
         emp = inst.employer
         # distinct employers among p's free experts ≥ those among all available experts less
@@ -281,12 +289,15 @@ def _infeasible_reasons(inst: Instance) -> Infeasible | None:
     return None
 
 
-def _solver_infeasible(what: str) -> Infeasible:
+def _solver_infeasible(mip: bool) -> Infeasible:
+    what_zh, what = ("全部专家组合，精确整数规划", "the full graph, exact MIP") if mip else (
+        "全部专家组合，最小费用流", "the full graph, min-cost flow")
     return Infeasible("solver",
                       "没有同时满足全部约束（冲突回避、工作量上下限、组长、同单位回避、人工指定）"
-                      f"的分配方案（{what}）",
+                      f"的分配方案，尽管逐项检查均可满足（求解范围：{what_zh}）",
                       "no assignment meets every constraint together (conflicts, load limits, "
-                      f"leaders, employers, fixed pairs); each one alone can be met ({what})")
+                      "leaders, employers, fixed pairs), though each rule's quick check passes "
+                      f"(solved on {what})")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -369,13 +380,17 @@ def _candidate_arcs(inst: Instance, red: _Reduced, k: int | None, *,
         p, r = _top_per_row(block, k)
         ps.append(p + start)
         rs.append(r)
-        if lead_cols is not None and lead_cols.size:
-            # each application's best lead-capable arcs, so a leader is always in reach
-            lead = block[:, lead_cols]
-            lead[~red.need_lead[start:stop]] = -np.inf
-            p, r = _top_per_row(lead, max(3, k // 5))
-            ps.append(p + start)
-            rs.append(lead_cols[r])
+        if lead_cols is not None and lead_cols.size and inst.can_lead is not None:
+            # the best lead-capable arcs of each application needing a leader with fewer
+            # than `few` of them among its k best, so a leader is always in reach
+            few = max(3, k // 5)
+            n_lead = np.bincount(p, weights=inst.can_lead[r], minlength=stop - start)
+            short = np.flatnonzero(red.need_lead[start:stop] & (n_lead < few))
+            if short.size:
+                lead = block[short][:, lead_cols]
+                p, r = _top_per_row(lead, few)
+                ps.append(short[p] + start)
+                rs.append(lead_cols[r])
     need = red.min_load > 0
     if experts and need.any():
         # each expert with a minimum load gets its best applications too
@@ -397,12 +412,11 @@ def _candidate_arcs(inst: Instance, red: _Reduced, k: int | None, *,
 # min-cost flow
 
 
-def _solve_flow(inst: Instance, red: _Reduced, p: IntArray, r: IntArray, *,
-                model_employer: bool = True) -> IntArray | None:
+def _solve_flow(inst: Instance, red: _Reduced, p: IntArray, r: IntArray) -> IntArray | None:
     """Chosen arcs (indices into p, r), or None when this graph is infeasible.
 
-    Models the leader rule when ``can_lead`` is given, else the employer rule (when given
-    and ``model_employer``): one of them, as the other would break the network structure.
+    Models the leader rule when ``can_lead`` is given, else the employer rule when
+    ``employer`` is: one of them, as both together would break the network structure.
     """
     from ortools.graph.python import min_cost_flow
 
@@ -439,7 +453,7 @@ def _solve_flow(inst: Instance, red: _Reduced, p: IntArray, r: IntArray, *,
         extra_supply.append(np.ones(apps.size, np.int64))
         via = red.need_lead[p] & inst.can_lead[r]
         tail[via] = lead_node[p[via]]
-    elif inst.employer is not None and model_employer:
+    elif inst.employer is not None:
         # p → (p, e) with capacity 1, only where p has two or more arcs to employer e
         emp = inst.employer[r]
         has = np.flatnonzero(emp >= 0)
@@ -663,7 +677,7 @@ def solve(instance: Instance, *, method: Method = "auto", time_limit: float | No
         if chosen is not None:
             break
         if kk is None:
-            raise _solver_infeasible("the full graph")
+            raise _solver_infeasible(used != "flow")
         if widened:
             kk *= 4
         widened = True
