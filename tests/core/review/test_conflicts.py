@@ -188,3 +188,14 @@ def test_a_policy_without_recusal_suggests_nothing() -> None:
 ])
 def test_normalise_name(raw: str, norm: str) -> None:
     assert normalise_name(raw) == norm
+
+
+def test_an_individual_applicants_colleague_is_an_interest() -> None:
+    person = ApplicantFacts(name="李海燕", employer=Organization("上海瑞鼎新材料有限公司",
+                                                               "91310000OTHER00001"))
+    [s] = detect(expert(OTHER), person, relations(BJ), on=ON, past_employer_years=3)
+    assert (s.relation, s.fact, s.evidence[0].applicant_field) == (
+        "interest", "colleague", "employer.credit_code")
+    partner_of_employer = expert(Organization("x"), Relation("partner", OTHER))
+    assert detect(partner_of_employer, person, relations(BJ), on=ON,
+                  past_employer_years=3) == []

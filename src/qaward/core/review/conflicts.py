@@ -29,7 +29,8 @@ with that relation's article; otherwise, where the policy lists the general ``in
 does not count it and nothing is suggested.
 
 - Employer: the expert's employer is the applicant (``employed_by_applicant``), or one of
-  the applicant's affiliates (``subordinate_unit``, else ``internal_unit``).
+  the applicant's affiliates (``subordinate_unit``, else ``internal_unit``), or an individual
+  applicant's employer (a colleague: only an interest).
 - Affiliates: an organization the expert lists as affiliated with the employer (group,
   subsidiary, internal unit) is the applicant or one of its affiliates (``subordinate_unit``,
   else ``internal_unit``).
@@ -62,8 +63,8 @@ RELATION_KINDS: tuple[RelationKind, ...] = (
     "affiliate", "partner", "competitor", "past_employer", "mentee")
 
 # What the detector found, before the policy names it.
-Fact = Literal["employer", "employer_affiliate", "affiliate", "partner", "competitor",
-               "competitor_named", "past_employer", "mentee"]
+Fact = Literal["employer", "employer_affiliate", "colleague", "affiliate", "partner",
+               "competitor", "competitor_named", "past_employer", "mentee"]
 
 INTEREST = "interest"
 
@@ -72,6 +73,7 @@ INTEREST = "interest"
 CONCRETE: dict[Fact, tuple[str, ...]] = {
     "employer": ("employed_by_applicant",),
     "employer_affiliate": ("subordinate_unit", "internal_unit"),
+    "colleague": (),
     "affiliate": ("subordinate_unit", "internal_unit"),
     "partner": ("business_partner",),
     "competitor": ("competitor",),
@@ -138,6 +140,8 @@ class ApplicantFacts:
     affiliates: tuple[Organization, ...] = ()
     # Competitors the applicant names, where the profile has them.
     competitors: tuple[Organization, ...] = ()
+    # An individual applicant's employer (个人奖): an expert working there is a colleague.
+    employer: Organization | None = None
 
 
 @dataclass(frozen=True)
@@ -184,7 +188,7 @@ class _Side:
     organization: Organization
     name_field: str
     code_field: str
-    own: bool  # the applicant itself, not an affiliate
+    role: Literal["self", "affiliate", "employer"]
 
 
 def match(expert_org: Organization, expert_field: str, side: _Side) -> Evidence | None:
@@ -204,9 +208,12 @@ def match(expert_org: Organization, expert_field: str, side: _Side) -> Evidence 
 
 def _sides(applicant: ApplicantFacts) -> list[_Side]:
     out = [_Side(Organization(applicant.name, applicant.credit_code), "name", "credit_code",
-                 True)]
-    out += [_Side(o, f"affiliates[{i}].name", f"affiliates[{i}].code", False)
+                 "self")]
+    out += [_Side(o, f"affiliates[{i}].name", f"affiliates[{i}].code", "affiliate")
             for i, o in enumerate(applicant.affiliates)]
+    if applicant.employer is not None:
+        out.append(_Side(applicant.employer, "employer.name", "employer.credit_code",
+                         "employer"))
     return out
 
 
@@ -230,9 +237,12 @@ def _found(expert: ExpertFacts, applicant: ApplicantFacts, on: dt.date,
         for s in sides:
             ev = match(expert.employer, "employer", s)
             if ev is not None:
-                out.append(_Found("employer" if s.own else "employer_affiliate", (ev,)))
+                fact: Fact = {"self": "employer", "affiliate": "employer_affiliate",
+                              "employer": "colleague"}[s.role]  # type: ignore[assignment]
+                out.append(_Found(fact, (ev,)))
                 break
     window_start = years_before(on, past_employer_years)
+    organizations = [s for s in sides if s.role != "employer"]
     for i, rel in enumerate(expert.relations):
         field_ = f"relations.{rel.kind}[{i}]"
         if rel.kind == "past_employer":
@@ -240,11 +250,11 @@ def _found(expert: ExpertFacts, applicant: ApplicantFacts, on: dt.date,
                 continue
             if rel.until is not None and rel.until < window_start:
                 continue
-            targets = sides
+            targets = organizations
         elif not _current(rel, on):
             continue
         elif rel.kind == "affiliate":
-            targets = sides
+            targets = organizations
         else:
             targets = sides[:1]
         for s in targets:
@@ -270,7 +280,7 @@ def _found(expert: ExpertFacts, applicant: ApplicantFacts, on: dt.date,
     if (expert.employer is not None and applicant.sector
             and applicant.sector in expert.sectors):
         for i, comp in enumerate(applicant.competitors):
-            s = _Side(comp, f"competitors[{i}].name", f"competitors[{i}].code", False)
+            s = _Side(comp, f"competitors[{i}].name", f"competitors[{i}].code", "affiliate")
             ev = match(expert.employer, "employer", s)
             if ev is not None:
                 sector = Evidence("sectors", "、".join(expert.sectors), "sector",
@@ -285,6 +295,7 @@ _FACT_TEXT: dict[Fact, tuple[str, str]] = {
     "employer_affiliate": ("专家的工作单位是申报单位的关联（集团、内设或隶属）单位",
                            "the expert's employer is an affiliate (group, internal or "
                            "subordinate unit) of the applicant"),
+    "colleague": ("专家与申报人在同一单位工作", "the expert works for the applicant's employer"),
     "affiliate": ("专家工作单位的关联单位是申报单位或其关联单位",
                   "an affiliate of the expert's employer is the applicant or its affiliate"),
     "partner": ("申报单位是专家的业务往来单位",
