@@ -351,3 +351,25 @@ def detect(expert: ExpertFacts, applicant: ApplicantFacts, relations: Mapping[st
                        reason_zh="；".join(zh) + f"（{a}）",
                        reason_en="; ".join(en) + f" ({a})")
             for r, (a, fact, ev, zh, en) in merged.items()]
+
+
+# The policy's recusal relations (RecusalRelation) as a reviewer reads them in the pledge and
+# the declaration form.
+RELATION_TEXT: dict[str, tuple[str, str]] = {
+    "interest": ("与申报组织存在利害关系（任何种类）", "an interest of any kind in the applicant"),
+    "employed_by_applicant": ("受雇于申报组织", "employed by the applicant"),
+    "serving_applicant": ("在申报组织任职", "holding a post at the applicant"),
+    "internal_unit": ("受雇、任职于申报组织的内设单位",
+                      "employed by or serving an internal unit of the applicant"),
+    "subordinate_unit": ("受雇、任职于申报组织的隶属单位",
+                         "employed by or serving a subordinate unit of the applicant"),
+    "business_partner": ("受雇、任职于申报组织的业务往来单位",
+                         "employed by or serving a business partner of the applicant"),
+    "competitor": ("受雇、任职于申报组织的竞争对手单位",
+                   "employed by or serving a competitor of the applicant"),
+    "mentor_of_applicant": ("担任申报组织的指导专家", "mentoring the applicant"),
+}
+
+
+def relation_text(relation: str) -> tuple[str, str]:
+    return RELATION_TEXT.get(relation, (relation, relation))
