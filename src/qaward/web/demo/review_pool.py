@@ -26,7 +26,7 @@ from qaward.web import clock
 from qaward.web.accounts.models import Membership, Role
 from qaward.web.cycles.models import Application, Cycle
 from qaward.web.experts import services
-from qaward.web.experts.models import Conflict, Expert
+from qaward.web.experts.models import Expert
 from qaward.web.policies.services import policy_of
 
 _NAMES = ["孙丽华", "钱国平", "周文涛", "吴雪梅", "郑永刚", "冯静怡", "陈宏伟", "褚明辉",
@@ -99,7 +99,7 @@ def run(cycle: Cycle, *, office: User, day: dt.date, head: User | None = None,
             services.pledge_sign(e, cycle, e.user)
         report = services.detect_conflicts(cycle, office, on=day, years=years)
         out.detected = report.created
-        for c in services.conflicts_of(cycle, Conflict.Status.PENDING):
+        for c in services.conflicts_of(cycle, "pending"):
             by_name = any(ev.get("by") == "name" for ev in c.evidence)
             if by_name and c.relation in ("business_partner", "interest") and not out.dismissed:
                 services.conflict_decide(
