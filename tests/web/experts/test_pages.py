@@ -124,3 +124,15 @@ def test_english_pages(w: World) -> None:
     c.post(reverse("set_language"), {"language": "en"})
     page = c.get(reverse("awards:expert_pool", args=[w.j.code])).content.decode()
     assert "Expert pool" in page
+
+
+def test_cycle_and_application_pages_link_the_pool(w: World) -> None:
+    c = client_for(w.office)
+    page = c.get(reverse("awards:cycle_detail", args=[w.cycle.pk])).content.decode()
+    assert reverse("awards:cycle_conflicts", args=[w.cycle.pk]) in page
+    # 滨江 is silent on staff recusal: the form is not offered until configured.
+    page = c.get(reverse("awards:application_detail", args=[w.app.pk])).content.decode()
+    assert "staff-recusal" not in page
+    r = c.post(reverse("awards:staff_recuse", args=[w.app.pk]), {"statement": "亲属"},
+               follow=True)
+    assert "须先配置" in r.content.decode()

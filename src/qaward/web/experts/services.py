@@ -452,6 +452,8 @@ def detect_conflicts(cycle: Cycle, actor: Any = None, *, on: dt.date | None = No
     facts = {e.pk: expert_facts(e) for e in
              Expert.objects.filter(pk__in=[e.pk for e in experts]).prefetch_related("relations")}
     with transaction.atomic():
+        # One check of a cycle at a time: a second one waits, then finds every row made.
+        Cycle.objects.select_for_update().filter(pk=cycle.pk).exists()
         existing = {(c.application_id, c.expert_id, c.relation): c for c in
                     Conflict.objects.select_for_update().filter(
                         cycle=cycle, origin=Conflict.Origin.DETECTED)}
