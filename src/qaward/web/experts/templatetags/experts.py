@@ -29,7 +29,8 @@ def staff_recusal(context: template.Context) -> dict[str, Any]:
     rule = policy_of(app.cycle).reviewers.staff_recuse_too if app is not None else None
     offered = (app is not None and rules.is_office(user, app) and isinstance(rule, Cited)
                and bool(rule.value))
-    return {"app": app, "offered": offered, "article": rule.cite if offered else "",
+    return {"app": app, "offered": offered,
+            "article": rule.cite if isinstance(rule, Cited) else "",
             "recused": offered and staff_recused(user, app),
             "csrf_token": context.get("csrf_token")}
 
