@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qaward.core.policy import load_policy
 from qaward.core.review.conflicts import (
@@ -199,3 +201,27 @@ def test_an_individual_applicants_colleague_is_an_interest() -> None:
     partner_of_employer = expert(Organization("x"), Relation("partner", OTHER))
     assert detect(partner_of_employer, person, relations(BJ), on=ON,
                   past_employer_years=3) == []
+
+
+names = st.text(alphabet=st.sampled_from(list("华创科技上海有限公司股份集团（）() 　ＡBc")),
+                max_size=20)
+
+
+@given(names)
+def test_normalising_twice_changes_nothing(name: str) -> None:
+    once = normalise_name(name)
+    assert normalise_name(once) == once
+
+
+@given(names, names)
+def test_different_codes_never_match_whatever_the_names(a: str, b: str) -> None:
+    e = ExpertFacts(name="x", employer=Organization(a, "91310000AAAAAAAA1X"))
+    app = ApplicantFacts(name=b, credit_code="91310000BBBBBBBB2Y")
+    assert detect(e, app, relations(HK), on=ON, past_employer_years=3) == []
+
+
+@given(names)
+def test_a_name_matches_itself_only_when_long_enough(name: str) -> None:
+    e = ExpertFacts(name="x", employer=Organization(name))
+    found_ = detect(e, ApplicantFacts(name=name), relations(HK), on=ON, past_employer_years=3)
+    assert bool(found_) is (len(normalise_name(name)) >= 4)

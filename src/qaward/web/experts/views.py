@@ -209,7 +209,11 @@ def cycle_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("what") == "detect":
-                r = services.detect_conflicts(cycle, request.user)
+                years_text = request.POST.get("years", "").strip()
+                if years_text and not (years_text.isdigit() and int(years_text) <= 50):
+                    raise ServiceError(_("曾任职单位回溯年数应为0至50的整数"), field="years")
+                r = services.detect_conflicts(cycle, request.user,
+                                              years=int(years_text) if years_text else None)
                 messages.success(request, _("比对完成：%(p)s对，新增%(c)s条，更新%(u)s条，"
                                             "撤回%(w)s条。") % {
                     "p": r.pairs, "c": r.created, "u": r.updated, "w": r.withdrawn})
@@ -242,6 +246,7 @@ def cycle_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "experts/cycle_conflicts.html", {
         "cycle": cycle, "rows": rows, "filters": filters, "counts": counts,
         "decide_form": DecideForm(), "available": len(services.available_experts(cycle)),
+        "years": services.past_employer_years(),
         "in_review": services.review_applications(cycle).count()})
 
 
