@@ -9,6 +9,8 @@ lays it out, so a view fills a report dataclass and calls one function here.
   row per application, a column per item (points), the subtotal of each category and the total.
 - `reviewer_table_xlsx(table, language=...)` — one application's scores reviewer by reviewer;
   reviewers are 评审员1..n when their names are withheld.
+- `document_response(data, filename)` and `report_filename(report)` — the download a view
+  returns (after its own permission check and the audit of the download).
 
 Nothing is fetched from the network: the templates reference no URL, and the URL fetcher
 refuses every URL except inline ``data:`` ones (a stray reference is dropped with a warning,
@@ -26,8 +28,10 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -176,6 +180,29 @@ def _css_counters(template: str) -> str:
 
 def _basis(basis: str) -> str:
     return _("评审组共识") if basis == "consensus" else _("评审员评分的平均值")
+
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def report_filename(report: ReviewReport, *, language: str = "zh-hans") -> str:
+    """``资料评审报告-<applicant>-<date>.pdf`` (in the report's language), safe as a file name."""
+    _check_language(language)
+    with translation.override(language):
+        title = report_title(report)
+    stem = "-".join((title, report.applicant_name, report.date.isoformat()))
+    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in stem) + ".pdf"
+
+
+def document_response(data: bytes, filename: str) -> HttpResponse:
+    """A download of `data` (PDF or xlsx, by the file name's extension); a Chinese file name
+    is sent as RFC 6266 ``filename*`` so browsers keep it."""
+    kind = PDF if filename.lower().endswith(".pdf") else XLSX
+    response = HttpResponse(data, content_type=kind)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # ---------------------------------------------------------------------------------------------
