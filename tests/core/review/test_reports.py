@@ -8,6 +8,8 @@ from fractions import Fraction
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qaward.core.criteria import combine, format_points, load_criteria, score
 from qaward.core.review.reports import (
@@ -175,3 +177,15 @@ def test_reviewer_table_needs_one_name_per_sheet() -> None:
     with pytest.raises(ReportInputError, match="2 names for 3 sheets"):
         reviewer_table(RUBRIC, applicant_name="王某", stage="material_review",
                        sheets=sheets_for(RUBRIC, (40, 50, 75)), reviewer_names=["甲", "乙"])
+
+
+@given(st.lists(st.fixed_dictionaries(
+    {item.id: st.integers(0, 20).map(lambda n: n * 5) for item in GBT.items}),
+    min_size=1, max_size=4))
+def test_the_report_adds_up_for_any_team(sheets: list[dict[str, int]]) -> None:
+    report = material(team_sheet(GBT, sheets), basis="mean", reviewer_count=None)
+    core = combine(score(GBT, s) for s in sheets)
+    assert report.total == core.total == sum(c.points for c in report.categories)
+    for category in report.categories:
+        assert category.points == sum(i.points for i in category.items)
+    assert report.reviewer_count == len(sheets)
