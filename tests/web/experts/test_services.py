@@ -17,6 +17,7 @@ from qaward.web.cycles.models import Applicant, Application
 from qaward.web.cycles.services import application_create, cycle_open
 from qaward.web.experts import services as s
 from qaward.web.experts.models import Conflict, Expert, ExpertCycle
+from qaward.web.policies.services import policy_of
 from tests.web.office_world import CLOSES, OPENS, World, build_world, user
 
 pytestmark = pytest.mark.django_db
@@ -212,3 +213,19 @@ def test_relation_dates_and_loads_are_checked(w: World) -> None:
         s.availability_set(expert=e, cycle=w.cycle, actor=w.office, min_load=5, max_load=2)
     with pytest.raises(ServiceError):
         s.expert_create(jurisdiction=w.j, actor=w.reviewer, name="某人")
+
+
+def test_pledge_follows_the_policy_s_pledge_duties(w: World) -> None:
+    """长宁 第二十八条第（二）项 pledges recusal only (no confidentiality duty for reviewers);
+    its mentors recuse under 第十五条第二款."""
+    app, _office = changning(w)
+    text = s.pledge_text(policy_of(app.cycle))
+    assert "保密" not in text and "一、回避" in text
+    assert "第二十八条第（三）项" in text and "第十五条第二款" in text
+
+
+def test_the_look_back_is_the_policy_s_or_the_default(w: World) -> None:
+    pool(w)
+    # Every bundled policy is silent on the period: the product default, the office may change it.
+    assert s.past_employer_years(policy_of(w.cycle)) == 3
+    assert s.detect_conflicts(w.cycle, w.office, years=5).created == 2

@@ -69,7 +69,7 @@ def run(cycle: Cycle, *, office: User, day: dt.date, head: User | None = None,
             relations = services.recusal_relations(policy)
         except ConfigurationRequired as err:
             relations, out.skipped = {}, str(err)
-        years = services.past_employer_years()
+        years = services.past_employer_years(policy)
         tag = f"c{cycle.pk}"
         employers = [f"{cycle.jurisdiction.name_zh}{u}" for u in _UNIVERSITIES]
         for i in range(size):

@@ -14,7 +14,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -39,9 +38,6 @@ REVIEW_STAGES = frozenset({StageId.MATERIAL_REVIEW, StageId.SITE_REVIEW, StageId
                            StageId.RANKING, StageId.COMPREHENSIVE_EVALUATION})
 REVIEW_STATES = frozenset({str(s) for s in REVIEW_STAGES}
                           | {f"{s}{NOTICE_SUFFIX}" for s in REVIEW_STAGES})
-# A past employer counts within this many years before the detection day, unless the office
-# passes another number. No bundled regulation states a period; see the report of issue 8.
-DEFAULT_PAST_EMPLOYER_YEARS = 3
 BLOCKING = (Conflict.Status.PENDING, Conflict.Status.CONFIRMED)
 EXPERT_FIELDS = ("name", "employer_name", "employer_code", "title", "phone", "email",
                  "sectors", "qualifications", "can_lead", "note")
@@ -55,8 +51,10 @@ def record_event(**kw: Any) -> Any:
     return _record_event(**kw)
 
 
-def past_employer_years() -> int:
-    return int(getattr(settings, "QAWARD_PAST_EMPLOYER_YEARS", DEFAULT_PAST_EMPLOYER_YEARS))
+def past_employer_years(policy: Policy) -> int:
+    """Years within which a past employer counts: the policy's ``review.former_employer_years``
+    (where silent, the product default 3, docs/conventions.md)."""
+    return policy.former_employer_years
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,32 +86,49 @@ def sanctions_article(policy: Policy) -> str:
     return s.cite if isinstance(s, Cited) else ""
 
 
+_NUMERALS = "一二三四五六"
+
+
+def pledge_article(policy: Policy) -> str:
+    v = policy.review.pledge
+    return v.cite if isinstance(v, Cited) else ""
+
+
 def pledge_text(policy: Policy) -> str:
-    """The confidentiality and recusal pledge (保密承诺、回避承诺) built from the policy: its
-    confidentiality duty and its recusal relations, each with the article."""
-    relations = recusal_relations(policy)
-    lines = [_("本人作为本届%(award)s评审专家，郑重承诺：") % {"award": policy.award_name_zh}]
-    duty = next((d for d in policy.duties if d.kind == "confidentiality"), None)
-    if duty is not None:
-        lines.append(_("一、保密：%(text)s（%(article)s）。") % {
-            "text": in_language(duty.text_zh, duty.text_en), "article": duty.cite})
-    else:
-        lines.append(_("一、保密：对评审中知悉的申报材料、评审意见和评审结果严格保密，"
-                       "不向任何人泄露，不用于评审以外的目的。"))
-    by_article: dict[str, list[str]] = {}
-    for rel, art in relations.items():
-        by_article.setdefault(art, []).append(in_language(*core.relation_text(rel)))
-    listed = _("；").join(_("%(rels)s（%(article)s）") % {"rels": _("、").join(r), "article": a}
-                         for a, r in by_article.items())
-    lines.append(_("二、回避：与申报组织存在下列情形之一的，本人主动申报并回避：%(list)s。")
-                 % {"list": listed})
-    lines.append(_("三、如实申报本人工作单位、关联单位、业务往来单位、竞争对手单位、曾任职单位和"
-                   "指导的组织；情况变化时及时更新。"))
+    """The pledge (保密承诺、回避承诺) the policy requires (``review.pledge``), built from its
+    articles: the confidentiality duty (the policy's ``confidentiality`` duty where it has
+    one), the recusal relations with their articles, and the sanctions for breaking it.
+    ConfigurationRequired where the regulation is silent on the pledge or the relations."""
+    required = policy.pledge_required()
+    sections: list[str] = []
+    if "confidentiality" in required:
+        duty = next((d for d in policy.duties if d.kind == "confidentiality"), None)
+        if duty is not None:
+            sections.append(_("保密：%(text)s（%(article)s）。") % {
+                "text": in_language(duty.text_zh, duty.text_en), "article": duty.cite})
+        else:
+            sections.append(_("保密：对评审中知悉的申报材料、评审意见和评审结果严格保密，"
+                              "不向任何人泄露，不用于评审以外的目的（%(article)s）。")
+                            % {"article": pledge_article(policy)})
+    if "recusal" in required:
+        by_article: dict[str, list[str]] = {}
+        for rel, art in recusal_relations(policy).items():
+            by_article.setdefault(art, []).append(in_language(*core.relation_text(rel)))
+        listed = _("；").join(_("%(rels)s（%(article)s）") % {"rels": _("、").join(r),
+                                                             "article": a}
+                             for a, r in by_article.items())
+        sections.append(_("回避：与申报组织存在下列情形之一的，本人主动申报并回避：%(list)s。")
+                        % {"list": listed})
+        sections.append(_("如实申报本人工作单位、关联单位、业务往来单位、竞争对手单位、"
+                          "曾任职单位和指导的组织；情况变化时及时更新。"))
     sanctions = offered_sanctions(policy)
-    if sanctions:
+    if sanctions and sections:
         names = _("、").join(str(Sanction.Kind(s).label) for s in sanctions)
-        lines.append(_("四、违反上述承诺的，接受%(names)s等处理（%(article)s）。")
-                     % {"names": names, "article": sanctions_article(policy)})
+        sections.append(_("违反上述承诺的，接受%(names)s等处理（%(article)s）。")
+                        % {"names": names, "article": sanctions_article(policy)})
+    lines = [_("本人作为本届%(award)s评审专家，郑重承诺：") % {"award": policy.award_name_zh}]
+    lines += [in_language(f"{_NUMERALS[i]}、", f"{i + 1}. ") + text
+              for i, text in enumerate(sections)]
     return "\n".join(lines)
 
 
@@ -369,10 +384,10 @@ def pledge_sign(expert: Expert, cycle: Cycle, actor: Any) -> ExpertCycle:
             raise ServiceError(_("您未被列为本届可参加评审的专家，请联系评审办"))
         ec.pledge_signed_at, ec.pledge_text = now(), text
         ec.save(update_fields=["pledge_signed_at", "pledge_text"])
-        articles = sorted(set(recusal_relations(policy).values()))
-        duty = next((d for d in policy.duties if d.kind == "confidentiality"), None)
-        if duty is not None:
-            articles.insert(0, duty.cite)
+        articles = [pledge_article(policy)]
+        if "recusal" in policy.pledge_required():
+            articles += sorted(set(recusal_relations(policy).values()))
+        articles = list(dict.fromkeys(a for a in articles if a))
         record_event(actor=actor, jurisdiction=cycle.jurisdiction, entity="expert",
                      entity_id=expert.pk, action="pledge_sign", article="；".join(articles),
                      data={"cycle": cycle.pk, "text": text})
@@ -445,7 +460,11 @@ def detect_conflicts(cycle: Cycle, actor: Any = None, *, on: dt.date | None = No
     policy = policy_of(cycle)
     relations = recusal_relations(policy)
     day = on or today()
-    n_years = past_employer_years() if years is None else years
+    n_years = past_employer_years(policy) if years is None else years
+    fixed = policy.review.former_employer_years
+    if isinstance(fixed, Cited) and n_years != fixed.value:
+        raise ServiceError(_("管理办法规定曾任职单位在%(n)s年内的应当回避") % {"n": fixed.value},
+                           field="years", article=fixed.cite)
     report = DetectionReport(relations=dict(relations))
     apps = list(review_applications(cycle))
     experts = [ec.expert for ec in available_experts(cycle, day)]

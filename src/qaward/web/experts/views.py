@@ -246,7 +246,7 @@ def cycle_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "experts/cycle_conflicts.html", {
         "cycle": cycle, "rows": rows, "filters": filters, "counts": counts,
         "decide_form": DecideForm(), "available": len(services.available_experts(cycle)),
-        "years": services.past_employer_years(),
+        "years": services.past_employer_years(policy_of(cycle)),
         "in_review": services.review_applications(cycle).count()})
 
 
