@@ -136,3 +136,22 @@ def test_cycle_and_application_pages_link_the_pool(w: World) -> None:
     r = c.post(reverse("awards:staff_recuse", args=[w.app.pk]), {"statement": "亲属"},
                follow=True)
     assert "须先配置" in r.content.decode()
+
+
+def test_cycle_pool_page_saves_changed_rows(w: World) -> None:
+    a = services.expert_create(jurisdiction=w.j, actor=w.office, name="王建国")
+    b = services.expert_create(jurisdiction=w.j, actor=w.office, name="李海燕")
+    services.availability_set(expert=b, cycle=w.cycle, actor=w.office, min_load=1, max_load=3)
+    c = client_for(w.office)
+    url = reverse("awards:cycle_pool", args=[w.cycle.pk])
+    assert client_for(w.reviewer).get(url).status_code == 403
+    assert "王建国" in c.get(url).content.decode()
+    before = AuditEvent.objects.filter(action="expert_availability").count()
+    c.post(url, {f"e{a.pk}-available": "on", f"e{a.pk}-min": "2", f"e{a.pk}-max": "1",
+                 f"e{b.pk}-available": "on", f"e{b.pk}-min": "1", f"e{b.pk}-max": "3"})
+    assert not ExpertCycle.objects.filter(expert=a).exists()  # refused: max below min
+    assert AuditEvent.objects.filter(action="expert_availability").count() == before
+    c.post(url, {f"e{a.pk}-available": "on", f"e{a.pk}-min": "0", f"e{a.pk}-max": "5",
+                 f"e{b.pk}-min": "1", f"e{b.pk}-max": "3"})
+    assert ExpertCycle.objects.get(expert=a).max_load == 5
+    assert not ExpertCycle.objects.get(expert=b).available

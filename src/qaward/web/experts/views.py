@@ -335,3 +335,50 @@ def staff_recuse(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("已登记您对该申报的回避；您将不能处理与其有关的事项。"))
     return redirect("awards:application_detail", app.pk)
+
+
+@login_required
+def cycle_pool(request: HttpRequest, pk: int) -> HttpResponse:
+    """The pool for one cycle: who is available, with what loads, who signed the pledge; the
+    office edits every row in one form (only changed rows are written)."""
+    cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"), pk=pk)
+    if not rules.can_view_console(request.user, cycle):
+        raise Http404
+    require(rules.can_manage_pool(request.user, cycle))
+    experts = services.experts_of(cycle.jurisdiction)
+    per = {ec.expert_id: ec for ec in ExpertCycle.objects.filter(cycle=cycle)}
+    if request.method == "POST":
+        saved, failed = 0, []
+        for e in experts:
+            key = f"e{e.pk}"
+            if f"{key}-min" not in request.POST:
+                continue
+            ec = per.get(e.pk)
+            available = request.POST.get(f"{key}-available") == "on"
+            try:
+                lo, hi = int(request.POST[f"{key}-min"]), int(request.POST[f"{key}-max"])
+            except (KeyError, ValueError):
+                failed.append(f"{e.name}：" + _("请填写评审数（不小于0的整数）。"))
+                continue
+            if ec is None and not available:
+                continue
+            if ec is not None and (ec.available, ec.min_load, ec.max_load) == (available, lo,
+                                                                               hi):
+                continue
+            try:
+                services.availability_set(expert=e, cycle=cycle, actor=request.user,
+                                          available=available, min_load=lo, max_load=hi)
+                saved += 1
+            except ServiceError as err:
+                failed.append(f"{e.name}：{err}")
+        if saved:
+            messages.success(request, _("已保存%(n)s位专家的本届评审安排。") % {"n": saved})
+        for f in failed:
+            messages.error(request, f)
+        return redirect("awards:cycle_pool", cycle.pk)
+    rows = [{"expert": e, "ec": per.get(e.pk), "can_serve": services.expert_can_serve(e)}
+            for e in experts]
+    return render(request, "experts/cycle_pool.html", {
+        "cycle": cycle, "rows": rows,
+        "available": sum(1 for r in rows if r["ec"] and r["ec"].available),
+        "pledged": sum(1 for r in rows if r["ec"] and r["ec"].pledge_signed_at)})
