@@ -376,9 +376,10 @@ def cycle_pool(request: HttpRequest, pk: int) -> HttpResponse:
         for f in failed:
             messages.error(request, f)
         return redirect("awards:cycle_pool", cycle.pk)
-    rows = [{"expert": e, "ec": per.get(e.pk), "can_serve": services.expert_can_serve(e)}
-            for e in experts]
+    rows: list[dict[str, Any]] = [
+        {"expert": e, "ec": per.get(e.pk), "can_serve": services.expert_can_serve(e)}
+        for e in experts]
+    ecs = [ec for ec in per.values() if ec.expert_id in {e.pk for e in experts}]
     return render(request, "experts/cycle_pool.html", {
-        "cycle": cycle, "rows": rows,
-        "available": sum(1 for r in rows if r["ec"] and r["ec"].available),
-        "pledged": sum(1 for r in rows if r["ec"] and r["ec"].pledge_signed_at)})
+        "cycle": cycle, "rows": rows, "available": sum(1 for ec in ecs if ec.available),
+        "pledged": sum(1 for ec in ecs if ec.pledge_signed_at)})
