@@ -41,7 +41,8 @@ def test_demo_pool(where: str) -> None:
                            opened_on=OPENS, applications_close_on=CLOSES, actor=w.other_office)
         office, j = w.other_office, w.other_j
     in_review(cycle, office, j, 7)
-    out = review_pool.run(cycle, office=office, day=DAY)
+    head = w.head if where == "binjiang" else None
+    out = review_pool.run(cycle, office=office, day=DAY, head=head)
     assert len(out.experts) == 12 and not out.skipped
     flagged = set(Conflict.objects.filter(cycle=cycle, origin="detected")
                   .values_list("expert_id", flat=True))
@@ -52,4 +53,8 @@ def test_demo_pool(where: str) -> None:
     assert not Conflict.objects.filter(cycle=cycle, status="pending").exists()
     assert ExpertCycle.objects.filter(cycle=cycle, pledge_signed_at__isnull=False).count() == 11
     mentor = Conflict.objects.get(cycle=cycle, expert=e[5])
+    assert out.sanctioned == (1 if head else 0)
+    if head:
+        e[10].refresh_from_db()
+        assert e[10].status == "warned"
     assert mentor.relation == ("mentor_of_applicant" if where == "changning" else "interest")

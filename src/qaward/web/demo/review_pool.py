@@ -9,7 +9,9 @@ group), the others clean (one in an applicant's sector without any relation, whi
 be flagged). Every expert gets a reviewer login, availability and loads for the cycle and
 signs the pledge; then the conflict check runs, the office decides every suggestion with a
 reason (one dismissed after checking, the rest confirmed), and one expert declares an
-interest. Nothing here names a district: the relations and articles come from the policy.
+interest; with ``head`` given, the head records a sanction the policy lists (a warning where
+it has one) on one expert. Nothing here names a district: the relations and articles come from
+the policy.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class PoolDemo:
     confirmed: int = 0
     dismissed: int = 0
     declared: int = 0
+    sanctioned: int = 0
     skipped: str = ""  # why detection did not run (the policy needs configuration)
     logins: list[tuple[str, str]] = field(default_factory=list)
 
@@ -112,6 +115,14 @@ def run(cycle: Cycle, *, office: User, day: dt.date, head: User | None = None,
                     conflict=c, actor=office, status="confirmed",
                     reason=f"经核实，{c.statement}，确认回避")
                 out.confirmed += 1
+        offered = services.offered_sanctions(policy)
+        if head is not None and offered and len(out.experts) > 10:
+            kind = "warning" if "warning" in offered else offered[0]
+            if kind != "disqualification":
+                services.sanction_record(
+                    expert=out.experts[10], cycle=cycle, actor=head, kind=kind, on=day,
+                    decision="该专家在上届评审中未按时提交评分表，经评审办负责人研究，予以处理")
+                out.sanctioned += 1
         if apps and len(out.experts) > 8:
             e = out.experts[8]
             rel = "interest" if "interest" in relations else next(iter(relations), "")
