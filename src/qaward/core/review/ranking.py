@@ -16,6 +16,7 @@ ties only by stated rules, never by the order the data came in.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -124,6 +125,16 @@ def _rule_key(rule: TieBreak, value: TieValue) -> tuple[int, Fraction | float]:
     return (0, -value if rule.prefer == "higher" else value)
 
 
+def _sort_values(values: Mapping[str, Fraction | float]) -> dict[str, int | Fraction | float]:
+    """−value per application, as whole numbers over the common denominator when every value
+    is exact (comparing ints is many times faster than comparing Fractions; same order)."""
+    if all(isinstance(v, int | Fraction) for v in values.values()):
+        exact = {aid: Fraction(v) for aid, v in values.items()}
+        d = math.lcm(*(v.denominator for v in exact.values())) if exact else 1
+        return {aid: -(v.numerator * (d // v.denominator)) for aid, v in exact.items()}
+    return {aid: -v for aid, v in values.items()}
+
+
 def _check_rules(tie_breaks: Sequence[TieBreak]) -> list[str]:
     problems = []
     keys = [t.key for t in tie_breaks]
@@ -155,9 +166,13 @@ def rank_values(
     for aid in sorted(set(tv) - set(values)):
         problems.append(f"application {aid}: tie-break values but nothing to rank")
     rows_in: list[tuple[tuple[object, ...], str, Fraction | float, tuple[TieValue, ...]]] = []
+    bad = [aid for aid, v in values.items()
+           if isinstance(v, bool) or not isinstance(v, int | Fraction | float)]
+    problems.extend(f"application {aid}: {basis} is {values[aid]!r}, not a number"
+                    for aid in bad)
+    sort_value = _sort_values(values) if not bad else {}
     for aid, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int | Fraction | float):
-            problems.append(f"application {aid}: {basis} is {value!r}, not a number")
+        if aid in bad:
             continue
         facts = tv.get(aid, {})
         rule_values: list[TieValue] = []
@@ -171,7 +186,7 @@ def rank_values(
                                 f"got {v!r}")
             rule_values.append(v)
         rows_in.append((
-            ((0, -value), *(_rule_key(t, v) for t, v in zip(tie_breaks, rule_values,
+            ((0, sort_value[aid]), *(_rule_key(t, v) for t, v in zip(tie_breaks, rule_values,
                                                               strict=True))),
             aid, value, tuple(rule_values)))
     if problems:
