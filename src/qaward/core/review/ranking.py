@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal, get_args
 
 from qaward.core.criteria.scoring import ScoreSheet
 from qaward.core.errors import QawardError
-from qaward.core.policy.model import Policy
+from qaward.core.policy.model import Policy, Silent
 
 from .aggregation import Aggregation, ApplicationScores
 
@@ -85,6 +85,9 @@ class Ranking:
     tie_breaks: tuple[TieBreak, ...]
     rows: tuple[RankedRow, ...]
     unresolved_ties: tuple[tuple[str, ...], ...]  # each group sharing one rank, by id
+    # Set where the policy's tie-break rules are silent and were left out (the policy's
+    # explanation): configure ``review.ranking.tie_breaks`` to separate equal scores.
+    tie_breaks_open: str | None = None
 
     @property
     def order(self) -> tuple[str, ...]:
@@ -291,16 +294,20 @@ def rank_for_policy(
     aggregation: Aggregation | Mapping[str, ApplicationScores],
     *,
     tie_values: Mapping[str, Mapping[str, TieValue]] | None = None,
-    without_tie_breaks: bool = False,
+    allow_silent_tie_breaks: bool = False,
 ) -> Ranking:
     """Rank by the policy's basis and tie-break rules (configured where the text is silent).
 
-    The basis is required (ConfigurationRequired naming ``review.ranking.basis``). The
-    tie-break rules are required too, unless ``without_tie_breaks``: then equal scores share
-    a rank and the ranking lists them as unresolved ties (for a display before the office has
-    configured its rules)."""
+    The basis is required (ConfigurationRequired naming ``review.ranking.basis``). So are the
+    tie-break rules, unless ``allow_silent_tie_breaks``: then, where the text is silent and
+    nothing is configured, equal scores share a rank, the ranking lists them as unresolved
+    ties and ``tie_breaks_open`` carries the policy's explanation (for a display before the
+    office has configured its rules)."""
     basis = policy.ranking_basis()
-    v = policy.review.ranking.basis
-    cite = getattr(v, "cite", None)
-    rules = () if without_tie_breaks else policy_tie_breaks(policy)
-    return rank(aggregation, basis, basis_cite=cite, tie_breaks=rules, tie_values=tie_values)
+    cite = getattr(policy.review.ranking.basis, "cite", None)
+    open_rules = policy.review.ranking.tie_breaks
+    if allow_silent_tie_breaks and isinstance(open_rules, Silent):
+        ranking = rank(aggregation, basis, basis_cite=cite, tie_values=tie_values)
+        return replace(ranking, tie_breaks_open=open_rules.silent)
+    return rank(aggregation, basis, basis_cite=cite, tie_breaks=policy_tie_breaks(policy),
+                tie_values=tie_values)
