@@ -207,3 +207,10 @@ def test_sheet_tie_values_in_points() -> None:
                       "item:4.1.2": Fraction(55 * 50, 100)}
     with pytest.raises(RankingInputError, match=r"no item `9\.9`"):
         sheet_tie_values(sheet, [TieBreak("item:9.9", "higher", DECISION)])
+
+
+def test_every_review_stage_of_the_policy_says_whether_it_is_scored() -> None:
+    data = copy.deepcopy(raw("hongkou-2021"))
+    del data["review"]["scoring"]["presentation"]
+    with pytest.raises(PolicyFileError, match=r"review\.scoring\.presentation: the policy has"):
+        parse_policy(data, file="hongkou", folder_name="hongkou-2021")
