@@ -1,0 +1,5 @@
+"""The pool pages."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
