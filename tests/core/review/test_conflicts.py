@@ -17,6 +17,7 @@ from qaward.core.review.conflicts import (
     Organization,
     Relation,
     detect,
+    field_text,
     normalise_name,
 )
 
@@ -225,3 +226,15 @@ def test_a_name_matches_itself_only_when_long_enough(name: str) -> None:
     e = ExpertFacts(name="x", employer=Organization(name))
     found_ = detect(e, ApplicantFacts(name=name), relations(HK), on=ON, past_employer_years=3)
     assert bool(found_) is (len(normalise_name(name)) >= 4)
+
+
+@pytest.mark.parametrize(("path", "zh", "en"), [
+    ("employer.code", "工作单位统一社会信用代码", "employer credit code"),
+    ("relations.partner[2].name", "业务往来单位名称", "business partner name"),
+    ("relations.past_employer[0].until", "曾任职单位终止日期", "past employer end date"),
+    ("credit_code", "统一社会信用代码", "credit code"),
+    ("affiliates[1].name", "关联单位名称", "affiliate name"),
+    ("sectors", "专业领域", "sectors"),
+])
+def test_field_text(path: str, zh: str, en: str) -> None:
+    assert field_text(path) == (zh, en)

@@ -86,7 +86,8 @@ def test_conflicts_page_detects_and_decides(w: World) -> None:
     c.post(url, {"what": "detect"})
     conflict = Conflict.objects.get()
     page = c.get(url + "?status=pending").content.decode()
-    assert "employer.name" in page and "杭州示例科技有限公司" in page and "二、（五）" in page
+    assert "专家 工作单位名称「杭州示例科技有限公司」= 申报 名称「杭州示例科技有限公司」" in page
+    assert "二、（五）" in page
     c.post(url, {"conflict": conflict.pk, "status": "dismissed", "reason": ""})
     assert Conflict.objects.get().status == "pending"
     c.post(url, {"conflict": conflict.pk, "status": "dismissed", "reason": "同名不同单位"})

@@ -373,3 +373,32 @@ RELATION_TEXT: dict[str, tuple[str, str]] = {
 
 def relation_text(relation: str) -> tuple[str, str]:
     return RELATION_TEXT.get(relation, (relation, relation))
+
+
+_FIELD_TEXT: dict[str, tuple[str, str]] = {
+    "employer": ("工作单位", "employer"),
+    "affiliates": ("关联单位", "affiliate"),
+    "competitors": ("竞争对手单位", "competitor"),
+    "relations.affiliate": ("关联单位", "affiliate"),
+    "relations.partner": ("业务往来单位", "business partner"),
+    "relations.competitor": ("竞争对手单位", "competitor"),
+    "relations.past_employer": ("曾任职单位", "past employer"),
+    "relations.mentee": ("指导的组织", "mentored organization"),
+}
+_PART_TEXT: dict[str, tuple[str, str]] = {
+    "name": ("名称", "name"), "code": ("统一社会信用代码", "credit code"),
+    "credit_code": ("统一社会信用代码", "credit code"), "until": ("终止日期", "end date"),
+    "sectors": ("专业领域", "sectors"), "sector": ("行业", "sector"), "on": ("比对日", "check day"),
+}
+
+
+def field_text(path: str) -> tuple[str, str]:
+    """An evidence field (``relations.partner[0].name``, ``credit_code``) as a reader reads it
+    (业务往来单位名称 / business partner name)."""
+    head, _, last = path.rpartition(".")
+    if not head:
+        return _PART_TEXT.get(last, (last, last))
+    base = re.sub(r"\[\d+\]$", "", head)
+    owner = _FIELD_TEXT.get(base, (base, base))
+    part = _PART_TEXT.get(last, (last, last))
+    return owner[0] + part[0], f"{owner[1]} {part[1]}"

@@ -10,7 +10,9 @@ from typing import Any
 from django import template
 
 from qaward.core.policy.model import Cited
+from qaward.core.review.conflicts import field_text
 from qaward.web.accounts import rules
+from qaward.web.common.errors import in_language
 from qaward.web.experts.services import staff_recused
 from qaward.web.policies.services import policy_of
 
@@ -37,3 +39,12 @@ def staff_recusal(context: template.Context) -> dict[str, Any]:
 
 register.inclusion_tag("experts/_pool_links.html", takes_context=True)(pool_links)
 register.inclusion_tag("experts/_staff_recusal.html", takes_context=True)(staff_recusal)
+
+
+def evidence_field(path: str) -> str:
+    """An evidence field path in the reader's language (``employer.code`` →
+    工作单位统一社会信用代码)."""
+    return in_language(*field_text(str(path)))
+
+
+register.filter("evidence_field", evidence_field)
