@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import ConfigurationRequired
@@ -640,9 +640,10 @@ def is_blocked(application: Application, expert: Expert) -> bool:
 
 
 def conflicts_of(cycle: Cycle, status: str | None = None) -> QuerySet[Conflict]:
+    pending_first = Case(When(status="pending", then=Value(0)), default=Value(1))
     qs = Conflict.objects.filter(cycle=cycle).select_related(
-        "application__applicant", "expert", "decided_by").order_by("status", "application_id",
-                                                                   "expert__name", "relation")
+        "application__applicant", "expert", "decided_by").order_by(
+        pending_first, "application_id", "expert__name", "relation")
     return qs.filter(status=status) if status else qs
 
 
