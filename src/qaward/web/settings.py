@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "qaward.web.tokens",
     "qaward.web.appeals",
     "qaward.web.duties",
+    "qaward.web.experts",
+    "qaward.web.review",
     "qaward.web.demo",
 ]
 

@@ -10,8 +10,10 @@ from qaward.web.appeals import urls as appeals_urls
 from qaward.web.audit import urls as audit_urls
 from qaward.web.cycles import urls as cycles_urls
 from qaward.web.duties import urls as duties_urls
+from qaward.web.experts import urls as experts_urls
 from qaward.web.notices import urls as notices_urls
 from qaward.web.recommendations import urls as recommendations_urls
+from qaward.web.review import urls as review_urls
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -29,6 +31,8 @@ console = [
     *recommendations_urls.urlpatterns,
     *appeals_urls.urlpatterns,
     *duties_urls.urlpatterns,
+    *experts_urls.urlpatterns,
+    *review_urls.urlpatterns,
 ]
 
 urlpatterns = [

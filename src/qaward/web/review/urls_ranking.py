@@ -1,0 +1,5 @@
+"""The ranking pages of the review."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,5 @@
+"""The teams pages of the review."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
