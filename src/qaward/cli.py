@@ -307,7 +307,7 @@ ASSIGN_KEYS = ("affinity", "conflict", "min_load", "max_load", "demand")
 ASSIGN_OPTIONAL = ("employer", "can_lead", "forced")
 
 
-def _read_instance(path: Path) -> Any:
+def _read_instance(path: Path, *, employer_strict: bool = True) -> Any:
     """The instance in an .npz file; QawardError naming the file and the problem."""
     import zipfile
 
@@ -341,7 +341,8 @@ def _read_instance(path: Path) -> Any:
     try:
         return Instance(arrays["affinity"], arrays["conflict"], arrays["min_load"],
                         arrays["max_load"], arrays["demand"], employer=arrays.get("employer"),
-                        can_lead=arrays.get("can_lead"), forced=arrays.get("forced"))
+                        can_lead=arrays.get("can_lead"), forced=arrays.get("forced"),
+                        employer_strict=employer_strict)
     except InvalidInstance as err:
         raise QawardError(f"{path}: {err}") from None
 
@@ -352,7 +353,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
     from qaward.core.review.assignment import Infeasible, solve, violations
 
     try:
-        instance = _read_instance(Path(args.npz))
+        instance = _read_instance(Path(args.npz),
+                                  employer_strict=not args.employer_where_possible)
     except QawardError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
@@ -378,9 +380,10 @@ def cmd_assign(args: argparse.Namespace) -> int:
                           "valid": not problems}))
     else:
         n_p, n_r = instance.shape
+        clashes = f", {result.clashes} employer clash(es)" if result.clashes else ""
         print(f"{n_p} applications × {n_r} experts: {int(result.assign.sum())} pairs, "
-              f"objective {result.objective:.6g} ({result.method}, {result.seconds:.3f} s); "
-              f"wrote {args.out}")
+              f"objective {result.objective:.6g} ({result.method}, {result.seconds:.3f} s"
+              f"{clashes}); wrote {args.out}")
     for problem in problems:
         print(f"error: the result breaks a rule: {problem}", file=sys.stderr)
     return 1 if problems else 0
@@ -485,6 +488,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true",
                    help='print {"objective": …, "seconds": …, "valid": …}')
     p.add_argument("--method", choices=("auto", "flow", "exact"), default="auto")
+    p.add_argument("--employer-where-possible", action="store_true",
+                   help="read the employer rule as 'where possible': fewest clashes first")
     p.add_argument("--time-limit", type=float, default=None,
                    help="seconds allowed to each MIP (only with employer and can_lead together)")
     p.set_defaults(func=cmd_assign)

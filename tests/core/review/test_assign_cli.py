@@ -74,6 +74,16 @@ def test_team_rules_write_the_leaders(tmp_path: Path, capsys: pytest.CaptureFixt
         assert all(a[p, leaders[p]] and can_lead[leaders[p]] for p in range(12))
 
 
+def test_employer_where_possible(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = write(tmp_path / "in.npz", **instance(employer=np.array([1, 1, 1, 2, 2, 2])))
+    out = tmp_path / "o.npz"
+    assert main(["assign", "--npz", str(src), "--out", str(out)]) == 2
+    assert "only 2 distinct employers" in capsys.readouterr().err
+    assert main(["assign", "--npz", str(src), "--out", str(out),
+                 "--employer-where-possible"]) == 0
+    assert "12 employer clash(es)" in capsys.readouterr().out  # one per team, no fewer
+
+
 def test_plain_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = write(tmp_path / "in.npz", **instance())
     assert main(["assign", "--npz", str(src), "--out", str(tmp_path / "o.npz")]) == 0

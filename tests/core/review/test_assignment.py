@@ -17,6 +17,7 @@ from qaward.core.review.assignment import (
     Infeasible,
     Instance,
     InvalidInstance,
+    employer_clashes,
     explain,
     solve,
     violations,
@@ -41,6 +42,13 @@ def inst(aff: Any, *, conflict: Any = None, min_load: Any = None, max_load: Any 
 
 def brute_force(i: Instance) -> float | None:
     """The best total affinity over every valid assignment, or None if there is none."""
+    best = brute_force_lex(i)
+    return None if best is None else best[1]
+
+
+def brute_force_lex(i: Instance) -> tuple[int, float] | None:
+    """(fewest employer clashes, best total affinity with them) over every valid assignment;
+    clashes count only under the rule "where possible" (else they are excluded)."""
     n_p, n_r = i.shape
     options: list[list[tuple[int, ...]]] = []
     for p in range(n_p):
@@ -51,22 +59,24 @@ def brute_force(i: Instance) -> float | None:
             if i.forced is not None and not all(
                     r in team for r in np.flatnonzero(i.forced[p])):
                 continue
+            clash = 0
             if i.employer is not None:
                 emps = [int(i.employer[r]) for r in team if i.employer[r] >= 0]
-                if len(emps) != len(set(emps)):
+                clash = len(emps) - len(set(emps))
+                if clash and i.employer_strict:
                     continue
             if (i.can_lead is not None and team
                     and not any(i.can_lead[r] for r in team)):
                 continue
-            ok.append(team)
+            ok.append((team, clash))
         options.append(ok)
 
     @cache
-    def best(p: int, load: tuple[int, ...]) -> float | None:
+    def best(p: int, load: tuple[int, ...]) -> tuple[int, float] | None:
         if p == n_p:
-            return 0.0 if all(load[r] >= i.min_load[r] for r in range(n_r)) else None
-        out: float | None = None
-        for team in options[p]:
+            return (0, 0.0) if all(load[r] >= i.min_load[r] for r in range(n_r)) else None
+        out: tuple[int, float] | None = None
+        for team, clash in options[p]:
             new = list(load)
             for r in team:
                 new[r] += 1
@@ -74,8 +84,9 @@ def brute_force(i: Instance) -> float | None:
                 continue
             rest = best(p + 1, tuple(new))
             if rest is not None:
-                v = rest + float(sum(i.affinity[p, r] for r in team))
-                out = v if out is None or v > out else out
+                v = (rest[0] + clash, rest[1] + float(sum(i.affinity[p, r] for r in team)))
+                if out is None or (-v[0], v[1]) > (-out[0], out[1]):
+                    out = v
         return out
 
     return best(0, (0,) * n_r)
@@ -127,6 +138,32 @@ def test_employer_rule_splits_colleagues() -> None:
     # −1 means no employer: two such experts may sit together
     i = inst([[0.9, 0.8, 0.1]], demand=[2], employer=[-1, -1, 3])
     assert solve(i).assign.tolist() == [[1, 1, 0]]
+
+
+def test_employer_rule_where_possible() -> None:
+    # only colleagues are free: strict refuses, "where possible" takes them with one clash
+    i = inst([[0.9, 0.8, 0.1]], demand=[2], employer=[7, 7, 7])
+    with pytest.raises(Infeasible, match="only 1 distinct employers"):
+        solve(i)
+    soft = inst([[0.9, 0.8, 0.1]], demand=[2], employer=[7, 7, 7], employer_strict=False)
+    for m in METHODS:
+        res = solve(soft, method=m)
+        assert res.assign.tolist() == [[1, 1, 0]] and res.clashes == 1, m
+        assert violations(soft, res.assign) == []
+    # a clash is avoided even at a loss of affinity
+    soft = inst([[0.9, 0.8, 0.1]], demand=[2], employer=[7, 7, -1], employer_strict=False)
+    assert solve(soft).assign.tolist() == [[1, 0, 1]]
+    # a colleague of a member fixed by hand counts too
+    soft = inst([[0.9, 0.1, 0.5, 0.2]], demand=[2], forced=[[False, True, False, False]],
+                employer=[4, 4, 4, 5], employer_strict=False)
+    res = solve(soft)
+    assert res.assign.tolist() == [[0, 1, 0, 1]] and res.clashes == 0
+    # with the leader rule: the flow, then the repair, and the exact MIP agree here
+    soft = inst([[0.9, 0.8, 0.7, 0.1]], demand=[2], employer=[1, 1, 1, 2],
+                can_lead=[True, True, False, False], employer_strict=False)
+    for m in ("auto", "exact"):
+        res = solve(soft, method=m)
+        assert res.assign.tolist() == [[1, 0, 0, 1]] and res.clashes == 0, m
 
 
 def test_leader_rule_brings_in_a_lead_capable_member() -> None:
@@ -279,6 +316,7 @@ def test_infeasible_together_is_reported_by_the_solver() -> None:
     (dict(employer=[-2, 0]), "employer", "≥ -1"),
     (dict(can_lead=[True]), "can_lead", "shape (2,)"),
     (dict(forced=[[0, 3]]), "forced", "only 0/1"),
+    (dict(employer_strict="yes"), "employer_strict", "True or False"),
 ])
 def test_invalid_instance_names_the_field(change: dict[str, Any], field: str,
                                           text: str) -> None:
@@ -352,6 +390,7 @@ def instances(draw: st.DrawFn, both: bool = False) -> Instance:
     if both or draw(st.booleans()):
         kw["employer"] = np.array(draw(st.lists(st.integers(-1, 3), min_size=n_r,
                                                 max_size=n_r)))
+        kw["employer_strict"] = draw(st.booleans())
     if both or draw(st.booleans()):
         kw["can_lead"] = np.array(draw(st.lists(st.integers(0, 2), min_size=n_r,
                                                 max_size=n_r))) > 0
@@ -376,6 +415,8 @@ def test_solver_matches_brute_force(i: Instance, method: str) -> None:
     if method == "flow-k1":  # the restricted graph, widened from one arc per application
         kwargs = {"method": "flow", "k": 1}
     rules = "+".join(n for n in ("employer", "can_lead", "forced") if getattr(i, n) is not None)
+    if i.employer is not None and not i.employer_strict:
+        rules = rules.replace("employer", "employer-where-possible")
     event(f"{'infeasible' if best is None else 'feasible'} {rules or 'plain'}")
     if best is None:
         with pytest.raises(Infeasible):
@@ -387,6 +428,18 @@ def test_solver_matches_brute_force(i: Instance, method: str) -> None:
     assert not (x & i.conflict).any()
     assert (x.sum(axis=1) == i.demand).all()
     assert ((x.sum(axis=0) >= i.min_load) & (x.sum(axis=0) <= i.max_load)).all()
+    lex = brute_force_lex(i)
+    assert lex is not None
+    assert res.clashes == employer_clashes(i, res.assign)
+    if i.employer is not None and not i.employer_strict and not (
+            method == "flow-k1" or (both and method == "auto")):
+        # where possible: the fewest clashes, then the best affinity with them
+        assert res.clashes == lex[0]
+        assert res.objective == pytest.approx(lex[1], abs=1e-6)
+        return
+    if i.employer is not None and not i.employer_strict:
+        assert res.clashes >= lex[0]
+        return
     if method == "flow-k1" or (both and method == "auto"):
         # a restricted graph, or the repair, may miss the optimum, never exceed it
         assert res.objective <= best + 1e-6

@@ -116,6 +116,8 @@ class Instance:
     employer: R ints (−1 none): no two members of a team share an employer ≥ 0.
     can_lead: R bools: each team with demand > 0 has a member who can lead.
     forced: P×R bool: pairs fixed by the office; they stay in every solution.
+    employer_strict: False reads the employer rule "where possible": the fewest members
+      sharing an employer with another member of their team first, then the best affinity.
     """
 
     affinity: FloatArray
@@ -126,6 +128,7 @@ class Instance:
     employer: IntArray | None = None
     can_lead: BoolArray | None = None
     forced: BoolArray | None = None
+    employer_strict: bool = True
 
     def __post_init__(self) -> None:
         a = np.asarray(self.affinity)
@@ -158,6 +161,9 @@ class Instance:
             s(self, "can_lead", _bool_array("can_lead", self.can_lead, (n_r,)))
         if self.forced is not None:
             s(self, "forced", _bool_array("forced", self.forced, (n_p, n_r)))
+        if not isinstance(self.employer_strict, bool | np.bool_):
+            raise InvalidInstance("employer_strict", "must be True or False")
+        s(self, "employer_strict", bool(self.employer_strict))
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -175,6 +181,7 @@ class Result:
     k: int | None = None  # arcs per application of the graph solved; None: the full graph
     optimal: bool = False  # proved optimal for the whole instance
     bound: float | None = None  # an upper bound on the optimum over the graph solved, if known
+    clashes: int = 0  # members sharing an employer with another of their team (beyond one)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -217,7 +224,7 @@ def _infeasible_reasons(inst: Instance) -> Infeasible | None:
                                   f"申报 {p}：人工指定的专家已占满全组名额，但无人可担任组长",
                                   f"application {p}: the experts fixed by hand fill the team "
                                   "and none of them can lead", p)
-        if inst.employer is not None:
+        if inst.employer is not None and inst.employer_strict:
             for fp_app in np.flatnonzero(fp > 1):
                 p = int(fp_app)
                 emps = inst.employer[forced[p]]
@@ -269,7 +276,7 @@ def _infeasible_reasons(inst: Instance) -> Infeasible | None:
                               f"少于需要组长的 {teams} 个评审组",
                               f"lead-capable experts can take {places} applications in all "
                               f"(their max_load), fewer than the {teams} teams that need a leader")
-    if inst.employer is not None:
+    if inst.employer is not None and inst.employer_strict:
         emp = inst.employer
         # distinct employers among p's free experts ≥ those among all available experts less
         # the ones p is not free of: only applications where that bound is short are counted
@@ -322,7 +329,7 @@ def _reduce(inst: Instance) -> _Reduced:
     eligible = ~inst.conflict & ~forced
     eligible &= (demand > 0)[:, None]
     eligible &= (max_load > 0)[None, :]
-    if inst.employer is not None and forced.any():
+    if inst.employer is not None and inst.employer_strict and forced.any():
         emp = inst.employer
         for p in np.flatnonzero(fp):
             used = emp[forced[p]]
@@ -431,6 +438,26 @@ def _candidate_arcs(inst: Instance, red: _Reduced, k: int | None, *,
 # min-cost flow
 
 
+def _clash_penalty(inst: Instance) -> float:
+    """The cost of one clash under the employer rule "where possible", in affinity units: more
+    than any gain in affinity a clash could buy (the range of affinities × total demand)."""
+    a = inst.affinity
+    span = float(a.max(initial=0.0) - a.min(initial=0.0)) if a.size else 0.0
+    return max(span, 1e-9) * max(1, int(inst.demand.sum())) + 1.0
+
+
+def _forced_clash(inst: Instance, p: IntArray, r: IntArray) -> BoolArray:
+    """Arcs to a colleague (same employer) of an expert fixed by hand on that application."""
+    if inst.employer is None or inst.forced is None or not inst.forced.any():
+        return np.zeros(p.size, np.bool_)
+    emp = inst.employer
+    n_emp = int(emp.max(initial=0)) + 1
+    fp, fr = np.nonzero(inst.forced)
+    ok = emp[fr] >= 0
+    forced_keys = fp[ok] * n_emp + emp[fr[ok]]
+    return (emp[r] >= 0) & np.isin(p * n_emp + emp[r], forced_keys)
+
+
 def _solve_flow(inst: Instance, red: _Reduced, p: IntArray, r: IntArray) -> IntArray | None:
     """Chosen arcs (indices into p, r), or None when this graph is infeasible.
 
@@ -442,7 +469,17 @@ def _solve_flow(inst: Instance, red: _Reduced, p: IntArray, r: IntArray) -> IntA
     n_p, n_r = inst.shape
     aff = inst.affinity[p, r]
     scale = _COST_SCALE / max(float(np.abs(inst.affinity).max(initial=0.0)), 1e-12)
+    soft = inst.employer is not None and not inst.employer_strict and inst.can_lead is None
+    penalty = 0
+    if soft:
+        # keep penalty × (nodes + 1), which the cost-scaling algorithm forms, within int64
+        m = _clash_penalty(inst)
+        nodes = n_p + n_r + 1 + p.size
+        scale = min(scale, 2.0**60 / (m * (nodes + 1)))
+        penalty = int(np.rint(m * scale))
     cost = -np.rint(aff * scale).astype(np.int64)
+    if soft:
+        cost[_forced_clash(inst, p, r)] += penalty
 
     expert_node = n_p + np.arange(n_r)
     sink = n_p + n_r
@@ -488,6 +525,11 @@ def _solve_flow(inst: Instance, red: _Reduced, p: IntArray, r: IntArray) -> IntA
         caps.append(np.ones(groups.size, np.int64))
         costs.append(np.zeros(groups.size, np.int64))
         extra_supply.append(np.zeros(groups.size, np.int64))
+        if soft:  # "where possible": more members of e, each at the clash penalty
+            tails.append(groups // n_emp)
+            heads.append(group_of_key[shared])
+            caps.append(counts[shared] - 1)
+            costs.append(np.full(groups.size, penalty, np.int64))
         grouped = group_of_key[inv] >= 0
         tail[has[grouped]] = group_of_key[inv][grouped]
 
@@ -510,6 +552,9 @@ def _solve_flow(inst: Instance, red: _Reduced, p: IntArray, r: IntArray) -> IntA
     status = mcf.solve()
     if status == mcf.INFEASIBLE:
         return None
+    if status == mcf.BAD_COST_RANGE:
+        raise QawardError("the affinities span too wide a range for the min-cost flow's "
+                          "integer costs; rescale them (e.g. to [0, 1])")
     if status != mcf.OPTIMAL:
         raise QawardError(f"the min-cost flow solver stopped with status {status}")
     flows = mcf.flows(np.arange(first_arc, first_arc + p.size))
@@ -534,6 +579,7 @@ def _solve_mip(inst: Instance, red: _Reduced, p: IntArray, r: IntArray,
     arc = np.arange(n)
     rows: list[IntArray] = []
     cols: list[IntArray] = []
+    vals: list[FloatArray] = []
     lo: list[FloatArray] = []
     hi: list[FloatArray] = []
     nrow = 0
@@ -542,6 +588,7 @@ def _solve_mip(inst: Instance, red: _Reduced, p: IntArray, r: IntArray,
         nonlocal nrow
         rows.append(row_of_arc + nrow)
         cols.append(arcs)
+        vals.append(np.ones(arcs.size))
         lo.append(np.broadcast_to(np.asarray(low, np.float64), (n_rows,)))
         hi.append(np.broadcast_to(np.asarray(high, np.float64), (n_rows,)))
         nrow += n_rows
@@ -551,11 +598,22 @@ def _solve_mip(inst: Instance, red: _Reduced, p: IntArray, r: IntArray,
     app_row[apps] = np.arange(apps.size)
     block(app_row[p], arc, apps.size, red.demand[apps], red.demand[apps])
     block(r, arc, n_r, red.min_load, red.max_load)
+    n_slack = 0
+    objective = -inst.affinity[p, r]
     if inst.employer is not None:
         emp = inst.employer[r]
         has = emp >= 0
         n_emp = int(inst.employer.max(initial=0)) + 1
         groups, inv, _ = _group(p[has] * n_emp + emp[has])
+        if not inst.employer_strict:
+            # "where possible": Σ x − s ≤ 1 with s ≥ 0 (one per group) at the clash penalty
+            n_slack = groups.size
+            rows.append(np.arange(n_slack) + nrow)
+            cols.append(n + np.arange(n_slack))
+            vals.append(-np.ones(n_slack))
+            m = _clash_penalty(inst)
+            objective = np.concatenate([objective + m * _forced_clash(inst, p, r),
+                                        np.full(n_slack, m)])
         block(inv, arc[has], groups.size, 0, 1)
     if inst.can_lead is not None:
         leads = np.flatnonzero(red.need_lead)
@@ -563,19 +621,21 @@ def _solve_mip(inst: Instance, red: _Reduced, p: IntArray, r: IntArray,
         lead_row[leads] = np.arange(leads.size)
         sel = red.need_lead[p] & inst.can_lead[r]
         block(lead_row[p[sel]], arc[sel], leads.size, 1, np.inf)
-    a_mat = coo_array((np.ones(sum(c.size for c in cols)),
-                       (np.concatenate(rows), np.concatenate(cols))), shape=(nrow, n)).tocsr()
-    options: dict[str, Any] = {"disp": False}
+    a_mat = coo_array((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                      shape=(nrow, n + n_slack)).tocsr()
+    options: dict[str, Any] = {"disp": False, "mip_rel_gap": 1e-9}
     if time_limit is not None:
         options["time_limit"] = float(time_limit)
-    res = milp(-inst.affinity[p, r], integrality=np.ones(n), bounds=Bounds(0, 1),
+    upper = np.concatenate([np.ones(n), np.full(n_slack, np.inf)])
+    res = milp(objective, integrality=np.concatenate([np.ones(n), np.zeros(n_slack)]),
+               bounds=Bounds(0, upper),
                constraints=LinearConstraint(a_mat, np.concatenate(lo), np.concatenate(hi)),
                options=options)
     if res.status == 2:
         return None, False
     if res.x is None:
         raise QawardError(f"the MIP solver found no assignment: {res.message}")
-    return np.flatnonzero(res.x > 0.5), bool(res.status == 0)
+    return np.flatnonzero(res.x[:n] > 0.5), bool(res.status == 0)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -710,7 +770,8 @@ def solve(instance: Instance, *, method: Method = "auto", time_limit: float | No
         proved = bound - objective <= 1e-9 * max(1.0, abs(bound))
     return Result(assign=assign, objective=objective, seconds=time.perf_counter() - start,
                   method=used, leaders=_leaders(instance, assign), k=kk,
-                  optimal=proved and kk is None, bound=bound)
+                  optimal=proved and kk is None, bound=bound,
+                  clashes=employer_clashes(instance, assign))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -743,7 +804,7 @@ def violations(instance: Instance, assign: Any) -> list[str]:
         has = (x & inst.can_lead[None, :]).any(axis=1)
         for p in np.flatnonzero(~has & (inst.demand > 0))[:5]:
             out.append(f"application {p}: no member can lead")
-    if inst.employer is not None:
+    if inst.employer is not None and inst.employer_strict:
         emp = inst.employer
         pp, rr = np.nonzero(x & (emp >= 0)[None, :])
         key = pp * (int(emp.max(initial=0)) + 1) + emp[rr]
@@ -752,6 +813,19 @@ def violations(instance: Instance, assign: Any) -> list[str]:
             out.append(f"application {kk // (int(emp.max(initial=0)) + 1)}: two members "
                        "share an employer")
     return out
+
+
+def employer_clashes(instance: Instance, assign: Any) -> int:
+    """Members who share an employer with another member of their team, beyond the first of
+    each employer (0 without ``employer``)."""
+    if instance.employer is None:
+        return 0
+    emp = instance.employer
+    pp, rr = np.nonzero((np.asarray(assign) > 0) & (emp >= 0)[None, :])
+    if pp.size == 0:
+        return 0
+    _, _, counts = _group(pp * (int(emp.max(initial=0)) + 1) + emp[rr])
+    return int((counts - 1).sum())
 
 
 # ---------------------------------------------------------------------------------------------
