@@ -225,6 +225,15 @@ def test_no_demand_means_an_empty_team() -> None:
     assert res.assign.sum() == 0 and res.leaders.tolist() == [-1]
 
 
+@pytest.mark.parametrize(("n_p", "n_r"), [(0, 3), (3, 0), (0, 0), (0, 100), (2, 100)])
+def test_empty_instances(n_p: int, n_r: int) -> None:
+    i = Instance(np.zeros((n_p, n_r)), np.zeros((n_p, n_r), bool), np.zeros(n_r, int),
+                 np.ones(n_r, int), np.zeros(n_p, int))
+    for m in METHODS:
+        res = solve(i, method=m)
+        assert res.assign.shape == (n_p, n_r) and res.objective == 0
+
+
 def test_negative_and_large_affinities() -> None:
     i = inst([[-5.0, -1.0], [1e6, 2e6]], max_load=[1, 1])
     res = solve(i)

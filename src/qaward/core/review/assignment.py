@@ -389,7 +389,7 @@ def _candidate_arcs(inst: Instance, red: _Reduced, k: int | None, *,
     (added once a graph without them proved infeasible).
     """
     n_p, n_r = inst.shape
-    if k is None or k >= n_r:
+    if k is None or k >= n_r or n_p == 0:
         p, r = np.nonzero(red.eligible)
         return p.astype(np.int64), r.astype(np.int64)
     ps: list[IntArray] = []
