@@ -521,3 +521,38 @@ def test_rating_scale_is_one_to_five(w: World) -> None:
     for bad in (0, 6, "x"):
         with pytest.raises(ServiceError, match="1 到 5"):
             s.rating_record(team, actor(a), direction="of_applicant", member=a, score=bad)
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo piece
+
+
+def test_demo_scores_a_site_review_with_flags_consensus_and_confirmation(w: World) -> None:
+    from qaward.web.demo import review_scores
+
+    team, members = team_of(w, stage="site_review")
+    summary = review_scores.run(w.cycle, "site_review", day=dt.date(2026, 6, 2), seed=7)
+    assert summary.skipped == [] and summary.teams == 1 and summary.sheets_submitted == 3
+    team.refresh_from_db()
+    assert team.consensus_at is not None and team.visit_plan.date == dt.date(2026, 6, 2)
+    assert all(m.sheet.submitted_at is not None for m in members)
+    for item in SheetItem.objects.filter(sheet__member__team=team):
+        assert item.percentage is not None and item.percentage % GBT.step == 0
+        assert item.evidence_notes
+    flagged = [r for r in s.team_spread(team) if r.flagged]
+    assert len(flagged) == summary.flagged_items == 2
+    assert summary.reasons_written == 2
+    assert ConsensusItem.objects.filter(team=team).exclude(reason="").count() == 2
+    assert SiteReportConfirmation.objects.get(team=team).confirmed  # 滨江 四、（五）
+    assert summary.ratings == 0  # no two-way supervision in 滨江
+    assert verify_chain().ok
+
+
+def test_demo_rates_both_ways_where_the_policy_has_two_way_supervision(w: World) -> None:
+    from qaward.web.demo import review_scores
+
+    team, _members, _org_user = changning_world(w)
+    summary = review_scores.run(team.cycle, "site_review", day=dt.date(2026, 6, 2), seed=1)
+    assert summary.consensus_closed == 1 and summary.ratings == 6
+    assert summary.site_reports_confirmed == 0  # 长宁 has no such duty
+    assert SupervisionRating.objects.filter(team=team).count() == 6

@@ -108,7 +108,7 @@ def _core_spreads(criteria: CriteriaSet, sheets: Sequence[Mapping[str, int]],
     return rows
 
 
-def _core_reason_needed(criteria: CriteriaSet, mean: Fraction, percentage: int) -> bool:
+def reason_needed(criteria: CriteriaSet, mean: Fraction, percentage: int) -> bool:
     """A consensus departs from the mean unless it is a step of the grid nearest the mean."""
     return abs(percentage - mean) * 2 > criteria.step
 
@@ -405,7 +405,7 @@ def consensus_record(team: Team, item_id: str, percentage: Any, reason: str, str
         spread = next((r for r in team_spread(team) if r.item_id == item.id), None)
         mean = spread.mean if spread else Fraction(value)
         reason = (reason or "").strip()
-        if _core_reason_needed(criteria, mean, value) and not reason:
+        if reason_needed(criteria, mean, value) and not reason:
             raise ServiceError(
                 _("%(item)s：共识得分率 %(value)s%% 偏离成员平均 %(mean)s%%，请写明理由") % {
                     "item": item_label(item), "value": value, "mean": format_points(mean)},
