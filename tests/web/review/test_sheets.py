@@ -556,3 +556,57 @@ def test_demo_rates_both_ways_where_the_policy_has_two_way_supervision(w: World)
     assert summary.consensus_closed == 1 and summary.ratings == 6
     assert summary.site_reports_confirmed == 0  # 长宁 has no such duty
     assert SupervisionRating.objects.filter(team=team).count() == 6
+
+
+# ---------------------------------------------------------------------------------------------
+# The API
+
+
+def api(u: User, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+    import json
+
+    from django.test import Client
+
+    from qaward.web.api import issue_token
+
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {issue_token(u)}"}
+    client = Client()
+    if method == "GET":
+        return client.get(path, **headers)
+    return client.post(path, json.dumps(body or {}), content_type="application/json",
+                       **headers)
+
+
+def test_api_sheet_independence_and_consensus(w: World) -> None:
+    team, (lead, b, c) = team_of(w)
+    base = f"/api/review/teams/{team.pk}"
+    bad = api(actor(lead), "POST", f"{base}/sheet", {"items": {"4.1.2": {"percentage": 52}}})
+    assert bad.status_code == 400 and "4.1.2" in bad.json()["detail"]
+    assert bad.json()["field"] == "items.4.1.2.percentage"
+    ok = api(actor(lead), "POST", f"{base}/sheet",
+             {"items": {i: {"percentage": 40 if i == "4.1.2" else 60} for i in ITEMS},
+              "summary": "总体"})
+    assert ok.status_code == 200, ok.json()
+    assert {x["item_id"]: x["percentage"] for x in ok.json()["items"]}["4.1.2"] == 40
+    assert api(actor(lead), "GET", f"{base}/spread").status_code == 403  # not submitted yet
+    assert api(actor(lead), "POST", f"{base}/sheet/submit").json()["submitted_at"]
+    assert api(actor(lead), "POST", f"{base}/sheet",
+               {"items": {"4.1.2": {"percentage": 50}}}).status_code == 400
+    assert api(w.reviewer, "GET", f"{base}/sheet").status_code == 403
+    assert api(w.other_office, "GET", f"{base}/sheet").status_code == 404
+    progress = api(w.office, "GET", f"{base}/progress").json()
+    assert not progress["scores_open"] and [m["submitted_at"] is not None
+                                            for m in progress["members"]] == [True, False, False]
+    assert api(w.office, "GET", f"{base}/spread").status_code == 403  # not all in
+    fill(b, {"4.1.2": 50})
+    fill(c, {"4.1.2": 65})
+    spread = {r["item_id"]: r for r in api(actor(b), "GET", f"{base}/spread").json()}
+    assert spread["4.1.2"] == {"item_id": "4.1.2", "mean": "51.7", "low": 40, "high": 65,
+                               "spread": 25, "flagged": True, "consensus": None}
+    assert api(w.office, "GET", f"{base}/spread").status_code == 200
+    refused = api(actor(b), "POST", f"{base}/consensus", {"item_id": "4.1.2", "percentage": 50})
+    assert refused.status_code == 400 and "组长" in refused.json()["detail"]
+    done = api(actor(lead), "POST", f"{base}/consensus",
+               {"item_id": "4.1.2", "percentage": 60, "reason": "现场核实"})
+    assert {r["item_id"]: r["consensus"] for r in done.json()}["4.1.2"] == 60
+    assert api(actor(lead), "POST", f"{base}/consensus/close").status_code == 400
