@@ -610,3 +610,47 @@ def test_api_sheet_independence_and_consensus(w: World) -> None:
                {"item_id": "4.1.2", "percentage": 60, "reason": "现场核实"})
     assert {r["item_id"]: r["consensus"] for r in done.json()}["4.1.2"] == 60
     assert api(actor(lead), "POST", f"{base}/consensus/close").status_code == 400
+
+
+# ---------------------------------------------------------------------------------------------
+# Links from the cycles' pages, and the pages in English
+
+
+def test_the_cycle_page_and_the_portal_link_to_the_scoring_pages(w: World) -> None:
+    team, _members = closed_site_team(w)
+    cycle_page = client_for(w.office).get(reverse("awards:cycle_detail",
+                                                  kwargs={"pk": w.cycle.pk})).content.decode()
+    assert reverse("awards:review_progress", kwargs={"pk": w.cycle.pk,
+                                                     "stage": "site_review"}) in cycle_page
+    assert "review/material_review/progress" in cycle_page
+    reviewer_view = client_for(w.reviewer).get(reverse("awards:cycle_detail",
+                                                       kwargs={"pk": w.cycle.pk}))
+    assert "/progress/" not in reviewer_view.content.decode()
+    portal = client_for(w.applicant_user).get(reverse("awards:portal_application",
+                                                      kwargs={"pk": w.app.pk}))
+    assert reverse("awards:portal_site_review", kwargs={"pk": team.pk}) in portal.content.decode()
+
+
+def test_the_scoring_pages_in_english_show_chinese_only_in_data(w: World) -> None:
+    from tests.web.test_english_pages import english_client, leftovers, visible_text
+
+    team, (lead, *_rest) = closed_site_team(w)
+    s.visit_plan_save(team, w.office, date=dt.date(2026, 6, 3), place="Meeting room",
+                      agenda="Opening meeting", participants="All")
+    data = sorted({w.app.applicant.name, w.cycle.title, "简体中文", "优势", "改进",
+                   *Expert.objects.values_list("name", flat=True)}, key=len, reverse=True)
+    urls = [
+        (actor(lead), reverse("awards:review_sheet", kwargs={"pk": team.pk})),
+        (actor(lead), reverse("awards:review_team", kwargs={"pk": team.pk})),
+        (w.office, reverse("awards:review_progress", kwargs={"pk": w.cycle.pk,
+                                                             "stage": "site_review"})),
+        (w.office, reverse("awards:review_visit_plan", kwargs={"pk": team.pk})),
+        (w.office, reverse("awards:review_ratings", kwargs={"pk": w.cycle.pk})),
+        (w.applicant_user, reverse("awards:portal_site_review", kwargs={"pk": team.pk})),
+    ]
+    policy_words = [w.cycle.jurisdiction.name_zh,
+                    s.policy_of(w.cycle).reviewers.two_way_supervision.none]  # type: ignore[union-attr]
+    for u, url in urls:
+        page = english_client(u).get(url)
+        assert page.status_code == 200, url
+        assert leftovers(visible_text(page.content.decode()), [*data, *policy_words]) == [], url
