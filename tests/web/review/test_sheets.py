@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from qaward.core.criteria import load_criteria
 from qaward.web.accounts.models import Jurisdiction, Membership, Role
@@ -33,6 +34,15 @@ from qaward.web.review.models import (
 from tests.web.office_world import World, client_for, set_today, user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Iterator[None]:
+    """Messages in Chinese, before and after each test, whatever language a page in English
+    left active in the thread."""
+    translation.activate("zh-hans")
+    yield
+    translation.activate("zh-hans")
 
 GBT = load_criteria("gbt19580-2012")
 ITEMS = [i.id for i in GBT.items]  # 23 items, 4.1.2 first
@@ -654,3 +664,24 @@ def test_the_scoring_pages_in_english_show_chinese_only_in_data(w: World) -> Non
         page = english_client(u).get(url)
         assert page.status_code == 200, url
         assert leftovers(visible_text(page.content.decode()), [*data, *policy_words]) == [], url
+
+
+def test_a_stage_the_policy_does_not_score_has_no_sheet(w: World) -> None:
+    _team, (m, *_rest) = team_of(w, stage="comprehensive_evaluation")
+    with pytest.raises(ServiceError, match="不对该评审阶段逐项评分"):
+        s.sheet_for(m)
+
+
+def test_a_presentation_the_policy_is_silent_on_stops_for_configuration(w: World) -> None:
+    set_today(dt.date(2026, 4, 20))
+    j = Jurisdiction.objects.get(code="shanghai-hongkou")
+    office = user("hk-office", j, Role.OFFICE)
+    cycle = cycle_open(jurisdiction=j, year=2026, title="2026年度虹口区区长质量奖",
+                       opened_on=dt.date(2026, 3, 2), applications_close_on=dt.date(2026, 4, 30),
+                       actor=office)
+    org = Applicant.objects.create(jurisdiction=j, kind="organization", name="虹口示例公司",
+                                   profile={})
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
+    _team, (m, *_rest) = team_of(w, stage="presentation", app=app, tag="hk")
+    with pytest.raises(ServiceError, match=r"review\.scoring\.presentation"):
+        s.sheet_for(m)

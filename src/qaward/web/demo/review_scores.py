@@ -198,7 +198,7 @@ def _site_report_and_ratings(rnd: random.Random, team: Team, members: list[TeamM
     if applicant is None:
         summary.skipped.append(f"{team.application}: no applicant login")
         return
-    if (sheets.site_report_duty(policy) is not None
+    if (sheets.site_report_rule(policy) is not None
             and not SiteReportConfirmation.objects.filter(team=team).exists()):
         sheets.site_report_answer(team, applicant, confirmed=True)
         summary.site_reports_confirmed += 1

@@ -128,8 +128,8 @@ class ReviewerAccess(models.Model):
 
 # ---------------------------------------------------------------------------------------------
 # Engineer `sheets`: the site review's visit plan (现场评审计划), the organization's
-# confirmation of the site-review report (滨江 四、（五）, where the policy has the duty
-# ``site_report_confirmation``) and the ratings of two-way supervision (双向监督, where the
+# confirmation of the site-review report (滨江 四、（五）, where the policy has
+# ``review.site_report_confirmation``) and the ratings of two-way supervision (双向监督, where the
 # policy has ``reviewers.two_way_supervision``).
 
 

@@ -15,7 +15,7 @@ Decisions this module makes (the regulations are silent on them):
 - **Reason where the consensus departs from the mean**, and the spread that flags an item for
   the consensus meeting, are the core's (``qaward.core.review.consensus``); the calls are in
   the section "The core" below and nowhere else.
-- **Site-review report confirmation** (``duties`` kind ``site_report_confirmation``,
+- **Site-review report confirmation** (``review.site_report_confirmation``,
   滨江 四、（五）): the organization answers once, after the site-review team's consensus is
   closed: it confirms or objects with its text.
 - **Two-way supervision** (``reviewers.two_way_supervision``): after the site review (its visit
@@ -28,7 +28,7 @@ Decisions this module makes (the regulations are silent on them):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -40,6 +40,7 @@ from qaward.core.criteria import CriteriaSet, Item, format_points, load_criteria
 from qaward.core.errors import ConfigurationRequired
 from qaward.core.policy import Policy
 from qaward.core.policy.model import Cited, is_none, is_silent
+from qaward.core.review import consensus
 from qaward.core.states import StageId
 from qaward.web.accounts.models import Membership, Role
 from qaward.web.accounts.services import has_role
@@ -61,14 +62,10 @@ from .models import (
     VisitPlan,
 )
 
-# The stages a team scores with sheets (资料评审, 现场评审, 陈述答辩), where the policy names them.
-SCORED_STAGES: tuple[str, ...] = (StageId.MATERIAL_REVIEW, StageId.SITE_REVIEW,
-                                  StageId.PRESENTATION)
 # The two directions of two-way supervision (``SupervisionRating.Direction``).
 OF_REVIEWER, OF_APPLICANT = "of_reviewer", "of_applicant"
 TEXT_FIELDS = ("strengths", "opportunities", "evidence_notes")
 MAX_TEXT = 20000
-DEFAULT_SPREAD_THRESHOLD = 20
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,29 +85,23 @@ class ItemSpread:
 
 
 def spread_threshold(policy: Policy) -> int:
-    """Points of percentage above which an item's spread is flagged (default 20)."""
-    review = getattr(policy, "review", None)
-    value = getattr(review, "spread_threshold", None)
-    value = getattr(value, "value", value)
-    return int(value) if isinstance(value, int) else DEFAULT_SPREAD_THRESHOLD
+    """Points of percentage above which an item's spread is flagged (the policy's
+    ``review.spread_threshold``, or the product default of 20)."""
+    return policy.spread_threshold
 
 
-def _core_spreads(criteria: CriteriaSet, sheets: Sequence[Mapping[str, int]],
+def _core_spreads(criteria: CriteriaSet, sheets: Mapping[str, Mapping[str, int]],
                   threshold: int) -> list[ItemSpread]:
-    rows = []
-    for item in criteria.items:
-        values = [s[item.id] for s in sheets if s.get(item.id) is not None]
-        if not values:
-            continue
-        low, high = min(values), max(values)
-        rows.append(ItemSpread(item.id, Fraction(sum(values), len(values)), low, high,
-                               high - low, high - low > threshold))
-    return rows
+    if not sheets:
+        return []
+    report = consensus.spread_report(criteria, sheets, threshold=threshold)
+    return [ItemSpread(i.item_id, i.mean, i.minimum, i.maximum, i.spread, i.flagged)
+            for i in report.items]
 
 
 def reason_needed(criteria: CriteriaSet, mean: Fraction, percentage: int) -> bool:
-    """A consensus departs from the mean unless it is a step of the grid nearest the mean."""
-    return abs(percentage - mean) * 2 > criteria.step
+    """The consensus departs from the mean by more than half a step: a reason is needed."""
+    return consensus.needs_reason(mean, percentage, criteria.step)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,6 +124,23 @@ def criteria_for(application: Application) -> CriteriaSet:
     if track.sector_criteria is not None and sector in track.sector_criteria.value:
         criteria_id = track.sector_criteria.value[sector]
     return load_criteria(criteria_id)
+
+
+def review_stages(policy: Policy) -> list[str]:
+    """The policy's review stages its ``review.scoring`` names (scored, or silent on it), in
+    the policy's order."""
+    return [s.id for s in policy.stages if s.id in policy.review.scoring]
+
+
+def check_scored(policy: Policy, stage: str) -> None:
+    """Refuse a sheet for a stage the policy does not score item by item; a silence stops
+    with ConfigurationRequired naming ``review.scoring.<stage>``."""
+    try:
+        scored = policy.stage_scored(stage)
+    except ConfigurationRequired as err:
+        raise ServiceError(str(err), field="stage") from None
+    if not scored:
+        raise ServiceError(_("本办法不对该评审阶段逐项评分"), field="stage")
 
 
 def item_label(item: Item) -> str:
@@ -165,6 +173,7 @@ def sheet_for(member: TeamMember) -> Sheet:
     if existing is not None:
         return existing
     team = member.team
+    check_scored(policy_of(team.cycle), team.stage)
     criteria = criteria_for(team.application)
     with transaction.atomic():
         TeamMember.objects.select_for_update().get(pk=member.pk)
@@ -344,8 +353,9 @@ def team_spread(team: Team) -> list[ItemSpread]:
     """Per item over the submitted sheets of the active members: mean, lowest, highest,
     spread and whether the spread exceeds the policy's threshold (from the core)."""
     criteria = criteria_for(team.application)
-    sheets = [{row.item_id: row.percentage for row in s.items.all()
-               if row.percentage is not None} for s in submitted_sheets(team)]
+    sheets = {str(s.member_id): {row.item_id: int(row.percentage) for row in s.items.all()
+                                 if row.percentage is not None}
+              for s in submitted_sheets(team)}
     return _core_spreads(criteria, sheets, spread_threshold(policy_of(team.cycle)))
 
 
@@ -503,15 +513,31 @@ def visit_plan_save(team: Team, actor: Any, *, date: dt.date | None, place: str,
     return plan
 
 
-def site_report_duty(policy: Policy) -> Any:
-    """The policy's duty that the organization confirms the site-review report, or None."""
-    return next((d for d in policy.duties if d.kind == "site_report_confirmation"), None)
+@dataclass(frozen=True)
+class SiteReportRule:
+    """The organization confirms the site-review report (``review.site_report_confirmation``)."""
+
+    cite: str
+    stage: str = StageId.SITE_REVIEW
+
+
+def site_report_rule(policy: Policy) -> SiteReportRule | None:
+    """The rule where the policy has it, None where the regulation has no such rule; a
+    silence stops with ConfigurationRequired (as a ServiceError)."""
+    try:
+        required = policy.site_report_confirmation_required()
+    except ConfigurationRequired as err:
+        raise ServiceError(str(err), field="site_report_confirmation") from None
+    if not required:
+        return None
+    rule = policy.review.site_report_confirmation
+    return SiteReportRule(cite=rule.cite if isinstance(rule, Cited) else "")
 
 
 def site_report_answer(team: Team, actor: Any, *, confirmed: bool,
                        objection: str = "") -> SiteReportConfirmation:
     """The organization confirms its site-review report, or objects with its text (once)."""
-    duty = site_report_duty(policy_of(team.cycle))
+    duty = site_report_rule(policy_of(team.cycle))
     if duty is None:
         raise ServiceError(_("本办法不要求申报单位确认现场评审报告"), field="team")
     if team.stage != duty.stage:

@@ -13,7 +13,7 @@ from qaward.web.accounts import rules
 from qaward.web.common.views import english
 from qaward.web.policies.services import policy_of
 from qaward.web.review.models import Team
-from qaward.web.review.sheets import SCORED_STAGES
+from qaward.web.review.sheets import review_stages
 
 register = template.Library()
 
@@ -24,8 +24,9 @@ def cycle_scoring(context: template.Context) -> dict[str, Any]:
     if not rules.is_office(user, cycle):
         return {"stages": []}
     policy = policy_of(cycle)
+    scored = review_stages(policy)
     stages = [(s.id, s.name_en if english() else s.name_zh) for s in policy.stages
-              if s.id in SCORED_STAGES]
+              if s.id in scored]
     return {"cycle": cycle, "stages": stages}
 
 

@@ -65,6 +65,14 @@ def _stage_name(team: Team) -> str:
     return team.stage
 
 
+def _site_report_rule(policy: Any) -> services.SiteReportRule | None:
+    """For display: the rule, or None where there is none or it awaits configuration."""
+    try:
+        return services.site_report_rule(policy)
+    except ServiceError:
+        return None
+
+
 def _points(value: Any) -> str | None:
     return None if value is None else format_points(value)
 
@@ -273,7 +281,8 @@ def progress(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     in (independence: the office cannot see a score while a member is still scoring)."""
     cycle = _office_cycle(request, pk)
     policy = policy_of(cycle)
-    stages = [s for s in policy.stages if s.id in services.SCORED_STAGES]
+    scored = services.review_stages(policy)
+    stages = [s for s in policy.stages if s.id in scored]
     if stage not in {s.id for s in stages}:
         raise Http404
     teams = (Team.objects.filter(cycle=cycle, stage=stage)
@@ -294,7 +303,7 @@ def progress(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         "cycle": cycle, "stage": stage, "stages": [
             (s.id, s.name_en if english() else s.name_zh) for s in stages],
         "rows": rows, "threshold": services.spread_threshold(policy),
-        "duty": services.site_report_duty(policy) if stage == "site_review" else None,
+        "duty": _site_report_rule(policy) if stage == "site_review" else None,
     })
 
 
@@ -392,7 +401,7 @@ def portal_site_review(request: HttpRequest, pk: int) -> HttpResponse:
         rule = None
     return render(request, "review/sheets_portal.html", {
         "team": the_team, "plan": VisitPlan.objects.filter(team=the_team).first(),
-        "report": report, "duty": services.site_report_duty(policy),
+        "report": report, "duty": _site_report_rule(policy),
         "answer": SiteReportConfirmation.objects.filter(team=the_team).first(),
         "supervision": rule,
         "can_rate": rule is not None and services.site_review_over(the_team),
