@@ -553,6 +553,8 @@ PAGES: list[Page] = [
     # Score sheets (issue 8, review/urls_sheets.py): the reviewer's pages pass through
     # access.member_for (tests/web/review/test_sheets.py); the world holds no team, so they are
     # not found for every role. The office's progress and ratings pages: the office only.
+    Page("awards:review_my_teams", "GET", "reviewer's own review tasks",
+         outcomes(default=ALLOWED)),
     Page("awards:review_sheet", "GET", "score sheet (no such team)", outcomes(),
          args=lambda d: {"pk": 999999}),
     Page("awards:review_sheet", "POST", "score sheet save (no such team)", outcomes(),

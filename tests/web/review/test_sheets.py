@@ -685,3 +685,14 @@ def test_a_presentation_the_policy_is_silent_on_stops_for_configuration(w: World
     _team, (m, *_rest) = team_of(w, stage="presentation", app=app, tag="hk")
     with pytest.raises(ServiceError, match=r"review\.scoring\.presentation"):
         s.sheet_for(m)
+
+
+def test_the_reviewer_lists_own_tasks_in_the_stage_only(w: World) -> None:
+    team, (a, b, _c) = team_of(w)
+    fill(a, 60)
+    page = client_for(actor(a)).get(reverse("awards:review_my_teams"))
+    assert [r["team"].pk for r in page.context["rows"]] == [team.pk]
+    assert "已提交" in page.content.decode()
+    assert client_for(w.reviewer).get(reverse("awards:review_my_teams")).context["rows"] == []
+    Application.objects.filter(pk=team.application_id).update(state="site_review")
+    assert client_for(actor(b)).get(reverse("awards:review_my_teams")).context["rows"] == []

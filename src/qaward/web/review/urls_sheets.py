@@ -6,6 +6,7 @@ from django.urls import URLPattern, path
 from qaward.web.review.views import sheets as views
 
 urlpatterns: list[URLPattern] = [
+    path("review/", views.my_teams, name="review_my_teams"),
     path("review/teams/<int:pk>/sheet/", views.sheet, name="review_sheet"),
     path("review/teams/<int:pk>/", views.team, name="review_team"),
     path("console/review/teams/<int:pk>/visit/", views.visit_plan, name="review_visit_plan"),
