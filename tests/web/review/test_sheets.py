@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
@@ -696,3 +697,41 @@ def test_the_reviewer_lists_own_tasks_in_the_stage_only(w: World) -> None:
     assert client_for(w.reviewer).get(reverse("awards:review_my_teams")).context["rows"] == []
     Application.objects.filter(pk=team.application_id).update(state="site_review")
     assert client_for(actor(b)).get(reverse("awards:review_my_teams")).context["rows"] == []
+
+
+def test_the_sheet_page_saves_without_javascript_and_keeps_what_was_typed(w: World) -> None:
+    team, (a, *_rest) = team_of(w)
+    client = client_for(actor(a))
+    url = reverse("awards:review_sheet", kwargs={"pk": team.pk})
+    saved = client.post(url, {"action": "save", "p-4.1.2": "45", "s-4.1.2": "方法系统"})
+    assert saved.status_code == 302
+    row = SheetItem.objects.get(sheet__member=a, item_id="4.1.2")
+    assert (row.percentage, row.strengths) == (45, "方法系统")
+    refused = client.post(url, {"action": "save", "p-4.1.2": "47", "p-4.1.3": "30"})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "不是 5 的整数倍" in html
+    assert 'name="p-4.1.2" min="0" max="100" step="5" value="47"' in html  # kept as typed
+    assert SheetItem.objects.get(pk=row.pk).percentage == 45
+    assert SheetItem.objects.get(sheet__member=a, item_id="4.1.3").percentage is None
+    auto = client.post(url, {"action": "save", "p-4.1.2": "50"}, HTTP_X_AUTOSAVE="1")
+    assert auto.status_code == 200 and auto.json()["ok"] is True
+    bad = client.post(url, {"action": "save", "p-4.1.2": "150"}, HTTP_X_AUTOSAVE="1")
+    assert bad.status_code == 400 and bad.json()["field"] == "items.4.1.2.percentage"
+
+
+def test_submitting_on_the_page_needs_the_confirmation_then_is_read_only(w: World) -> None:
+    team, (a, *_rest) = team_of(w)
+    fill(a, 60, submit=False)
+    client = client_for(actor(a))
+    url = reverse("awards:review_sheet", kwargs={"pk": team.pk})
+    unconfirmed = client.post(url, {"action": "submit"})
+    assert unconfirmed.status_code == 400 and "请勾选确认" in unconfirmed.content.decode()
+    assert client.post(url, {"action": "submit", "confirm": "1"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "现为只读" in page
+    assert re.search(r'<input type="number" id="p-4\.1\.2"[^>]*value="60"[^>]*\bdisabled>', page)
+    assert re.search(r'<input type="range" id="r-4\.1\.2"[^>]*\bdisabled>', page)
+    assert 'value="submit"' not in page
+    again = client.post(url, {"action": "save", "p-4.1.2": "90"})
+    assert again.status_code == 400 and "已提交" in again.content.decode()
+    assert SheetItem.objects.get(sheet__member=a, item_id="4.1.2").percentage == 60
