@@ -735,3 +735,15 @@ def test_submitting_on_the_page_needs_the_confirmation_then_is_read_only(w: Worl
     again = client.post(url, {"action": "save", "p-4.1.2": "90"})
     assert again.status_code == 400 and "已提交" in again.content.decode()
     assert SheetItem.objects.get(sheet__member=a, item_id="4.1.2").percentage == 60
+
+
+def test_a_reviewer_loses_the_pages_once_the_application_leaves_the_stage(w: World) -> None:
+    team, (a, *_rest) = team_of(w)
+    fill(a, 60)
+    url = reverse("awards:review_team", kwargs={"pk": team.pk})
+    assert client_for(actor(a)).get(url).status_code == 200
+    Application.objects.filter(pk=team.application_id).update(state="site_review")
+    assert client_for(actor(a)).get(url).status_code == 403
+    assert client_for(actor(a)).get(reverse("awards:review_sheet",
+                                            kwargs={"pk": team.pk})).status_code == 403
+    assert api(actor(a), "GET", f"/api/review/teams/{team.pk}/sheet").status_code == 403

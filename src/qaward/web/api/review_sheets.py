@@ -103,7 +103,7 @@ def _team(user: Any, team_id: int) -> Team:
 
 def _member(user: Any, team: Team, what: str) -> TeamMember:
     try:
-        member = member_for(user, team.application, team.stage, what=what)
+        member = member_for(user, team.application, what=what)  # in its current stage
     except PermissionDenied as err:
         raise HttpError(403, str(err) or "forbidden") from None
     if member.team_id != team.pk:

@@ -52,8 +52,10 @@ def _team(request: HttpRequest, pk: int) -> Team:
 
 
 def _member(request: HttpRequest, team: Team, what: str) -> TeamMember:
-    """The user's active membership of this team (403 otherwise), access recorded."""
-    member = member_for(request.user, team.application, team.stage, what=what)
+    """The user's active membership of this team, while the application is in the team's
+    stage (403 otherwise: a reviewer sees an application only in the stage they review),
+    access recorded."""
+    member = member_for(request.user, team.application, what=what)
     require(member.team_id == team.pk)
     return member
 
