@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -105,9 +106,9 @@ def _member(user: Any, team: Team, what: str) -> TeamMember:
     try:
         member = member_for(user, team.application, what=what)  # in its current stage
     except PermissionDenied as err:
-        raise HttpError(403, str(err) or "forbidden") from None
+        raise HttpError(403, str(err) or _("您不是该评审组的成员")) from None
     if member.team_id != team.pk:
-        raise HttpError(403, "forbidden")
+        raise HttpError(403, _("您不是该评审组的成员"))
     return member
 
 
@@ -165,11 +166,11 @@ def get_spread(request: HttpRequest, team_id: int) -> list[dict[str, Any]]:
     team = _team(request.auth, team_id)
     if rules.is_office(request.auth, team.cycle):
         if not services.scores_open(team):
-            raise HttpError(403, "scores are shown once every member has submitted")
+            raise HttpError(403, _("全体成员提交评分表后，评审办才能看到分数"))
     else:
         member = _member(request.auth, team, f"API team spread ({team.stage})")
         if not Sheet.objects.filter(member=member, submitted_at__isnull=False).exists():
-            raise HttpError(403, "submit your own sheet first (independent scoring)")
+            raise HttpError(403, _("独立评分：提交本人评分表之后，才能查看其他成员的评分。"))
     agreed = dict(team.consensus.values_list("item_id", "percentage"))
     return [{"item_id": r.item_id, "mean": format_points(r.mean), "low": r.low,
              "high": r.high, "spread": r.spread, "flagged": r.flagged,
@@ -212,5 +213,5 @@ def _progress(team: Team) -> dict[str, Any]:
 def get_progress(request: HttpRequest, team_id: int) -> dict[str, Any]:
     team = _team(request.auth, team_id)
     if not rules.is_office(request.auth, team.cycle):
-        raise HttpError(403, "the office only")
+        raise HttpError(403, _("只有评审办可以查看评分进度"))
     return _progress(team)
