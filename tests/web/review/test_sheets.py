@@ -750,3 +750,34 @@ def test_a_reviewer_loses_the_pages_once_the_application_leaves_the_stage(w: Wor
     assert client_for(actor(a)).get(reverse("awards:review_sheet",
                                             kwargs={"pk": team.pk})).status_code == 403
     assert api(actor(a), "GET", f"/api/review/teams/{team.pk}/sheet").status_code == 403
+
+
+def test_a_presentation_the_office_configured_as_scored_has_its_own_team(
+        w: World, tmp_path: Any, monkeypatch: Any) -> None:
+    from qaward.web.policies.services import sync_policies
+
+    (tmp_path / "hongkou-2021.yaml").write_text(
+        "policy: hongkou-2021\nvalues:\n  review.scoring.presentation: {value: true, "
+        "source: configuration, cite: 区审定办2026年第1次会议}\n", encoding="utf-8")
+    monkeypatch.setenv("QAWARD_CONFIG_DIR", str(tmp_path))
+    sync_policies()
+    set_today(dt.date(2026, 4, 20))
+    j = Jurisdiction.objects.get(code="shanghai-hongkou")
+    office = user("hk-office", j, Role.OFFICE)
+    cycle = cycle_open(jurisdiction=j, year=2026, title="2026年度虹口区区长质量奖",
+                       opened_on=dt.date(2026, 3, 2), applications_close_on=dt.date(2026, 4, 30),
+                       actor=office)
+    org = Applicant.objects.create(jurisdiction=j, kind="organization", name="虹口示例公司",
+                                   profile={})
+    app = application_create(cycle=cycle, applicant=org, track="organization", actor=office)
+    site, _site_members = team_of(w, stage="site_review", app=app, tag="hks")
+    team, (lead, b, c) = team_of(w, stage="presentation", app=app, tag="hkp")
+    assert site.pk != team.pk
+    fill(lead, {"4.1.2": 40})
+    fill(b, {"4.1.2": 70})
+    fill(c, 60)
+    assert [r.item_id for r in s.team_spread(team) if r.flagged] == ["4.1.2"]
+    for item in ITEMS:
+        s.consensus_record(team, item, 55 if item == "4.1.2" else 60,
+                           "陈述答辩中补充说明" if item == "4.1.2" else "", "", "", actor(lead))
+    assert s.consensus_close(team, actor(lead)).consensus_at is not None
