@@ -28,6 +28,9 @@ NOT_STATE_IDS = {
     ("cycles/services.py", "ineligible"),
     ("api/cycles.py", "ineligible"),
     ("cycles/views/office.py", "ineligible"),
+    # The number of conflict suggestions withdrawn by a new detection run (a count's name).
+    ("experts/services.py", "withdrawn"),
+    ("api/review_experts.py", "withdrawn"),
 }
 
 
