@@ -26,6 +26,7 @@ from qaward.web.review import ranking
 from qaward.web.review.models import ReportRelease, Shortlist, ShortlistDeparture
 from tests.web.office_world import client_for, fresh
 from tests.web.review.ranking_world import (
+    ITEMS,
     TODAY,
     RankingWorld,
     build,
@@ -366,3 +367,30 @@ def test_names_appear_only_where_the_policy_allows(basis: Any, monkeypatch: Any)
     shown = ranking.build_report(w.apps[0], "material_review", names_shown=True)
     assert shown.reviewer_names == ("专家0", "专家1", "专家2")
     assert ranking.reviewer_names_allowed(ranking.policy_of(w.cycle)) is False
+
+
+def test_a_category_tie_rule_reads_the_items(basis: Any) -> None:
+    """Level on the mean, parted by the points of category 4.1 (leadership), higher first."""
+    w = build("hangzhou-binjiang", 2)
+    lead = {"4.1.2", "4.1.3", "4.1.4"}  # 110 points
+    # Both total 700: A puts 80 % on leadership, B 60 %, each balanced elsewhere.
+    a = {i: (80 if i in lead else 70) for i in ITEMS}
+    b = {i: (60 if i in lead else 70) for i in ITEMS}
+    # ±11 points elsewhere: 4.7.2 (80 points) by 10 % and 4.4.6 (10 points) by 30 %.
+    a["4.7.2"], a["4.4.6"], b["4.7.2"], b["4.4.6"] = 60, 40, 80, 100
+    score(w, w.apps[0], "material_review", [a, a, a])
+    score(w, w.apps[1], "material_review", [b, b, b])
+    rows = {r.name: r for r in ranking.ranking_overview(w.cycle, "material_review").rows}
+    assert rows["申报单位000"].mean == rows["申报单位001"].mean
+    assert rows["申报单位000"].shares_rank
+    basis("mean", TieBreak("category:4.1", "higher", DECISION))
+    rows = {r.name: r for r in ranking.ranking_overview(w.cycle, "material_review").rows}
+    assert (rows["申报单位000"].rank, rows["申报单位001"].rank) == (1, 2)
+    assert rows["申报单位001"].separated_by == "category:4.1"
+
+
+@pytest.mark.parametrize("value", [Fraction(0), Fraction(1, 20), Fraction(3, 20), Fraction(2, 3),
+                                   Fraction(1900, 3), Fraction(12345, 100), Fraction(999, 1)])
+def test_the_fast_display_rounds_like_format_points(value: Fraction) -> None:
+    from qaward.core.criteria import format_points
+    assert ranking._fmt(value) == format_points(value)

@@ -35,6 +35,7 @@ from functools import cache
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Case, F, IntegerField, Sum, Value, When
 from django.utils.translation import gettext as _
 
 from qaward.core.criteria import format_points, load_criteria
@@ -63,6 +64,7 @@ from qaward.web.policies.services import policy_of
 from .models import (
     ConsensusItem,
     ReportRelease,
+    Sheet,
     SheetItem,
     Shortlist,
     ShortlistDeparture,
@@ -170,27 +172,37 @@ def _points(criteria_id: str) -> dict[str, int]:
 def sheet_total(criteria_id: str, percentages: Mapping[str, int | Fraction]) -> Fraction:
     """Σ points × percentage / 100 over the items, exact."""
     points = _points(criteria_id)
+    if all(type(p) is int for p in percentages.values()):
+        return Fraction(sum(points[i] * p for i, p in percentages.items()), 100)
     return sum((points[i] * Fraction(p) for i, p in percentages.items()), Fraction(0)) / 100
 
 
 @dataclass
 class AppScores:
-    """One application's scores in a stage, from the bulk queries."""
+    """One application's scores in a stage, from the bulk queries: each submitted sheet's
+    total and the consensus total; the item percentages only where asked for (``items``)."""
 
     application_id: int
     name: str
     state: str
     track: str
     criteria_id: str = ""
-    sheets: dict[int, dict[str, int]] = field(default_factory=dict)  # expert id → item → %
+    totals: dict[int, Fraction] = field(default_factory=dict)  # expert id → sheet total
+    consensus_total: Fraction | None = None
+    sheets: dict[int, dict[str, int]] = field(default_factory=dict)  # expert → item → %
     consensus: dict[str, int] = field(default_factory=dict)  # item → %, where recorded
 
     @property
+    def reviewers(self) -> int:
+        return len(self.totals)
+
+    @property
     def has_consensus(self) -> bool:
-        return bool(self.consensus)
+        return self.consensus_total is not None
 
     def percentages(self) -> dict[str, Fraction]:
-        """The team's score per item: the consensus where recorded, else the exact mean."""
+        """The team's score per item (loaded with ``items=True``): the consensus where
+        recorded, else the exact mean."""
         if self.consensus:
             return {i: Fraction(p) for i, p in self.consensus.items()}
         n = len(self.sheets)
@@ -202,10 +214,13 @@ class AppScores:
 
     @property
     def score(self) -> Fraction | None:
-        """The application's score in the stage: consensus total, else the mean total."""
-        if not self.sheets and not self.consensus:
+        """The application's score in the stage: the consensus total, else the mean of the
+        sheets' totals (the total of the mean sheet: totals are linear in the items)."""
+        if self.consensus_total is not None:
+            return self.consensus_total
+        if not self.totals:
             return None
-        return sheet_total(self.criteria_id, self.percentages())
+        return sum(self.totals.values(), Fraction(0)) / len(self.totals)
 
 
 @dataclass
@@ -215,18 +230,30 @@ class StageScores:
     apps: dict[int, AppScores]
 
     def reviews(self) -> list[Review]:
-        return [Review(str(a.application_id), str(expert), sheet_total(a.criteria_id, sheet))
-                for a in self.apps.values() for expert, sheet in a.sheets.items()]
+        return [Review(str(a.application_id), str(expert), total)
+                for a in self.apps.values() for expert, total in a.totals.items()]
 
     def consensus_totals(self) -> dict[str, Fraction]:
-        return {str(a.application_id): sheet_total(a.criteria_id, a.consensus)
-                for a in self.apps.values() if a.consensus and a.sheets}
+        return {str(a.application_id): a.consensus_total for a in self.apps.values()
+                if a.totals and a.consensus_total is not None}
+
+
+def _weights(criteria_ids: Iterable[str], *, by_sheet: bool) -> Case:
+    """Each item's points as an SQL expression (``percentage × points`` summed is 100 × the
+    total, an integer)."""
+    return Case(*[When(**({"sheet__criteria_id": c} if by_sheet else {}), item_id=i,
+                       then=Value(p))
+                  for c in criteria_ids for i, p in _points(c).items()],
+                default=Value(0), output_field=IntegerField())
 
 
 def stage_scores(cycle: Cycle, stage: str, track: str | None = None,
-                 *, states_in: Iterable[str] | None = None) -> StageScores:
+                 *, states_in: Iterable[str] | None = None, items: bool = False
+                 ) -> StageScores:
     """Every application with a team for ``stage`` (optionally of ``track``, optionally only
-    those now in ``states_in``) with its submitted sheets and consensus: three queries."""
+    those now in ``states_in``) with the totals of its active members' submitted sheets and
+    its consensus total, summed by the database with the criteria's points: four queries,
+    whatever the number of applications. ``items``: also every item percentage (two more)."""
     teams = Team.objects.filter(cycle=cycle, stage=stage)
     if track:
         teams = teams.filter(application__track=track)
@@ -238,20 +265,37 @@ def stage_scores(cycle: Cycle, stage: str, track: str | None = None,
             "application_id", "application__applicant__name", "application__state",
             "application__track")
     }
-    items = SheetItem.objects.filter(
+    submitted = SheetItem.objects.filter(
         sheet__member__team__in=teams, sheet__member__active=True,
-        sheet__submitted_at__isnull=False, percentage__isnull=False,
-    ).values_list("sheet__member__team__application_id", "sheet__member__expert_id",
-                  "sheet__criteria_id", "item_id", "percentage")
-    for app_id, expert_id, criteria_id, item_id, pct in items.iterator(chunk_size=5000):
+        sheet__submitted_at__isnull=False, percentage__isnull=False)
+    criteria_ids = sorted(set(Sheet.objects.filter(
+        member__team__in=teams, member__active=True, submitted_at__isnull=False,
+    ).values_list("criteria_id", flat=True).distinct()))
+    if not criteria_ids:
+        return StageScores(stage, track, apps)
+    for app_id, expert_id, criteria_id, hundredfold in submitted.values_list(
+            "sheet__member__team__application_id", "sheet__member__expert_id",
+            "sheet__criteria_id").annotate(
+            t=Sum(F("percentage") * _weights(criteria_ids, by_sheet=True))).order_by():
         a = apps[app_id]
         a.criteria_id = criteria_id
-        a.sheets.setdefault(expert_id, {})[item_id] = pct
-    agreed = ConsensusItem.objects.filter(
-        team__in=teams, team__consensus_at__isnull=False,
-    ).values_list("team__application_id", "item_id", "percentage")
-    for app_id, item_id, pct in agreed:
-        apps[app_id].consensus[item_id] = pct
+        a.totals[expert_id] = Fraction(hundredfold, 100)
+    agreed = ConsensusItem.objects.filter(team__in=teams, team__consensus_at__isnull=False)
+    names = {c: f"c{k}" for k, c in enumerate(criteria_ids)}
+    for row in agreed.values("team__application_id").annotate(**{
+            names[c]: Sum(F("percentage") * _weights([c], by_sheet=False))
+            for c in criteria_ids}).order_by():
+        a = apps[row["team__application_id"]]
+        if a.criteria_id:
+            a.consensus_total = Fraction(row[names[a.criteria_id]], 100)
+    if items:
+        for app_id, expert_id, item_id, pct in submitted.values_list(
+                "sheet__member__team__application_id", "sheet__member__expert_id", "item_id",
+                "percentage").iterator(chunk_size=5000):
+            apps[app_id].sheets.setdefault(expert_id, {})[item_id] = pct
+        for app_id, item_id, pct in agreed.values_list("team__application_id", "item_id",
+                                                       "percentage"):
+            apps[app_id].consensus[item_id] = pct
     return StageScores(stage, track, apps)
 
 
@@ -308,11 +352,18 @@ class OverviewRow:
 
     @property
     def totals_display(self) -> str:
-        return " / ".join(format_points(t) for t in self.totals)
+        return " / ".join(_fmt(t) for t in self.totals)
 
 
 def _fmt(value: Fraction | None) -> str:
-    return "" if value is None else format_points(value)
+    """``format_points`` (one decimal, half up) in integer arithmetic for the overview's
+    thousands of cells."""
+    if value is None:
+        return ""
+    if value < 0:
+        return format_points(value)
+    tenths = (value.numerator * 20 + value.denominator) // (2 * value.denominator)
+    return f"{tenths // 10}.{tenths % 10}"
 
 
 @dataclass
@@ -336,12 +387,15 @@ def _tie_values(cycle: Cycle, rule: RankingRule, scores: StageScores
     out: dict[str, dict[str, Any]] = {str(a): {} for a in scores.apps}
     other_stages: dict[str, StageScores] = {}
     profiles: dict[int, dict[str, Any]] | None = None
+    itemised: StageScores | None = None
     for t in rule.tie_breaks:
         kind, _sep, name = t.key.partition(":")
         for a in scores.apps.values():
             value: Any = None
             if kind in ("category", "item") and a.criteria_id:
-                pct = a.percentages()
+                if itemised is None:
+                    itemised = stage_scores(cycle, scores.stage, scores.track, items=True)
+                pct = itemised.apps[a.application_id].percentages()
                 crit = _criteria(a.criteria_id)
                 ids = ([i.id for c in crit.categories if c.id == name for i in c.items]
                        if kind == "category" else [name])
@@ -372,7 +426,7 @@ def ranking_overview(cycle: Cycle, stage: str, track: str | None = None, *,
     overview says which one is needed."""
     policy = policy_of(cycle)
     scores = stage_scores(cycle, stage, track, states_in=states_in)
-    scored = StageScores(stage, track, {k: v for k, v in scores.apps.items() if v.sheets})
+    scored = StageScores(stage, track, {k: v for k, v in scores.apps.items() if v.totals})
     agg = aggregate(scored.reviews(), consensus=scored.consensus_totals())
     overview = Overview(stage, track, [], aggregation=agg)
     ranks: dict[str, Any] = {}
@@ -396,7 +450,7 @@ def ranking_overview(cycle: Cycle, stage: str, track: str | None = None, *,
         above = r.separated_from_above if r is not None else None
         rows.append(OverviewRow(
             application_id=a.application_id, name=a.name, state=a.state,
-            reviewers=len(a.sheets), totals=s.totals if s else (),
+            reviewers=a.reviewers, totals=s.totals if s else (),
             mean=s.mean if s else None, median=s.median if s else None,
             normalised=s.normalised if s else None, spread=s.spread if s else None,
             std=s.std if s else None, consensus=s.consensus if s else None,
@@ -788,7 +842,8 @@ def score_table(cycle: Cycle, stage: str, track: str | None = None) -> bytes:
     core_reports = _reports()
     policy = policy_of(cycle)
     rows = []
-    for a in sorted(stage_scores(cycle, stage, track).apps.values(), key=lambda x: x.name):
+    for a in sorted(stage_scores(cycle, stage, track, items=True).apps.values(),
+                    key=lambda x: x.name):
         if not a.sheets:
             continue
         criteria = _criteria(a.criteria_id)

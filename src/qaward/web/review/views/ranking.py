@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import QawardError
@@ -80,8 +82,7 @@ def ranking_overview(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     overview = services.ranking_overview(cycle, stage, track)
     names = {s: _stage_name(policy, s) for s in {r.state for r in overview.rows} | {stage}}
     table = reverse("awards:ranking_reviewer_table", args=[0, stage]).replace("/0/", "/{}/")
-    rows = [(r, names[r.state], table.format(r.application_id) if is_office and r.reviewers
-             else "") for r in overview.rows]
+    rows = _rows_html(overview.rows, names, table if is_office else "")
     return render(request, "review/ranking_overview.html", {
         "cycle": cycle, "policy": policy, "stage": stage, "stage_name": names[stage],
         "track": track, "tracks": _tracks(policy), "overview": overview, "rows": rows,
@@ -89,6 +90,26 @@ def ranking_overview(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         "is_office": is_office, "report_stage": stage in services.REPORT_KIND,
         "shortlist_stage": services.shortlist_stage(policy),
     })
+
+
+def _rows_html(rows: list[services.OverviewRow], names: dict[str, str], table: str
+               ) -> SafeString:
+    """The table's rows, built here rather than in the template: the page lists every
+    application of the stage (thousands of rows), and the template engine's per-cell cost
+    would dominate the page."""
+    tied, by_reviewer = escape(_("（并列）")), escape(_("逐位评审员的评分（xlsx）"))
+    out = []
+    for r in rows:
+        rank = f"{r.rank}{' ' + tied if r.shares_rank else ''}" if r.rank else ""
+        link = (f' <a href="{table.format(r.application_id)}" title="{by_reviewer}">xlsx</a>'
+                if table and r.reviewers else "")
+        sep = (f"<code>{escape(r.separated_by)}</code> "
+               f'<span class="cite">{escape(r.separated_cite)}</span>' if r.separated_by else "")
+        cells = [rank, f"{escape(r.name)}{link}", escape(names[r.state]), r.totals_display,
+                 r.mean_display, r.median_display, r.normalised_display, r.spread_display,
+                 r.std_display, r.consensus_display, r.score_display, sep]
+        out.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    return mark_safe("\n".join(out))
 
 
 def _chosen_and_reasons(request: HttpRequest) -> tuple[list[int], dict[str, str]]:
