@@ -394,3 +394,72 @@ def test_a_category_tie_rule_reads_the_items(basis: Any) -> None:
 def test_the_fast_display_rounds_like_format_points(value: Fraction) -> None:
     from qaward.core.criteria import format_points
     assert ranking._fmt(value) == format_points(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo's piece
+
+
+def test_the_demo_ranks_shortlists_and_releases(basis: Any) -> None:
+    from qaward.web.demo import review_ranking
+
+    w = build("shanghai-changning", 4)
+    ids = ladder(w)
+    out = review_ranking.run(w.cycle, office=w.office, day=TODAY)
+    assert out.ranked == {"material_review": 4}
+    # 好中选优: the office takes the 4th over the 3rd, with its reason.
+    assert sorted(out.shortlisted) == [ids[0], ids[1], ids[3]]
+    d = ShortlistDeparture.objects.get()
+    assert (d.chosen_id, d.passed_over_id) == (ids[3], ids[2]) and d.reason
+    assert out.reports == {"material_review": 3}  # the 4th already had its feedback report
+    assert ReportRelease.objects.count() == 4
+    again = review_ranking.run(w.cycle, office=w.office, day=TODAY)
+    assert again.shortlisted == [] and again.reports == {"material_review": 0}
+
+
+def test_the_demo_configures_what_the_regulation_leaves_open() -> None:
+    from qaward.core.policy.loader import load_policy
+    from qaward.web.demo import review_ranking
+
+    values = review_ranking.configuration(load_policy("binjiang-2020"))
+    assert values[ranking.BASIS_KEY]["cite"].startswith("演示数据")
+
+
+# ---------------------------------------------------------------------------------------------
+# The API
+
+
+def api(user: Any) -> Any:
+    from django.test import Client
+
+    from qaward.web.api import issue_token
+    return Client(HTTP_AUTHORIZATION=f"Bearer {issue_token(user)}")
+
+
+def test_the_api_ranks_fixes_and_lists_reports(basis: Any, monkeypatch: Any) -> None:
+    import json
+
+    fake_pdf(monkeypatch)
+    w = build("hangzhou-binjiang", 3)
+    ids = ladder(w)
+    r = api(w.committee).get(f"/api/review/cycles/{w.cycle.pk}/ranking/material_review")
+    body = json.loads(r.content)
+    assert r.status_code == 200 and body["basis"] == "mean"
+    assert [row["rank"] for row in body["rows"]] == [1, 2, 3]
+    assert body["rows"][0]["mean"] == "950"
+    assert api(w.reviewer).get(
+        f"/api/review/cycles/{w.cycle.pk}/ranking/material_review").status_code == 404
+    r = api(w.committee).post(f"/api/review/cycles/{w.cycle.pk}/shortlist",
+                              data={"chosen": ids[:2]}, content_type="application/json")
+    assert r.status_code == 404  # only the office fixes it
+    r = api(w.office).post(f"/api/review/cycles/{w.cycle.pk}/shortlist",
+                           data={"chosen": [ids[0], ids[2]]}, content_type="application/json")
+    assert r.status_code == 400 and json.loads(r.content)["field"] == "reasons"
+    r = api(w.office).post(f"/api/review/cycles/{w.cycle.pk}/shortlist",
+                           data={"chosen": ids[:2]}, content_type="application/json")
+    assert r.status_code == 201 and json.loads(r.content)["not_chosen"] == [ids[2]]
+    mine = json.loads(api(w.users[2]).get(f"/api/review/applications/{ids[2]}/reports").content)
+    assert [m["kind"] for m in mine] == ["material_review"] and mine[0]["as_feedback"]
+    assert api(w.users[2]).get(mine[0]["url"]).status_code == 200
+    assert api(w.users[0]).get(mine[0]["url"]).status_code == 404
+    assert api(w.users[0]).get(f"/api/review/applications/{ids[2]}/reports").status_code == 404
