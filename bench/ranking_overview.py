@@ -50,9 +50,17 @@ def setup(pg: bool) -> None:
         url = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
     else:
         url = f"sqlite:///{OUT / 'bench.sqlite3'}"
+    # The office's cited configuration of the ranking (the regulation leaves it open).
+    config = OUT / "config"
+    config.mkdir()
+    (config / "binjiang-2020.yaml").write_text(
+        "policy: binjiang-2020\nvalues:\n"
+        f"  review.ranking.basis: {{value: mean, cite: {DECISION}}}\n"
+        f"  review.ranking.tie_breaks: {{value: [], cite: {DECISION}}}\n", encoding="utf-8")
     os.environ.update({
         "DJANGO_SETTINGS_MODULE": "qaward.web.settings", "QAWARD_DATABASE_URL": url,
-        "QAWARD_VAR_DIR": str(OUT), "QAWARD_TODAY": "2026-05-20", "QAWARD_DEBUG": "0",
+        "QAWARD_VAR_DIR": str(OUT), "QAWARD_CONFIG_DIR": str(config),
+        "QAWARD_TODAY": "2026-05-20", "QAWARD_DEBUG": "0",
     })
     import django
 
@@ -116,19 +124,6 @@ def seed(cycle: object, office: object, start: int, n: int) -> None:
     Team.objects.filter(pk__in=[t.pk for t in agreed]).update(consensus_at=now)
 
 
-def configure_basis() -> None:
-    """The office's cited configuration of the ranking basis (the regulation leaves it open)."""
-    from qaward.core.errors import ConfigurationRequired
-    from qaward.core.policy.loader import load_policy
-    from qaward.web.review import ranking
-
-    try:
-        ranking.ranking_rule(load_policy("binjiang-2020"))
-    except ConfigurationRequired:  # silent: configure it in this process
-        ranking.ranking_rule = lambda policy: ranking.RankingRule(  # type: ignore[assignment]
-            "mean", DECISION, (), True)
-
-
 def measure(pk: int, office: object, requests: int) -> tuple[list[float], int, int]:
     from django.db import connection
     from django.test import Client
@@ -148,7 +143,9 @@ def measure(pk: int, office: object, requests: int) -> tuple[list[float], int, i
             times.append(time.perf_counter() - t0)
         queries = len(ctx.captured_queries)
         assert r.status_code == 200
-    rows = r.content.decode().count("<tr>") - 1
+    page = r.content.decode()
+    assert "review.ranking.basis" not in page, "the ranking basis is not configured"
+    rows = page.count("<tr>") - 1
     return times, queries, rows
 
 
@@ -159,7 +156,6 @@ def main() -> int:
     ap.add_argument("--pg", action="store_true", help=f"PostgreSQL database {PG_DB}")
     args = ap.parse_args()
     setup(args.pg)
-    configure_basis()
     print(f"ranking overview, {'PostgreSQL' if args.pg else 'SQLite'}, load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"{'applications':>12} {'sheet items':>12} {'seed s':>7} {'median s':>9} "

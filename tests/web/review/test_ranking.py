@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import subprocess
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -15,13 +16,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from qaward.core.review.ranking import TieBreak
 from qaward.web.appeals.models import Appeal
 from qaward.web.appeals.services import appeal_decide, appeal_file
 from qaward.web.audit.models import AuditEvent
 from qaward.web.common.errors import ServiceError
-from qaward.web.cycles.services import facts_for
+from qaward.web.cycles.services import cycle_repin, facts_for
 from qaward.web.notices.models import Notice
+from qaward.web.policies.services import sync_policies
 from qaward.web.review import ranking
 from qaward.web.review.models import ReportRelease, Shortlist, ShortlistDeparture
 from tests.web.office_world import client_for, fresh
@@ -40,12 +41,28 @@ pytestmark = pytest.mark.django_db
 DECISION = "区评审办2026年第1次主任会议"
 
 
+POLICIES = ("binjiang-2020", "changning-2023", "chongming-2022", "hongkou-2021", "chanhe-2021")
+
+
 @pytest.fixture
-def basis(monkeypatch: Any) -> Any:
-    """The office's cited configuration of the ranking (the policies leave it open)."""
-    def set_rule(name: str = "mean", *ties: TieBreak) -> None:
-        monkeypatch.setattr(ranking, "ranking_rule", lambda policy: ranking.RankingRule(
-            name, DECISION, tuple(ties), True))
+def basis(tmp_path: Path, monkeypatch: Any) -> Any:
+    """The office's cited configuration of the ranking, which every regulation leaves open:
+    ``basis(name, *tie_rules, extra={policy: yaml lines}, world=w)``; with ``world`` the
+    running cycle is moved to the configured content by the office head."""
+    def set_rule(name: str = "mean", *ties: str, extra: dict[str, str] | None = None,
+                 world: RankingWorld | None = None) -> None:
+        rules = ", ".join(ties)
+        for pid in POLICIES:
+            configure(tmp_path, monkeypatch, pid,
+                      f"  review.ranking.basis: {{value: {name}, cite: {DECISION}}}\n"
+                      f"  review.ranking.tie_breaks: {{value: [{rules}], cite: {DECISION}}}\n"
+                      + (extra or {}).get(pid, ""))
+        if world is not None:
+            version = next(pv for pv in sync_policies()
+                           if pv.policy_id == world.cycle.policy.policy_id)
+            cycle_repin(cycle=world.cycle, to_version=version, actor=world.head,
+                        reason="评审办配置排名规则")
+            world.cycle.refresh_from_db()
     set_rule()
     return set_rule
 
@@ -105,12 +122,12 @@ def test_a_cited_tie_rule_separates_the_level_ones(basis: Any) -> None:
     three(w)
     w.apps[2].applicant.profile = {"sme_new_industry": True}
     w.apps[2].applicant.save()
-    basis("mean", TieBreak("profile:sme_new_industry", "true_first", DECISION))
+    basis("mean", '{key: "fact:sme_new_industry", prefer: true_first}', world=w)
     rows = {r.name: r for r in ranking.ranking_overview(w.cycle, "material_review").rows}
     assert rows["申报单位002"].rank == 1 and rows["申报单位000"].rank == 2
-    assert rows["申报单位000"].separated_by == "profile:sme_new_industry"
+    assert rows["申报单位000"].separated_by == "fact:sme_new_industry"
     assert rows["申报单位000"].separated_cite == DECISION
-    basis("median")
+    basis("median", world=w)
     rows = {r.name: r for r in ranking.ranking_overview(w.cycle, "material_review").rows}
     assert rows["申报单位001"].rank == 3  # median 500
 
@@ -245,13 +262,11 @@ def test_method_ranking_takes_the_top_and_gives_no_feedback(basis: Any) -> None:
     assert not ReportRelease.objects.exists()
 
 
-def test_a_required_shortlist_notice_publishes_the_list(basis: Any, tmp_path: Path,
-                                                        monkeypatch: Any) -> None:
+def test_a_required_shortlist_notice_publishes_the_list(basis: Any) -> None:
     """虹口 第十六条: the chosen go to the shortlist notice (its length configured by the
     office, the text gives none), not straight to the site review."""
-    configure(tmp_path, monkeypatch, "hongkou-2021",
-              "  notices.shortlist.length: {value: 5, unit: working_days, minimum: true, "
-              f"cite: {DECISION}}}\n")
+    basis(extra={"hongkou-2021": "  notices.shortlist.length: {value: 5, unit: working_days, "
+                                 f"minimum: true, cite: {DECISION}}}\n"})
     w = build("shanghai-hongkou", 4)
     ids = ladder(w)
     sl = ranking.shortlist_fix(cycle=w.cycle, chosen_ids=ids[:3], reasons={}, actor=w.office,
@@ -295,13 +310,11 @@ def test_the_shortlist_page_checks_then_fixes(basis: Any) -> None:
 # Appeals against the shortlist decision
 
 
-def test_not_shortlisted_may_appeal_where_the_policy_provides_it(basis: Any, tmp_path: Path,
-                                                                 monkeypatch: Any) -> None:
+def test_not_shortlisted_may_appeal_where_the_policy_provides_it(basis: Any) -> None:
     """滨江 二、（四）: the review team handles appeals (time limit configured); the appeal
     holds the application and, upheld, returns it to the material review."""
-    configure(tmp_path, monkeypatch, "binjiang-2020",
-              "  appeals.time_limit: {value: 15, unit: days, source: configuration, "
-              f"cite: {DECISION}}}\n")
+    basis(extra={"binjiang-2020": "  appeals.time_limit: {value: 15, unit: days, "
+                                  f"source: configuration, cite: {DECISION}}}\n"})
     w = build("hangzhou-binjiang", 2)
     ids = ladder(w)
     ranking.shortlist_fix(cycle=w.cycle, chosen_ids=ids[:1], reasons={}, actor=w.office)
@@ -356,18 +369,34 @@ def test_the_applicant_downloads_only_their_own_released_reports(basis: Any,
     assert made[0][2]["names_shown"] is False  # the policy says nothing: names withheld
 
 
-def test_names_appear_only_where_the_policy_allows(basis: Any, monkeypatch: Any) -> None:
-    reports = pytest.importorskip("qaward.core.review.reports")
-    w = build("hangzhou-binjiang", 1)
-    score(w, w.apps[0], "material_review", [60, 70, 80])
-    withheld = ranking.build_report(w.apps[0], "material_review", names_shown=False)
-    assert isinstance(withheld, reports.MaterialReviewReport)
-    assert withheld.reviewer_names is None and withheld.reviewer_count == 3
-    assert withheld.total == 700 and withheld.basis == "mean"
-    shown = ranking.build_report(w.apps[0], "material_review", names_shown=True)
-    assert shown.reviewer_names == ("专家0", "专家1", "专家2")
-    assert ranking.reviewer_names_allowed(ranking.policy_of(w.cycle)) is False
+def pdf_text(pdf: bytes, tmp_path: Path) -> str:
+    (tmp_path / "r.pdf").write_bytes(pdf)
+    return subprocess.run(["pdftotext", "-layout", str(tmp_path / "r.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
 
+
+@pytest.mark.parametrize("named", [False, True])
+def test_names_appear_only_where_the_policy_allows(basis: Any, tmp_path: Path,
+                                                   named: bool) -> None:
+    """Every regulation is silent on naming the reviewers to the applicant: not named, unless
+    the office configures it (``review.experts_named_to_applicants``)."""
+    if named:
+        basis(extra={"binjiang-2020": "  review.experts_named_to_applicants: "
+                                      f"{{value: true, cite: {DECISION}}}\n"})
+    w = build("hangzhou-binjiang", 2)
+    score(w, w.apps[0], "material_review", [60, 70, 80])
+    score(w, w.apps[1], "material_review", [50, 50, 50])
+    ranking.shortlist_fix(cycle=w.cycle, chosen_ids=[w.apps[0].pk], reasons={}, actor=w.office)
+    release = ReportRelease.objects.get(application=w.apps[1])
+    assert release.as_feedback and release.names_shown is named
+    r = client_for(w.users[1]).get(f"/portal/reports/{release.pk}.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+    text = pdf_text(r.content, tmp_path)
+    assert "申报单位001" in text and "500.0" in text
+    assert ("专家0" in text) is named and ("专家1" in text) is named
+    report = ranking.build_report(w.apps[0], "material_review", names_shown=False)
+    assert report.reviewer_names is None and report.reviewer_count == 3
+    assert report.total == 700 and report.basis == "mean"
 
 def test_a_category_tie_rule_reads_the_items(basis: Any) -> None:
     """Level on the mean, parted by the points of category 4.1 (leadership), higher first."""
@@ -383,7 +412,7 @@ def test_a_category_tie_rule_reads_the_items(basis: Any) -> None:
     rows = {r.name: r for r in ranking.ranking_overview(w.cycle, "material_review").rows}
     assert rows["申报单位000"].mean == rows["申报单位001"].mean
     assert rows["申报单位000"].shares_rank
-    basis("mean", TieBreak("category:4.1", "higher", DECISION))
+    basis("mean", '{key: "category:4.1", prefer: higher}', world=w)
     rows = {r.name: r for r in ranking.ranking_overview(w.cycle, "material_review").rows}
     assert (rows["申报单位000"].rank, rows["申报单位001"].rank) == (1, 2)
     assert rows["申报单位001"].separated_by == "category:4.1"

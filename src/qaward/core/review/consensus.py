@@ -23,10 +23,23 @@ from fractions import Fraction
 from qaward.core.criteria.model import CriteriaSet
 from qaward.core.criteria.scoring import ScoreInputError, ScoreSheet, combine, score
 from qaward.core.errors import QawardError
+from qaward.core.policy.model import DEFAULT_SPREAD_THRESHOLD
 
-# Product default (docs/conventions.md): an office may configure another threshold
-# (policy ``review.spread_threshold``).
-DEFAULT_SPREAD_THRESHOLD = 20
+# DEFAULT_SPREAD_THRESHOLD (20) is the product default (docs/conventions.md); an office may
+# configure another (policy ``review.spread_threshold``; ``Policy.spread_threshold``).
+__all__ = [
+    "DEFAULT_SPREAD_THRESHOLD",
+    "ConsensusCheck",
+    "ConsensusError",
+    "ConsensusItem",
+    "ConsensusRecord",
+    "ItemSpread",
+    "SpreadReport",
+    "check_consensus",
+    "needs_reason",
+    "spread_report",
+    "suggested_consensus",
+]
 
 Sheets = Mapping[str, Mapping[str, int]]
 

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal, get_args
 
+from qaward.core.criteria.scoring import ScoreSheet
 from qaward.core.errors import QawardError
+from qaward.core.policy.model import Policy
 
 from .aggregation import Aggregation, ApplicationScores
 
@@ -234,3 +236,56 @@ def rank(
             "application has one" for aid in sorted(missing)])
     return rank_values(values, basis=basis, basis_cite=basis_cite, tie_breaks=tie_breaks,
                        tie_values=tie_values)
+
+
+# -- the policy's reading ---------------------------------------------------------------------
+
+
+def policy_tie_breaks(policy: Policy) -> tuple[TieBreak, ...]:
+    """The policy's tie-break rules (``review.ranking.tie_breaks``), each with the list's
+    citation; ConfigurationRequired where the text is silent and nothing is configured."""
+    rules = policy.tie_break_rules()
+    return tuple(TieBreak(r.key, r.prefer, rules.cite, rules.source, r.label_zh, r.label_en)
+                 for r in rules.value)
+
+
+def sheet_tie_values(sheet: ScoreSheet, tie_breaks: Sequence[TieBreak]) -> dict[str, TieValue]:
+    """The values of ``category:<id>`` and ``item:<id>`` rules from an application's sheet
+    (the team's combined or consensus sheet of the ranked stage), in points. Other keys
+    (``fact:``, ``stage:``) come from the profile and the other stages; the caller adds them."""
+    out: dict[str, TieValue] = {}
+    categories = {c.category.id: c.points for c in sheet.categories}
+    for t in tie_breaks:
+        kind, _, name = t.key.partition(":")
+        if kind == "category":
+            if name not in categories:
+                raise RankingInputError([f"tie-break `{t.key}`: no category `{name}` in "
+                                         f"{sheet.criteria.id}"])
+            out[t.key] = categories[name]
+        elif kind == "item":
+            try:
+                out[t.key] = sheet.item(name).points
+            except KeyError:
+                raise RankingInputError([f"tie-break `{t.key}`: no item `{name}` in "
+                                         f"{sheet.criteria.id}"]) from None
+    return out
+
+
+def rank_for_policy(
+    policy: Policy,
+    aggregation: Aggregation | Mapping[str, ApplicationScores],
+    *,
+    tie_values: Mapping[str, Mapping[str, TieValue]] | None = None,
+    without_tie_breaks: bool = False,
+) -> Ranking:
+    """Rank by the policy's basis and tie-break rules (configured where the text is silent).
+
+    The basis is required (ConfigurationRequired naming ``review.ranking.basis``). The
+    tie-break rules are required too, unless ``without_tie_breaks``: then equal scores share
+    a rank and the ranking lists them as unresolved ties (for a display before the office has
+    configured its rules)."""
+    basis = policy.ranking_basis()
+    v = policy.review.ranking.basis
+    cite = getattr(v, "cite", None)
+    rules = () if without_tie_breaks else policy_tie_breaks(policy)
+    return rank(aggregation, basis, basis_cite=cite, tie_breaks=rules, tie_values=tie_values)

@@ -30,19 +30,26 @@ from qaward.web.policies.services import policy_of
 from qaward.web.review import ranking
 from qaward.web.review.models import Shortlist
 
-DEMO_CITE = "演示数据：法规未规定排名依据，演示按评审组平均分排名、同分并列"
+DEMO_CITE = "演示数据：法规未规定排名依据，演示按评审组平均分排名，同分时新兴产业中小企业优先"
 
 
 def configuration(policy: Policy) -> dict[str, Any]:
     """Values the demo assumes where the regulation leaves the ranking open: entries for the
-    demo's configuration file (``values``), each cited as the demo's assumption."""
+    demo's configuration file (``values``), each cited as the demo's assumption (the lead
+    adds them to ``builder.demo_configuration``)."""
+    values: dict[str, Any] = {}
     try:
-        ranking.ranking_rule(policy)
-    except ConfigurationRequired as err:
-        if err.key == ranking.BASIS_KEY:
-            return {ranking.BASIS_KEY: {"value": "mean", "cite": DEMO_CITE}}
-        return {err.key: {"value": [], "cite": DEMO_CITE}}
-    return {}
+        policy.ranking_basis()
+    except ConfigurationRequired:
+        values[ranking.BASIS_KEY] = {"value": "mean", "cite": DEMO_CITE}
+    try:
+        policy.tie_break_rules()
+    except ConfigurationRequired:
+        values[ranking.TIE_BREAKS_KEY] = {
+            "value": [{"key": "fact:sme_new_industry", "prefer": "true_first",
+                       "label_zh": "新兴产业中小企业优先"}],
+            "cite": DEMO_CITE}
+    return values
 
 
 @dataclass

@@ -41,9 +41,15 @@ from django.utils.translation import gettext as _
 from qaward.core.criteria import format_points, load_criteria
 from qaward.core.criteria.model import CriteriaSet
 from qaward.core.errors import ConfigurationRequired, QawardError
-from qaward.core.policy.model import Policy, Silent, given, is_none
+from qaward.core.policy.model import Policy
 from qaward.core.review.aggregation import Aggregation, Review, aggregate
-from qaward.core.review.ranking import Ranking, RankingInputError, TieBreak, rank
+from qaward.core.review.ranking import (
+    Ranking,
+    RankingInputError,
+    TieBreak,
+    policy_tie_breaks,
+    rank,
+)
 from qaward.core.review.shortlist import (
     ShortlistInputError,
     ShortlistResult,
@@ -78,7 +84,6 @@ from .models import (
 
 BASIS_KEY = "review.ranking.basis"
 TIE_BREAKS_KEY = "review.ranking.tie_breaks"
-NAMES_KEY = "review.reviewer_names_in_reports"
 
 
 @dataclass(frozen=True)
@@ -91,44 +96,34 @@ class RankingRule:
     configured: bool  # the office's configuration (not the regulation) chose it
 
 
-def _review_block(policy: Policy) -> Any:
-    return getattr(policy, "review", None)
-
-
-def ranking_rule(policy: Policy) -> RankingRule:
-    """The basis and tie-break rules of the policy, or ConfigurationRequired naming the key
-    the office must configure where the regulation is silent."""
-    block = getattr(_review_block(policy), "ranking", None)
-    basis = getattr(block, "basis", None)
-    if basis is None or isinstance(basis, Silent):
-        raise ConfigurationRequired(
-            policy.id, BASIS_KEY,
-            basis.silent if isinstance(basis, Silent) else
-            "the regulation does not say which score (mean, median, normalised, consensus) "
-            "ranks the applications")
-    value = getattr(basis, "value", basis)
-    cite = str(getattr(basis, "cite", "") or "")
-    configured = getattr(basis, "source", "regulation") == "configuration"
-    rules = getattr(block, "tie_breaks", ())
-    if isinstance(rules, Silent):
-        raise ConfigurationRequired(policy.id, TIE_BREAKS_KEY, rules.silent)
-    if is_none(rules):
-        rules = ()
-    rules = getattr(rules, "value", rules)
-    ties = tuple(
-        r if isinstance(r, TieBreak) else TieBreak(
-            key=r.key, prefer=r.prefer, cite=r.cite,
-            source=getattr(r, "source", "regulation"),
-            label_zh=getattr(r, "label_zh", None), label_en=getattr(r, "label_en", None))
-        for r in rules)
-    return RankingRule(str(value), cite, ties, configured)
+def ranking_rule(policy: Policy, *, tie_breaks_required: bool = True) -> RankingRule:
+    """The basis and tie-break rules of the policy (``review.ranking``), or
+    ConfigurationRequired naming the key the office must configure where the regulation is
+    silent. ``tie_breaks_required=False``: silent tie-break rules rank without any (equal
+    scores share a rank), for a display."""
+    basis = policy.ranking_basis()
+    cited = policy.review.ranking.basis
+    try:
+        ties = policy_tie_breaks(policy)
+    except ConfigurationRequired:
+        if tie_breaks_required:
+            raise
+        ties = ()
+    return RankingRule(str(basis), str(getattr(cited, "cite", "") or ""), ties,
+                       getattr(cited, "source", "regulation") == "configuration")
 
 
 def reviewer_names_allowed(policy: Policy) -> bool:
-    """Whether reviewers' names may appear in the reports the applicant receives; a policy
-    that says nothing (or is silent) withholds them."""
-    v = getattr(_review_block(policy), "reviewer_names_in_reports", None)
-    return bool(given(v) and getattr(v, "value", v) is True)
+    """Whether reviewers' names may appear in the reports the applicant receives
+    (``review.experts_named_to_applicants``); silence withholds them."""
+    return policy.experts_named_to_applicants
+
+
+def applicant_confirms_site_report(policy: Policy) -> bool:
+    try:
+        return policy.site_report_confirmation_required()
+    except ConfigurationRequired:
+        return False
 
 
 def _documents() -> Any:
@@ -376,6 +371,9 @@ class Overview:
     aggregation: Aggregation | None = None
     # Why the rows are not ranked: the configuration the office must make, or the problem.
     needs_configuration: ConfigurationRequired | None = None
+    # Ranked without tie-break rules: the regulation is silent and the office has not
+    # configured them (equal scores share a rank meanwhile).
+    tie_breaks_open: ConfigurationRequired | None = None
     problem: str = ""
 
 
@@ -383,7 +381,7 @@ def _tie_values(cycle: Cycle, rule: RankingRule, scores: StageScores
                 ) -> dict[str, dict[str, Any]]:
     """Each application's value for each tie-break key: ``category:<id>`` / ``item:<id>``
     points in the stage (consensus, else mean), ``stage:<id>`` another stage's score,
-    ``profile:<field>`` a fact of the applicant's profile."""
+    ``fact:<field>`` a fact of the applicant's profile."""
     out: dict[str, dict[str, Any]] = {str(a): {} for a in scores.apps}
     other_stages: dict[str, StageScores] = {}
     profiles: dict[int, dict[str, Any]] | None = None
@@ -406,7 +404,7 @@ def _tie_values(cycle: Cycle, rule: RankingRule, scores: StageScores
                     other_stages[name] = stage_scores(cycle, name, scores.track)
                 o = other_stages[name].apps.get(a.application_id)
                 value = o.score if o is not None else None
-            elif kind == "profile":
+            elif kind == "fact":
                 if profiles is None:
                     profiles = dict(Application.objects.filter(pk__in=list(scores.apps))
                                     .values_list("pk", "applicant__profile"))
@@ -414,16 +412,18 @@ def _tie_values(cycle: Cycle, rule: RankingRule, scores: StageScores
             else:
                 raise ServiceError(
                     _("无法取得排序规则“%(key)s”的数值：应为 category:、item:、stage: 或 "
-                      "profile: 开头") % {"key": t.key}, field=TIE_BREAKS_KEY, article=t.cite)
+                      "fact: 开头") % {"key": t.key}, field=TIE_BREAKS_KEY, article=t.cite)
             out[str(a.application_id)][t.key] = value
     return out
 
 
 def ranking_overview(cycle: Cycle, stage: str, track: str | None = None, *,
-                     states_in: Iterable[str] | None = None) -> Overview:
+                     states_in: Iterable[str] | None = None,
+                     tie_breaks_required: bool = False) -> Overview:
     """Every application of the stage, aggregated side by side and ranked where the policy
     (or the office's configuration) says how. Never raises for a missing configuration: the
-    overview says which one is needed."""
+    overview says which one is needed. Silent tie-break rules rank for the display with
+    none (equal scores share a rank), unless ``tie_breaks_required``."""
     policy = policy_of(cycle)
     scores = stage_scores(cycle, stage, track, states_in=states_in)
     scored = StageScores(stage, track, {k: v for k, v in scores.apps.items() if v.totals})
@@ -431,8 +431,13 @@ def ranking_overview(cycle: Cycle, stage: str, track: str | None = None, *,
     overview = Overview(stage, track, [], aggregation=agg)
     ranks: dict[str, Any] = {}
     try:
-        rule = ranking_rule(policy)
+        rule = ranking_rule(policy, tie_breaks_required=tie_breaks_required)
         overview.rule = rule
+        if not tie_breaks_required:
+            try:
+                policy.tie_break_rules()
+            except ConfigurationRequired as err:
+                overview.tie_breaks_open = err
         if agg.applications:
             ranking = rank(agg, rule.basis, basis_cite=rule.basis_cite,
                            tie_breaks=rule.tie_breaks,
@@ -546,7 +551,8 @@ def shortlist_plan(cycle: Cycle, *, track: str | None = None,
         raise ServiceError(_("本办法没有入围环节（没有“未入围”出口）"), field="stage")
     track = _tracks(cycle, track)
     scored = ranked_stage_for(cycle, stage)
-    overview = ranking_overview(cycle, scored, track, states_in=[stage])
+    overview = ranking_overview(cycle, scored, track, states_in=[stage],
+                                tie_breaks_required=True)
     plan = ShortlistPlan(stage, scored, track, overview, None)
     if overview.needs_configuration is not None:
         plan.error, plan.field = str(overview.needs_configuration), \
@@ -786,8 +792,7 @@ def build_report(app: Application, stage: str, *, names_shown: bool,
            }[REPORT_KIND[stage]]
     extra: dict[str, Any] = {}
     if stage == StageId.SITE_REVIEW.value:
-        extra["applicant_confirms"] = any(d.kind == "site_report_confirmation"
-                                          for d in policy.duties)
+        extra["applicant_confirms"] = applicant_confirms_site_report(policy)
     if stage == StageId.COMPREHENSIVE_EVALUATION.value:
         totals = []
         for other in scored_stages(app.cycle):
