@@ -425,6 +425,32 @@ def test_the_fast_display_rounds_like_format_points(value: Fraction) -> None:
     assert ranking._fmt(value) == format_points(value)
 
 
+def test_the_office_downloads_the_score_tables(basis: Any) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    w = build("hangzhou-binjiang", 2)
+    score(w, w.apps[0], "material_review", [60, 70, 80])
+    score(w, w.apps[1], "material_review", [50, 50, 90], consensus=80)
+    c = client_for(w.office)
+    r = c.get(f"/console/cycles/{w.cycle.pk}/ranking/material_review/?export=xlsx")
+    assert r.status_code == 200
+    ws = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    values = [[cell for cell in row] for row in ws.iter_rows(values_only=True)]
+    flat = [v for row in values for v in row if v is not None]
+    assert "申报单位000" in flat and "申报单位001" in flat
+    assert 700 in flat and 800 in flat  # the mean of A, the consensus of B
+    r = c.get(f"/console/applications/{w.apps[0].pk}/reviewers/material_review.xlsx")
+    assert r.status_code == 200
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    cells = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    assert "专家0" in cells and "专家2" in cells  # the office sees who scored what
+    assert client_for(w.committee).get(
+        f"/console/applications/{w.apps[0].pk}/reviewers/material_review.xlsx"
+    ).status_code == 404
+
+
 # ---------------------------------------------------------------------------------------------
 # The demo's piece
 
