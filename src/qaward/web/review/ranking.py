@@ -54,6 +54,7 @@ from qaward.core.review.shortlist import (
     ShortlistInputError,
     ShortlistResult,
     policy_feedback,
+    policy_method,
     shortlist_for_policy,
 )
 from qaward.core.states import End, StageId
@@ -477,6 +478,14 @@ def scored_stages(cycle: Cycle) -> list[str]:
 
 # =============================================================================================
 # The shortlist
+
+
+def policy_method_or_none(policy: Policy) -> str | None:
+    """The policy's shortlist method, or None where the office must configure it."""
+    try:
+        return policy_method(policy)
+    except ConfigurationRequired:
+        return None
 
 
 def shortlist_stage(policy: Policy) -> str | None:

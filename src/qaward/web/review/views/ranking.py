@@ -82,18 +82,35 @@ def ranking_overview(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     overview = services.ranking_overview(cycle, stage, track)
     names = {s: _stage_name(policy, s) for s in {r.state for r in overview.rows} | {stage}}
     table = reverse("awards:ranking_reviewer_table", args=[0, stage]).replace("/0/", "/{}/")
-    rows = _rows_html(overview.rows, names, table if is_office else "")
+    rows = _rows_html(overview.rows, names, table if is_office else "", _rule_labels(overview))
     return render(request, "review/ranking_overview.html", {
         "cycle": cycle, "policy": policy, "stage": stage, "stage_name": names[stage],
         "track": track, "tracks": _tracks(policy), "overview": overview, "rows": rows,
         "stages": [(s, _stage_name(policy, s)) for s in services.scored_stages(cycle)],
         "is_office": is_office, "report_stage": stage in services.REPORT_KIND,
+        "basis_name": basis_names().get(overview.rule.basis, "") if overview.rule else "",
         "shortlist_stage": services.shortlist_stage(policy),
     })
 
 
-def _rows_html(rows: list[services.OverviewRow], names: dict[str, str], table: str
-               ) -> SafeString:
+def basis_names() -> dict[str, str]:
+    return {"mean": _("平均分"), "median": _("中位数"), "normalised": _("标准化分"),
+            "consensus": _("共识分")}
+
+
+def _rule_labels(overview: services.Overview) -> dict[str, str]:
+    """What to call the rule that separated two rows: the basis, or a tie-break rule."""
+    labels = {}
+    if overview.rule is not None:
+        labels["basis"] = basis_names().get(overview.rule.basis, overview.rule.basis)
+        for t in overview.rule.tie_breaks:
+            label = t.label_en if english() else t.label_zh
+            labels[t.key] = label or t.key
+    return labels
+
+
+def _rows_html(rows: list[services.OverviewRow], names: dict[str, str], table: str,
+               labels: dict[str, str]) -> SafeString:
     """The table's rows, built here rather than in the template: the page lists every
     application of the stage (thousands of rows), and the template engine's per-cell cost
     would dominate the page."""
@@ -103,7 +120,7 @@ def _rows_html(rows: list[services.OverviewRow], names: dict[str, str], table: s
         rank = f"{r.rank}{' ' + tied if r.shares_rank else ''}" if r.rank else ""
         link = (f' <a href="{table.format(r.application_id)}" title="{by_reviewer}">xlsx</a>'
                 if table and r.reviewers else "")
-        sep = (f"<code>{escape(r.separated_by)}</code> "
+        sep = (f"{escape(labels.get(r.separated_by, r.separated_by))} "
                f'<span class="cite">{escape(r.separated_cite)}</span>' if r.separated_by else "")
         cells = [rank, f"{escape(r.name)}{link}", escape(names[r.state]), r.totals_display,
                  r.mean_display, r.median_display, r.normalised_display, r.spread_display,
@@ -163,7 +180,13 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     next_is_notice = False
     if plan:
         next_is_notice = services._next_state(policy, plan.stage).kind == "notice"
+    methods = {"ratio_of_awards": _("按获奖总数的比例确定"), "ranking": _("按排名确定"),
+               "best_of_good": _("好中选优，由评审办确定")}
+    method = services.policy_method_or_none(policy)
+    app_names = ({str(r.application_id): r.name for r in plan.overview.rows} if plan else {})
     return render(request, "review/ranking_shortlist.html", {
+        "method": method, "method_name": methods.get(method or "", ""),
+        "app_names": app_names,
         "cycle": cycle, "policy": policy, "track": track, "tracks": _tracks(policy),
         "plan": plan, "result": result, "picked": picked, "reasons": reasons,
         "error": error or (plan.error if plan else ""), "is_office": is_office,
