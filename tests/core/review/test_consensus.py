@@ -1,6 +1,8 @@
 from fractions import Fraction
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qaward.core.criteria import ScoreInputError, load_criteria, score
 from qaward.core.review.consensus import (
@@ -127,3 +129,21 @@ def test_off_grid_missing_items_and_a_stranger_leader_are_problems() -> None:
     assert f"item {X}: percentage 57 is not a multiple of 5" in text
     assert f"item {Y}: missing" in text
     assert "item 9.9: a reason is given" in text
+
+
+# -- properties ---------------------------------------------------------------------------
+
+
+pct = st.integers(0, 20).map(lambda n: n * 5)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.fixed_dictionaries({i: pct for i in IDS}), min_size=1, max_size=5))
+def test_the_suggestion_never_needs_a_reason(team: list[dict[str, int]]) -> None:
+    team_sheets = {f"r{i}": s for i, s in enumerate(team)}
+    suggestion = suggested_consensus(GBT, team_sheets)
+    check = check_consensus(GBT, team_sheets, ConsensusRecord("r0", suggestion, {}))
+    assert check.ok
+    for item in check.report.items:
+        assert item.minimum <= suggestion[item.item_id] <= item.maximum
+        assert item.flagged == (item.maximum - item.minimum > 20)

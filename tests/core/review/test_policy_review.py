@@ -154,8 +154,14 @@ def test_rank_for_policy_uses_the_configured_basis_rules_and_their_citation() ->
     # before the office configures its rules, equal scores share the rank
     only_basis = configured("binjiang-2020", {"review.ranking.basis": OFFICE[
         "review.ranking.basis"]})
-    shared = rank_for_policy(only_basis, agg, without_tie_breaks=True)
+    with pytest.raises(ConfigurationRequired, match=r"review\.ranking\.tie_breaks"):
+        rank_for_policy(only_basis, agg)
+    shared = rank_for_policy(only_basis, agg, allow_silent_tie_breaks=True)
     assert shared.unresolved_ties == (("x", "y"),)
+    assert shared.tie_breaks_open is not None and "equal review scores" in shared.tie_breaks_open
+    assert r.tie_breaks_open is None
+    # configured rules are used even where silence would be allowed
+    assert rank_for_policy(p, agg, tie_values=facts, allow_silent_tie_breaks=True) == r
 
 
 def test_the_regulation_value_cannot_be_overridden() -> None:
@@ -201,3 +207,10 @@ def test_sheet_tie_values_in_points() -> None:
                       "item:4.1.2": Fraction(55 * 50, 100)}
     with pytest.raises(RankingInputError, match=r"no item `9\.9`"):
         sheet_tie_values(sheet, [TieBreak("item:9.9", "higher", DECISION)])
+
+
+def test_every_review_stage_of_the_policy_says_whether_it_is_scored() -> None:
+    data = copy.deepcopy(raw("hongkou-2021"))
+    del data["review"]["scoring"]["presentation"]
+    with pytest.raises(PolicyFileError, match=r"review\.scoring\.presentation: the policy has"):
+        parse_policy(data, file="hongkou", folder_name="hongkou-2021")

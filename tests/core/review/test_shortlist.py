@@ -2,6 +2,8 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qaward.core.errors import ConfigurationRequired
 from qaward.core.policy import load_policy, load_policy_file
@@ -171,3 +173,27 @@ def test_silent_method_stops_for_configuration() -> None:
     policy = load_policy_file(XINQU)
     with pytest.raises(ConfigurationRequired, match=r"shortlist\.method"):
         shortlist_for_policy(policy, "organization", ranking_of(2))
+
+
+# -- properties ---------------------------------------------------------------------------
+
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 8), min_size=1, max_size=25), st.integers(0, 30))
+def test_a_proposal_is_whole_rank_groups_from_the_top_within_the_cap(
+        scores: list[int], cap: int) -> None:
+    r = rank_values({f"a{i:02d}": Fraction(v) for i, v in enumerate(scores)}, basis="mean")
+    result = decide(r, "ratio_of_awards", cap=shortlist_cap(1, Places(cap, "x", "x", False),
+                                                            "x"))
+    picked = set(result.shortlisted)
+    assert len(picked) <= cap
+    ranks = r.ranks
+    inside = [ranks[a] for a in picked]
+    outside = [ranks[a] for a in r.order if a not in picked]
+    assert not inside or not outside or max(inside) < min(outside)  # never splits a tie
+    assert not result.departures and result.ok
+    if result.boundary_tie:
+        assert len(picked) < cap < len(picked) + len(result.boundary_tie)
+    else:
+        assert len(picked) == min(cap, len(scores))

@@ -1137,6 +1137,11 @@ class Policy(Frozen):
             if scored not in stage_ids:
                 problems.append(f"review.scoring.{scored}: `{scored}` is not one of the "
                                 "policy's stages")
+        for review_stage in get_args(ReviewStageId):
+            if review_stage in stage_ids and review_stage not in self.review.scoring:
+                problems.append(
+                    f"review.scoring.{review_stage}: the policy has the stage "
+                    f"`{review_stage}`; say whether it is scored (cited, or silent)")
         if len(set(stage_ids)) != len(stage_ids):
             problems.append("stages: a stage appears twice")
         for needed in (StageId.ELIGIBILITY, StageId.COMMITTEE):

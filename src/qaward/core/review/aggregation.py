@@ -167,6 +167,10 @@ def aggregate(
             continue
         by_app[r.application_id][r.reviewer_id] = total
         by_reviewer[r.reviewer_id].append(total)
+    for aid, c in sorted((consensus or {}).items()):
+        if _as_fraction(c) is None:
+            problems.append(f"application {aid}: consensus total must be a Fraction or int, "
+                            f"got {c!r}")
     unknown = sorted(set(consensus or {}) - set(by_app))
     problems.extend(f"application {a}: a consensus total but no review" for a in unknown)
     if problems:
@@ -208,6 +212,7 @@ def aggregate(
             normalised=math.fsum(s.normalised for s in scores) / len(scores),
             spread=max(totals) - min(totals),
             std=math.sqrt(app_var),
-            consensus=None if consensus is None else consensus.get(aid),
+            consensus=None if consensus is None or aid not in consensus
+            else Fraction(consensus[aid]),
         )
     return Aggregation(apps, stats, pool_mean, pool_var)

@@ -16,14 +16,15 @@ ties only by stated rules, never by the order the data came in.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Literal, get_args
 
 from qaward.core.criteria.scoring import ScoreSheet
 from qaward.core.errors import QawardError
-from qaward.core.policy.model import Policy
+from qaward.core.policy.model import Policy, Silent
 
 from .aggregation import Aggregation, ApplicationScores
 
@@ -84,6 +85,9 @@ class Ranking:
     tie_breaks: tuple[TieBreak, ...]
     rows: tuple[RankedRow, ...]
     unresolved_ties: tuple[tuple[str, ...], ...]  # each group sharing one rank, by id
+    # Set where the policy's tie-break rules are silent and were left out (the policy's
+    # explanation): configure ``review.ranking.tie_breaks`` to separate equal scores.
+    tie_breaks_open: str | None = None
 
     @property
     def order(self) -> tuple[str, ...]:
@@ -124,6 +128,16 @@ def _rule_key(rule: TieBreak, value: TieValue) -> tuple[int, Fraction | float]:
     return (0, -value if rule.prefer == "higher" else value)
 
 
+def _sort_values(values: Mapping[str, Fraction | float]) -> dict[str, int | Fraction | float]:
+    """−value per application, as whole numbers over the common denominator when every value
+    is exact (comparing ints is many times faster than comparing Fractions; same order)."""
+    if all(isinstance(v, int | Fraction) for v in values.values()):
+        exact = {aid: Fraction(v) for aid, v in values.items()}
+        d = math.lcm(*(v.denominator for v in exact.values())) if exact else 1
+        return {aid: -(v.numerator * (d // v.denominator)) for aid, v in exact.items()}
+    return {aid: -v for aid, v in values.items()}
+
+
 def _check_rules(tie_breaks: Sequence[TieBreak]) -> list[str]:
     problems = []
     keys = [t.key for t in tie_breaks]
@@ -155,9 +169,13 @@ def rank_values(
     for aid in sorted(set(tv) - set(values)):
         problems.append(f"application {aid}: tie-break values but nothing to rank")
     rows_in: list[tuple[tuple[object, ...], str, Fraction | float, tuple[TieValue, ...]]] = []
+    bad = [aid for aid, v in values.items()
+           if isinstance(v, bool) or not isinstance(v, int | Fraction | float)]
+    problems.extend(f"application {aid}: {basis} is {values[aid]!r}, not a number"
+                    for aid in bad)
+    sort_value = _sort_values(values) if not bad else {}
     for aid, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int | Fraction | float):
-            problems.append(f"application {aid}: {basis} is {value!r}, not a number")
+        if aid in bad:
             continue
         facts = tv.get(aid, {})
         rule_values: list[TieValue] = []
@@ -171,7 +189,7 @@ def rank_values(
                                 f"got {v!r}")
             rule_values.append(v)
         rows_in.append((
-            ((0, -value), *(_rule_key(t, v) for t, v in zip(tie_breaks, rule_values,
+            ((0, sort_value[aid]), *(_rule_key(t, v) for t, v in zip(tie_breaks, rule_values,
                                                               strict=True))),
             aid, value, tuple(rule_values)))
     if problems:
@@ -276,16 +294,20 @@ def rank_for_policy(
     aggregation: Aggregation | Mapping[str, ApplicationScores],
     *,
     tie_values: Mapping[str, Mapping[str, TieValue]] | None = None,
-    without_tie_breaks: bool = False,
+    allow_silent_tie_breaks: bool = False,
 ) -> Ranking:
     """Rank by the policy's basis and tie-break rules (configured where the text is silent).
 
-    The basis is required (ConfigurationRequired naming ``review.ranking.basis``). The
-    tie-break rules are required too, unless ``without_tie_breaks``: then equal scores share
-    a rank and the ranking lists them as unresolved ties (for a display before the office has
-    configured its rules)."""
+    The basis is required (ConfigurationRequired naming ``review.ranking.basis``). So are the
+    tie-break rules, unless ``allow_silent_tie_breaks``: then, where the text is silent and
+    nothing is configured, equal scores share a rank, the ranking lists them as unresolved
+    ties and ``tie_breaks_open`` carries the policy's explanation (for a display before the
+    office has configured its rules)."""
     basis = policy.ranking_basis()
-    v = policy.review.ranking.basis
-    cite = getattr(v, "cite", None)
-    rules = () if without_tie_breaks else policy_tie_breaks(policy)
-    return rank(aggregation, basis, basis_cite=cite, tie_breaks=rules, tie_values=tie_values)
+    cite = getattr(policy.review.ranking.basis, "cite", None)
+    open_rules = policy.review.ranking.tie_breaks
+    if allow_silent_tie_breaks and isinstance(open_rules, Silent):
+        ranking = rank(aggregation, basis, basis_cite=cite, tie_values=tie_values)
+        return replace(ranking, tie_breaks_open=open_rules.silent)
+    return rank(aggregation, basis, basis_cite=cite, tie_breaks=policy_tie_breaks(policy),
+                tie_values=tie_values)

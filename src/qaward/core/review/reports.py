@@ -200,7 +200,7 @@ class ReviewReport:
 class MaterialReviewReport(ReviewReport):
     """资料评审报告: the material review's scores with improvement suggestions."""
 
-    kind: ClassVar[str] = "material_review"
+    kind: ClassVar[str] = StageId.MATERIAL_REVIEW
     default_stage: ClassVar[StageId] = StageId.MATERIAL_REVIEW
 
 
@@ -212,7 +212,7 @@ class SiteReviewReport(ReviewReport):
     confirmation block where the policy has the applicant confirm the report.
     """
 
-    kind: ClassVar[str] = "site_review"
+    kind: ClassVar[str] = StageId.SITE_REVIEW
     default_stage: ClassVar[StageId] = StageId.SITE_REVIEW
 
     visit_dates: tuple[dt.date, ...] = ()
@@ -223,7 +223,7 @@ class SiteReviewReport(ReviewReport):
 class ComprehensiveEvaluationReport(ReviewReport):
     """综合评价报告: the final scores, with each earlier review stage's total beside them."""
 
-    kind: ClassVar[str] = "comprehensive_evaluation"
+    kind: ClassVar[str] = StageId.COMPREHENSIVE_EVALUATION
     default_stage: ClassVar[StageId] = StageId.COMPREHENSIVE_EVALUATION
 
     stage_totals: tuple[StageTotal, ...] = field(default=())

@@ -180,7 +180,8 @@ def decide(
         if limit is None:
             raise ShortlistInputError([
                 f"method {method}: the office chooses the shortlist; give the choice, or a "
-                "size for a proposal from the ranking"])
+                "size for a proposal from the ranking" if method == "best_of_good" else
+                f"method {method}: give how many go on (size), or the choice"])
         picked, boundary_tie = proposal(ranking, limit)
     else:
         seen: set[str] = set()
