@@ -518,3 +518,25 @@ def test_the_api_ranks_fixes_and_lists_reports(basis: Any, monkeypatch: Any) -> 
     assert api(w.users[2]).get(mine[0]["url"]).status_code == 200
     assert api(w.users[0]).get(mine[0]["url"]).status_code == 404
     assert api(w.users[0]).get(f"/api/review/applications/{ids[2]}/reports").status_code == 404
+
+
+def test_the_tags_the_cycles_pages_name(basis: Any, monkeypatch: Any) -> None:
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    fake_pdf(monkeypatch)
+    w = build("hangzhou-binjiang", 2)
+    ids = ladder(w)
+    ranking.shortlist_fix(cycle=w.cycle, chosen_ids=ids[:1], reasons={}, actor=w.office)
+
+    def render(text: str, user: Any, **ctx: Any) -> str:
+        request = RequestFactory().get("/")
+        request.user = user
+        return Template("{% load review_ranking %}" + text).render(
+            Context({"request": request, **ctx}))
+    links = render("{% cycle_ranking %}", w.committee, cycle=w.cycle)
+    assert f"/console/cycles/{w.cycle.pk}/ranking/material_review/" in links
+    assert render("{% cycle_ranking %}", w.reviewer, cycle=w.cycle).strip() == ""
+    out = fresh(w.apps[1])
+    assert "/portal/reports/" in render("{% application_reports %}", w.users[1], app=out)
+    assert render("{% application_reports %}", w.users[0], app=out).strip() == ""
