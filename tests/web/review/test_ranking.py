@@ -288,6 +288,16 @@ def test_without_the_notice_length_nothing_moves(basis: Any) -> None:
     assert {fresh(a).state for a in w.apps} == {"material_review"}
 
 
+def test_an_unscored_application_stops_the_shortlist(basis: Any) -> None:
+    w = build("hangzhou-binjiang", 3)
+    score(w, w.apps[0], "material_review", [60, 70, 80])
+    score(w, w.apps[1], "material_review", [50, 50, 50])
+    with pytest.raises(ServiceError) as err:
+        ranking.shortlist_fix(cycle=w.cycle, chosen_ids=[w.apps[0].pk], reasons={},
+                              actor=w.office)
+    assert "申报单位002" in str(err.value) and not Shortlist.objects.exists()
+
+
 def test_the_shortlist_page_checks_then_fixes(basis: Any) -> None:
     w = build("shanghai-changning", 3)
     ids = ladder(w)

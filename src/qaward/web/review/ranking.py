@@ -36,6 +36,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Case, F, IntegerField, Sum, Value, When
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from qaward.core.criteria import format_points, load_criteria
@@ -480,6 +481,10 @@ def scored_stages(cycle: Cycle) -> list[str]:
 # The shortlist
 
 
+def english_reader() -> bool:
+    return (get_language() or "zh-hans").startswith("en")
+
+
 def policy_method_or_none(policy: Policy) -> str | None:
     """The policy's shortlist method, or None where the office must configure it."""
     try:
@@ -563,12 +568,21 @@ def shortlist_plan(cycle: Cycle, *, track: str | None = None,
     overview = ranking_overview(cycle, scored, track, states_in=[stage],
                                 tie_breaks_required=True)
     plan = ShortlistPlan(stage, scored, track, overview, None)
+    ranked = {r.application_id for r in overview.rows if r.rank is not None}
+    unscored = list(Application.objects.filter(cycle=cycle, state=stage, track=track)
+                    .exclude(pk__in=ranked).values_list("applicant__name", flat=True)[:20])
     if overview.needs_configuration is not None:
         plan.error, plan.field = str(overview.needs_configuration), \
             overview.needs_configuration.key
         return plan
     if overview.ranking is None:
         plan.error = overview.problem or _("尚无已提交的评分，无法排名")
+        plan.field = "ranking"
+        return plan
+    if unscored:
+        plan.error = _("以下申报在“%(stage)s”阶段尚无已提交的评分，不能确定入围名单：%(names)s") % {
+            "stage": policy.stage(scored).name_zh if not english_reader()
+            else policy.stage(scored).name_en, "names": "、".join(unscored)}
         plan.field = "ranking"
         return plan
     try:
