@@ -4,9 +4,9 @@
 in, and may be called after each scored stage (it does each thing once):
 
 - ranks every scored stage of the cycle (the overview the office and the committee see);
-  where the regulation leaves the ranking basis open, the demo's configuration (its
-  assumption, cited as such: :func:`configuration`) must have been written before the cycle
-  was opened, as for the other silent values the demo needs;
+  where the regulation leaves the ranking basis and tie-break rules open, the demo's
+  configuration (``builder.demo_configuration``: consensus, results category first, cited as
+  the demo's assumption) is in the cycle's pinned policy;
 - fixes the shortlist once the applications wait in the shortlisting stage and are scored:
   ``ratio_of_awards`` the ranking's proposal up to the cap, ``ranking`` the top, ``best_of_good``
   (好中选优) the office's choice with one departure from the ranking and its reason; the
@@ -21,7 +21,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from qaward.core.errors import ConfigurationRequired
 from qaward.core.policy.model import Policy
 from qaward.core.review.shortlist import policy_method
 from qaward.web import clock
@@ -29,27 +28,6 @@ from qaward.web.cycles.models import Application, Cycle
 from qaward.web.policies.services import policy_of
 from qaward.web.review import ranking
 from qaward.web.review.models import Shortlist
-
-DEMO_CITE = "演示数据：法规未规定排名依据，演示按评审组平均分排名，同分时新兴产业中小企业优先"
-
-
-def configuration(policy: Policy) -> dict[str, Any]:
-    """Values the demo assumes where the regulation leaves the ranking open: entries for the
-    demo's configuration file (``values``), each cited as the demo's assumption (the lead
-    adds them to ``builder.demo_configuration``)."""
-    values: dict[str, Any] = {}
-    try:
-        policy.ranking_basis()
-    except ConfigurationRequired:
-        values[ranking.BASIS_KEY] = {"value": "mean", "cite": DEMO_CITE}
-    try:
-        policy.tie_break_rules()
-    except ConfigurationRequired:
-        values[ranking.TIE_BREAKS_KEY] = {
-            "value": [{"key": "fact:sme_new_industry", "prefer": "true_first",
-                       "label_zh": "新兴产业中小企业优先"}],
-            "cite": DEMO_CITE}
-    return values
 
 
 @dataclass
