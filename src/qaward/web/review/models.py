@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qaward.core.states import StageId
 from qaward.web.cycles.models import Application, Cycle
 from qaward.web.experts.models import Expert
 
@@ -198,9 +199,9 @@ class ReportRelease(models.Model):
     first download and kept, so the applicant always gets the same document."""
 
     class Kind(models.TextChoices):
-        MATERIAL_REVIEW = "material_review", _("资料评审报告")
-        SITE_REVIEW = "site_review", _("现场评审报告")
-        COMPREHENSIVE_EVALUATION = "comprehensive_evaluation", _("综合评价报告")
+        MATERIAL_REVIEW = StageId.MATERIAL_REVIEW.value, _("资料评审报告")
+        SITE_REVIEW = StageId.SITE_REVIEW.value, _("现场评审报告")
+        COMPREHENSIVE_EVALUATION = StageId.COMPREHENSIVE_EVALUATION.value, _("综合评价报告")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT,
                                     related_name="review_reports")

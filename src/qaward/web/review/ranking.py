@@ -577,13 +577,13 @@ def shortlist_plan(cycle: Cycle, *, track: str | None = None,
         return plan
     if overview.ranking is None:
         plan.error = overview.problem or _("尚无已提交的评分，无法排名")
-        plan.field = "ranking"
+        plan.field = "scores"
         return plan
     if unscored:
         plan.error = _("以下申报在“%(stage)s”阶段尚无已提交的评分，不能确定入围名单：%(names)s") % {
             "stage": policy.stage(scored).name_zh if not english_reader()
             else policy.stage(scored).name_en, "names": "、".join(unscored)}
-        plan.field = "ranking"
+        plan.field = "scores"
         return plan
     try:
         plan.result = shortlist_for_policy(
@@ -706,11 +706,9 @@ def shortlist_fix(*, cycle: Cycle, chosen_ids: Sequence[int],
 # Reports
 
 
-REPORT_KIND: dict[str, str] = {
-    StageId.MATERIAL_REVIEW.value: "material_review",
-    StageId.SITE_REVIEW.value: "site_review",
-    StageId.COMPREHENSIVE_EVALUATION.value: "comprehensive_evaluation",
-}
+# The report of each scored stage that has one; its kind is the stage's id.
+REPORT_KIND: dict[str, str] = {s.value: s.value for s in (
+    StageId.MATERIAL_REVIEW, StageId.SITE_REVIEW, StageId.COMPREHENSIVE_EVALUATION)}
 
 
 def _release(app: Application, stage: str, kind: str, actor: Any, *, article: str,
@@ -809,10 +807,9 @@ def build_report(app: Application, stage: str, *, names_shown: bool,
     else:
         scores = core_reports.team_sheet(criteria, [m["sheets"][e] for e in order])
         basis = "mean"
-    cls = {"material_review": core_reports.MaterialReviewReport,
-           "site_review": core_reports.SiteReviewReport,
-           "comprehensive_evaluation": core_reports.ComprehensiveEvaluationReport,
-           }[REPORT_KIND[stage]]
+    cls = next(c for c in (core_reports.MaterialReviewReport, core_reports.SiteReviewReport,
+                           core_reports.ComprehensiveEvaluationReport)
+               if c.default_stage.value == REPORT_KIND[stage])
     extra: dict[str, Any] = {}
     if stage == StageId.SITE_REVIEW.value:
         extra["applicant_confirms"] = applicant_confirms_site_report(policy)
