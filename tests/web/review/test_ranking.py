@@ -435,6 +435,26 @@ def test_the_fast_display_rounds_like_format_points(value: Fraction) -> None:
     assert ranking._fmt(value) == format_points(value)
 
 
+def test_site_and_comprehensive_reports(basis: Any, tmp_path: Path) -> None:
+    """The site-review report carries the organization's confirmation where the policy has
+    it (滨江 四、（五）); the comprehensive evaluation lists the earlier stages' totals."""
+    w = build("hangzhou-binjiang", 1, stage="comprehensive_evaluation")
+    app = w.apps[0]
+    score(w, app, "material_review", [60, 70, 80])
+    score(w, app, "site_review", [70, 70, 70], consensus=75)
+    score(w, app, "comprehensive_evaluation", [80, 80, 80])
+    site = ranking.build_report(app, "site_review", names_shown=False)
+    assert site.applicant_confirms and site.total == 750 and site.basis == "consensus"
+    final = ranking.build_report(app, "comprehensive_evaluation", names_shown=False)
+    assert {(t.stage, t.total) for t in final.stage_totals} == {
+        ("material_review", 700), ("site_review", 750)}
+    assert ranking.reports_release(cycle=w.cycle, stage="comprehensive_evaluation",
+                                   actor=w.office) == 1
+    release = ReportRelease.objects.get()
+    text = pdf_text(ranking.report_pdf(release), tmp_path)
+    assert "800.0" in text and "750.0" in text and "700.0" in text
+
+
 def test_the_office_downloads_the_score_tables(basis: Any) -> None:
     import io
 
