@@ -89,7 +89,7 @@ def report_title(report: ReviewReport) -> str:
         StageId.SITE_REVIEW: _("现场评审报告"),
         StageId.COMPREHENSIVE_EVALUATION: _("综合评价报告"),
     }
-    return titles[report.kind]
+    return titles[StageId(report.kind)]
 
 
 def stage_name(stage: str) -> str:
