@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('review', '0001_initial'),
+        ('review', '0002_ranking_shortlist_reports'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
