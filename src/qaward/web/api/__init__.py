@@ -38,7 +38,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from qaward.core.errors import QawardError, UnknownPolicy
 from qaward.web.common.errors import ServiceError, StaleVersion
 
-from . import appeals, cycles, notices, policies, portal, review_experts
+from . import (
+    appeals,
+    cycles,
+    notices,
+    policies,
+    portal,
+    review_experts,
+    review_ranking,
+    review_sheets,
+)
 from .auth import AUTH, issue_token, user_for_token
 
 __all__ = ["api", "issue_token", "user_for_token"]
@@ -132,3 +141,5 @@ api.add_router("/screen", cycles.screening)
 api.add_router("/appeals", appeals.appeals)
 api.add_router("/portal", portal.portal)
 api.add_router("/experts", review_experts.router)
+api.add_router("/review", review_ranking.review_ranking)
+api.add_router("/review", review_sheets.router)
