@@ -49,8 +49,23 @@
   var status = document.getElementById("sheet-status");
   var dirty = false;
   var saving = false;
+  var inflight = null;  // the autosave request under way, if any
   form.addEventListener("input", function () { dirty = true; });
-  form.addEventListener("change", function () { dirty = true; save(); });
+  form.addEventListener("change", function (event) {
+    if (event.target.name === "confirm") { return; }  // the submit box is no score
+    dirty = true;
+    save();
+  });
+  // A save or submit of the form waits for an autosave under way: two writes of one sheet
+  // at once would race (SQLite refuses the second with "database is locked").
+  form.addEventListener("submit", function (event) {
+    if (!inflight) { return; }
+    event.preventDefault();
+    var submitter = event.submitter || null;
+    inflight.then(function () {
+      if (submitter && form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+    });
+  });
 
   function csrf() {
     var input = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -65,13 +80,14 @@
     data.set("action", "save");
     data.delete("confirm");
     if (status) { status.textContent = form.getAttribute("data-saving"); }
-    fetch(window.location.pathname, {
+    inflight = fetch(window.location.pathname, {
       method: "POST", body: data, credentials: "same-origin",
       headers: { "X-Autosave": "1", "X-CSRFToken": csrf() }
     }).then(function (response) {
       return response.json().then(function (body) { return { ok: response.ok, body: body }; });
     }).then(function (result) {
       saving = false;
+      inflight = null;
       if (!status) { return; }
       if (result.ok && result.body.ok) {
         var at = new Date(result.body.saved_at);
@@ -83,6 +99,7 @@
       }
     }).catch(function () {
       saving = false;
+      inflight = null;
       dirty = true;
       if (status) { status.textContent = form.getAttribute("data-failed"); status.className = "warn"; }
     });
