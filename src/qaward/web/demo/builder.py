@@ -22,7 +22,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from qaward.core.errors import UnknownPolicy
+from qaward.core.errors import ConfigurationRequired, UnknownPolicy
 from qaward.core.policy import Policy, list_policies, load_policy
 from qaward.core.policy.model import FastTrack, Silent, is_silent
 from qaward.core.policy.model import Notice as NoticeRule
@@ -33,6 +33,7 @@ from qaward.web import clock
 from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
 from qaward.web.common.uploads import INTERNAL_NOTICE
 from qaward.web.cycles.models import Applicant, Application, Cycle
+from qaward.web.demo import review_pool, review_ranking, review_scores, review_teams
 from qaward.web.cycles.services import (
     application_create,
     application_submit,
@@ -56,6 +57,7 @@ from qaward.web.notices.services import (
 from qaward.web.policies.services import policy_of, sync_policies
 from qaward.web.recommendations.models import Recommendation
 from qaward.web.recommendations.services import recommendation_sign
+from qaward.web.review import ranking
 
 DEMO_PASSWORD = "demo-2026"
 
@@ -328,6 +330,7 @@ def build_demo(*, policy_id: str, year: int = DEFAULT_YEAR, count: int = 10,
     # After the window closes: the office walks the main line, stage by stage.
     cal.after(close_on)
     walker.walk(apps)
+    logins += [(user, DEMO_PASSWORD, f"评审专家 {name}") for user, name in walker.expert_logins[:3]]
 
     summary = Counter(a.state for a in cycle.applications.all())
     notices = [f"{n.title} {n.starts_on}…{n.ends_on}"
@@ -355,6 +358,9 @@ class _Walker:
         self.line = main_line(policy)
         self.exits_taken: set[str] = set()
         self.objection_done = False
+        self.reviewed = False  # an expert review has scored a stage of this cycle
+        self.review_log: list[str] = []
+        self.expert_logins: list[tuple[str, str]] = []
 
     def walk(self, apps: list[Application]) -> None:
         live = [Application.objects.get(pk=a.pk) for a in apps]
@@ -426,8 +432,39 @@ class _Walker:
         return concluded + onward
 
     def _review(self, apps: list[Application], sid: str) -> list[Application]:
-        """A review stage: one application leaves by each exit the policy gives the stage
+        """A review stage. Where the policy scores it, the expert review runs: the pool (once),
+        the teams, the sheets and consensus; the stage that fixes the shortlist does so from
+        the ranking. Elsewhere one application leaves by each exit the policy gives the stage
         (while enough remain for the award and the objection), the others move on."""
+        if self._scored(sid):
+            self._expert_review(sid)
+        if self.reviewed and sid == ranking.shortlist_stage(self.policy):
+            with clock.frozen(self.cal.after(self.cal.day, 2)):
+                done = review_ranking.run(self.cycle, office=self.office, day=self.cal.day)
+            self.review_log.append(f"{sid}: {done}")
+            return [Application.objects.get(pk=a.pk) for a in apps]
+        moved = self._exits_and_move(apps, sid)
+        if self.reviewed:  # release the reports of the stage just left
+            review_ranking.run(self.cycle, office=self.office, day=self.cal.day)
+        return moved
+
+    def _scored(self, sid: str) -> bool:
+        try:
+            return self.policy.stage_scored(sid)
+        except ConfigurationRequired:
+            return False
+
+    def _expert_review(self, sid: str) -> None:
+        if not self.reviewed:
+            pool = review_pool.run(self.cycle, office=self.office, head=self.head,
+                                   day=self.cal.day, password=DEMO_PASSWORD)
+            self.expert_logins = pool.logins
+        with clock.frozen(self.cal.day):
+            review_teams.run(self.cycle, office=self.office, head=self.head, stages=[sid])
+        review_scores.run(self.cycle, sid, day=self.cal.after(self.cal.day, 3))
+        self.reviewed = True
+
+    def _exits_and_move(self, apps: list[Application], sid: str) -> list[Application]:
         out: list[Application] = []
         stage = self.policy.stage(sid)
         for ex in stage.exits:
