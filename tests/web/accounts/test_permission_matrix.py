@@ -116,9 +116,11 @@ ROLE_LABELS = {ANON: "anonymous", OFFICE: "office", HEAD: "office head",
 STAFF_ROLES = {OFFICE: Role.OFFICE, HEAD: Role.OFFICE_HEAD, REVIEWER: Role.REVIEWER,
                COMMITTEE: Role.COMMITTEE, AUDITOR: Role.AUDITOR}
 LOGGED_IN = ROLES[1:]
-STAFF = (OFFICE, HEAD, REVIEWER, COMMITTEE, AUDITOR)
+# A reviewer is no staff reader: the console and every application not assigned to them are
+# 404 (their assigned applications are read in the review app, tests/web/review).
+STAFF = (OFFICE, HEAD, COMMITTEE, AUDITOR)
 THE_OFFICE = (OFFICE, HEAD)
-READ_ONLY_STAFF = (REVIEWER, COMMITTEE, AUDITOR)
+READ_ONLY_STAFF = (COMMITTEE, AUDITOR)
 APPLICANTS = (OWNER, OTHER_APPLICANT)
 
 # Applications (and the applicant user owning each): the "applicant (owner)" of a row is the
@@ -444,15 +446,14 @@ PAGES: list[Page] = [
     Page("awards:console", "GET", "console", STAFF_PAGE, args=code, area="/console/"),
     Page("awards:cycle_open", "GET", "open cycle form", OFFICE_ACTION, args=code),
     Page("awards:cycle_open", "POST", "open cycle", OFFICE_ACTION, args=code),
-    Page("awards:audit_log", "GET", "audit log", outcomes((HEAD, AUDITOR), (OFFICE, REVIEWER,
-                                                                            COMMITTEE)),
+    Page("awards:audit_log", "GET", "audit log", outcomes((HEAD, AUDITOR), (OFFICE, COMMITTEE)),
          args=code, check=audit_log_of_its_district),
     Page("awards:head_desk", "GET", "office head's sign-off list", outcomes((HEAD,), (
-        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code),
+        OFFICE, COMMITTEE, AUDITOR)), args=code),
     Page("awards:office_contact", "GET", "office contact form", outcomes((HEAD,), (
-        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code),
+        OFFICE, COMMITTEE, AUDITOR)), args=code),
     Page("awards:office_contact", "POST", "office contact update", outcomes((HEAD,), (
-        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code, area="/console/"),
+        OFFICE, COMMITTEE, AUDITOR)), args=code, area="/console/"),
     Page("awards:cycle_detail", "GET", "cycle application list", STAFF_PAGE,
          args=lambda d: {"pk": d.cycle.pk}, check=cycle_list_of_its_cycle),
     Page("awards:application_batch", "POST", "batch action on applications", OFFICE_ACTION,
@@ -550,6 +551,25 @@ PAGES: list[Page] = [
          args=app_of("draft"), area="/portal/", data=lambda d: {"reason": "理由"}),
     Page("awards:appeal_decide", "POST", "appeal decision (no such appeal)", outcomes(),
          args=lambda d: {"pk": 999999}),
+    # The review teams (issue 8): the office forms them; a reviewer reads only what is assigned
+    # (the world assigns nothing, so every application is 404 to everyone there).
+    Page("awards:review_teams", "GET", "review teams of a stage",
+         outcomes(THE_OFFICE, READ_ONLY_STAFF),
+         args=lambda d: {"pk": d.cycle.pk, "stage": "material_review"}),
+    Page("awards:review_teams_propose", "POST", "review teams proposal (no application)",
+         outcomes(THE_OFFICE, READ_ONLY_STAFF),
+         args=lambda d: {"pk": d.cycle.pk, "stage": "material_review"}, area="/console/"),
+    Page("awards:review_teams_accept", "POST", "review teams acceptance (no such proposal)",
+         outcomes(forbidden=READ_ONLY_STAFF, default=NOT_FOUND),
+         args=lambda d: {"pk": d.cycle.pk, "stage": "material_review", "proposal": 999999}),
+    Page("awards:review_team_adjust", "POST", "review team adjustment (no such team)",
+         outcomes(), args=lambda d: {"pk": 999999}),
+    Page("awards:review_tasks", "GET", "reviewer's tasks", outcomes(LOGGED_IN)),
+    Page("awards:review_application", "GET", "reviewer's application (unassigned)", outcomes(),
+         args=app_of("eligibility"), subject="eligibility"),
+    Page("awards:review_document", "GET", "reviewer's document download (unassigned)",
+         outcomes(), args=lambda d: {"pk": d.document.application_id, "doc": d.document.pk},
+         subject="eligibility"),
     # Password reset (Django's views): open to everyone.
     Page("password_reset", "GET", "password reset form", EVERYONE),
     Page("password_reset", "POST", "password reset request (empty)", EVERYONE),
@@ -716,12 +736,14 @@ OPERATIONS: list[Operation] = [
     # gets past the permission check to the 400; nobody changes anything.
     Operation("POST", "/api/applications/{application_id}/transition",
               "API transition (awaiting recommendation)",
-              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404}),
+              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404,
+                                                             REVIEWER: 404}),
               args=lambda d: {"application_id": d.apps["submitted"].pk}, subject="submitted",
               body=lambda d: {"target": "submitted", "expected_version": 1}),
     Operation("POST", "/api/applications/{application_id}/transition",
               "API transition (in eligibility)",
-              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404}),
+              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404,
+                                                             REVIEWER: 404}),
               args=lambda d: {"application_id": d.apps["eligibility"].pk},
               subject="eligibility",
               body=lambda d: {"target": "submitted", "expected_version": 1}),
