@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from qaward.core.policy.model import Silent
 from qaward.web.audit.models import AuditEvent
@@ -62,6 +63,13 @@ def greedy(inst: teams.StageInstance) -> teams.Solution:
     objective = sum(inst.affinity[p][r] for p in range(len(assign)) for r in range(n_r)
                     if assign[p][r])
     return teams.Solution(assign, leaders, objective, 0.0, "stand-in")
+
+
+@pytest.fixture(autouse=True)
+def chinese() -> Any:
+    """The services speak the reader's language; these tests read Chinese."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture(autouse=True)
