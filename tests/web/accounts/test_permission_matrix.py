@@ -779,6 +779,23 @@ OPERATIONS: list[Operation] = [
               statuses(404), args=lambda d: {"appeal_id": 999999},
               body=lambda d: {"upheld": False, "findings": "理由"}),
     # The portal's API: the applicant's own applications only.
+    # The review teams (issue 8): the office forms them (no application is in 资料评审, so a
+    # proposal is refused with 400); a reviewer lists their own tasks.
+    Operation("GET", "/api/review/cycles/{cycle_id}/teams/{stage}", "API review teams",
+              statuses(404, **by_roles(THE_OFFICE, 200), **by_roles(READ_ONLY_STAFF, 403)),
+              args=lambda d: {"cycle_id": d.cycle.pk, "stage": "material_review"}),
+    Operation("POST", "/api/review/cycles/{cycle_id}/teams/{stage}/propose",
+              "API review teams proposal (no application)",
+              statuses(404, **by_roles(THE_OFFICE, 400), **by_roles(READ_ONLY_STAFF, 403)),
+              args=lambda d: {"cycle_id": d.cycle.pk, "stage": "material_review"}),
+    Operation("POST", "/api/review/proposals/{proposal_id}/accept",
+              "API review teams acceptance (no such proposal)", statuses(404),
+              args=lambda d: {"proposal_id": 999999}, body=lambda d: {"reason": ""}),
+    Operation("POST", "/api/review/teams/{team_id}/adjust",
+              "API review team adjustment (no such team)", statuses(404),
+              args=lambda d: {"team_id": 999999},
+              body=lambda d: {"action": "remove", "member_id": 1, "reason": "理由"}),
+    Operation("GET", "/api/review/tasks", "API reviewer's tasks", ANY_USER),
     Operation("GET", "/api/portal/applications", "API own applications", ANY_USER),
     Operation("POST", "/api/portal/applications", "API new application (exists already)",
               statuses(404, **{OWNER: 201}),

@@ -494,3 +494,42 @@ def test_a_reviewer_home_leads_to_the_tasks(pool: Pool) -> None:
     _m, u = member_user(a_team)
     r = client_for(u).get(reverse("awards:home"))
     assert r.status_code == 302 and r["Location"] == reverse("awards:review_tasks")
+
+
+# ---------------------------------------------------------------------------------------------
+# The API
+
+
+def api(user: Any) -> dict[str, str]:
+    from qaward.web.api import issue_token
+
+    return {"HTTP_AUTHORIZATION": f"Bearer {issue_token(user)}"}
+
+
+def test_the_office_forms_teams_and_a_reviewer_lists_tasks_through_the_api(pool: Pool) -> None:
+    import json
+
+    from django.test import Client
+
+    w, c = pool.w, Client()
+    base = f"/api/review/cycles/{w.cycle.pk}/teams/{STAGE}"
+    r = c.post(f"{base}/propose", **api(w.office))
+    assert r.status_code == 200, r.content
+    proposal = json.loads(r.content)
+    assert proposal["team_size"] == 3 and len(proposal["teams"]) == 2
+    assert c.post(f"{base}/propose", **api(w.auditor)).status_code == 403
+    r = c.post(f"/api/review/proposals/{proposal['id']}/accept", json.dumps({}),
+               content_type="application/json", **api(w.office))
+    assert r.status_code == 200 and len(json.loads(r.content)) == 2
+    teams_now = json.loads(c.get(base, **api(w.office)).content)
+    team = teams_now["teams"][0]
+    member = next(m for m in team["members"] if not m["is_leader"])
+    r = c.post(f"/api/review/teams/{team['id']}/adjust",
+               json.dumps({"action": "remove", "member_id": member["id"], "reason": "时间冲突"}),
+               content_type="application/json", **api(w.office))
+    assert r.status_code == 400 and json.loads(r.content)["field"] == "member"
+    a_team = Team.objects.get(pk=team["id"])
+    _m, u = member_user(a_team)
+    tasks = json.loads(c.get("/api/review/tasks", **api(u)).content)
+    assert a_team.application_id in [t["application_id"] for t in tasks]
+    assert c.get(f"/api/applications/{a_team.application_id}", **api(u)).status_code == 404

@@ -15,8 +15,9 @@ Authentication
     deactivated, when the user's password changes, or when ``SECRET_KEY`` changes.
     Browsers may use their session instead (CSRF token required for writes).
 
-Permissions are those of the UI: office staff, auditors, reviewers and committee members see
-the applications of their own jurisdiction; applicants only their own; only the office moves
+Permissions are those of the UI: office staff, auditors and committee members see the
+applications of their own jurisdiction; reviewers only those assigned to them (their tasks,
+``/api/review/tasks``); applicants only their own; only the office moves
 an application. Objects of another jurisdiction are reported as not found (404), never as
 forbidden, so their existence does not leak. Notices and objections are public.
 
@@ -38,7 +39,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from qaward.core.errors import QawardError, UnknownPolicy
 from qaward.web.common.errors import ServiceError, StaleVersion
 
-from . import appeals, cycles, notices, policies, portal
+from . import appeals, cycles, notices, policies, portal, review_teams
 from .auth import AUTH, issue_token, user_for_token
 
 __all__ = ["api", "issue_token", "user_for_token"]
@@ -131,3 +132,4 @@ api.add_router("/applications", cycles.applications)
 api.add_router("/screen", cycles.screening)
 api.add_router("/appeals", appeals.appeals)
 api.add_router("/portal", portal.portal)
+api.add_router("/review", review_teams.review_teams)
