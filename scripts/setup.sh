@@ -13,10 +13,14 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
     exit 1
 fi
 
-# Debian packages: Chromium for the browser tests, CJK fonts so Chinese renders in it.
+# Debian packages: Chromium for the browser tests, CJK fonts so Chinese renders in it and in the
+# PDF reports, Pango/HarfBuzz for WeasyPrint (the PDF reports), poppler-utils (pdftotext,
+# pdftoppm) for the tests that read the PDFs back.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+for pkg in fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 poppler-utils; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
 if [ ${#missing[@]} -gt 0 ]; then
     echo "installing Debian packages: ${missing[*]}"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"

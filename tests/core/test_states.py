@@ -126,6 +126,7 @@ NOT_STATE_IDS = {
     ("workflow.py", "'awarded'"),  # the State.kind value the web layer reads
     ("appeals.py", "'application'"),  # the name of the refused field, not the stage
     ("model.py", "'recommendation'"),  # the policy key a ConfigurationRequired names
+    ("shortlist.py", "'ranking'"),  # the shortlist method `ranking` (by the ranking)
 }
 
 

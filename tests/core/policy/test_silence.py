@@ -68,12 +68,16 @@ def test_the_fictional_policy_validates_with_silence_and_none_everywhere() -> No
                 "cycle.frequency_years", "after_award_lockout", "notices.final.length",
                 "shortlist.method", "committee.vote", "objections", "appeals", "prizes.awards",
                 "revocation.fraud.lockout_years", "revocation.fraud.recover",
-                "obligations.title_use", "reviewers.recusal", "reviewers.sanctions"):
+                "obligations.title_use", "reviewers.recusal", "reviewers.sanctions",
+                "review.scoring.material_review", "review.ranking.basis",
+                "review.ranking.tie_breaks", "review.spread_threshold",
+                "review.former_employer_years", "review.experts_named_to_applicants"):
         assert key in keys, key
     for block in (policy.fast_track, policy.incubation_pool, policy.prizes.repeat_winners,
                   policy.prizes.higher_level_bonuses, policy.obligations.annual_report,
                   policy.obligations.follow_up, policy.supersedes,
-                  policy.revocation.incident.lockout_years):
+                  policy.revocation.incident.lockout_years,
+                  policy.review.site_report_confirmation):
         assert is_none(block) and not given(block) and not is_silent(block)
 
 
@@ -81,7 +85,7 @@ def test_cli_validates_and_shows_it(monkeypatch: pytest.MonkeyPatch,
                                     capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("QAWARD_POLICY_DIRS", str(FICTIONAL))
     assert main(["policy", "validate", str(XINQU)]) == 0
-    assert "36 left open by the regulation, 14 rules it does not have" in capsys.readouterr().out
+    assert "42 left open by the regulation, 15 rules it does not have" in capsys.readouterr().out
     assert main(["policy", "show", "xinqu-2025"]) == 0
     out = capsys.readouterr().out
     assert "fast_track = none (no article lets a holder" in out

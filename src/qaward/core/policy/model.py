@@ -863,6 +863,89 @@ class Reviewers(Frozen):
         return out
 
 
+# -- The expert review (issue 8): scoring, ranking, pledges ----------------------------------
+
+# Product defaults where every regulation is silent (docs/conventions.md, "Scores, consensus
+# and ranking"); an office may configure another value citing its decision.
+DEFAULT_SPREAD_THRESHOLD = 20  # percentage points between the highest and lowest sheet
+DEFAULT_FORMER_EMPLOYER_YEARS = 3  # a former employer within N years is a conflict
+
+ReviewStageId = Literal["material_review", "site_review", "presentation"]
+RankingBasis = Literal["mean", "median", "normalised", "consensus"]
+TieBreakPrefer = Literal["true_first", "higher", "lower"]
+PledgeKind = Literal["confidentiality", "recusal"]
+# A tie-break value: a profile fact (``fact:sme_new_industry``), the points of a criteria
+# category or item in the ranked stage (``category:4.1``, ``item:4.1.2``), or another stage's
+# total (``stage:site_review``).
+TIE_KEY_PATTERN = r"^(fact|category|item|stage):[A-Za-z0-9_][A-Za-z0-9_.\-]*$"
+
+
+class TieBreakRule(Frozen):
+    """One rule that orders applications with equal scores; the list carries the citation."""
+
+    key: StrictStr = Field(pattern=TIE_KEY_PATTERN)
+    prefer: TieBreakPrefer
+    label_zh: StrictStr | None = None
+    label_en: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _prefer_fits_key(self) -> TieBreakRule:
+        is_fact = self.key.startswith("fact:")
+        if is_fact != (self.prefer == "true_first"):
+            raise ValueError(
+                f"tie-break `{self.key}`: a fact puts `true_first`; a score prefers `higher` "
+                "or `lower`")
+        return self
+
+
+class ReviewRanking(Frozen):
+    """Who ranks (or draws the list from the review), on which basis, and how ties are
+    broken. ``basis`` and ``tie_breaks`` are silent in every bundled regulation: the office
+    configures them, citing its decision."""
+
+    by_zh: StrictStr = Field(min_length=2)  # who, in the regulation's words
+    basis: MaybeCited[RankingBasis]
+    tie_breaks: MaybeCited[tuple[TieBreakRule, ...]]
+    cite: Citation
+    note: StrictStr | None = None
+
+    @model_validator(mode="after")
+    def _tie_keys_once(self) -> ReviewRanking:
+        if isinstance(self.tie_breaks, Cited):
+            keys = [t.key for t in self.tie_breaks.value]
+            twice = sorted({k for k in keys if keys.count(k) > 1})
+            if twice:
+                raise ValueError(f"review.ranking.tie_breaks: {', '.join(twice)} listed twice")
+        return self
+
+
+class ReviewRules(Frozen):
+    """The policy's rules for the expert review (docs/policy-guide.md §5.17)."""
+
+    # Which review stages are scored with the criteria (item by item), each cited.
+    scoring: dict[ReviewStageId, MaybeCited[StrictBool]] = Field(min_length=1)
+    ranking: ReviewRanking
+    # Items whose spread exceeds this many percentage points are flagged for the consensus
+    # meeting. Silent: the product default (DEFAULT_SPREAD_THRESHOLD).
+    spread_threshold: MaybeCited[NonNegInt]
+    # A former employer within this many years is a conflict of interest. Silent: the
+    # product default (DEFAULT_FORMER_EMPLOYER_YEARS).
+    former_employer_years: MaybeCited[NonNegInt]
+    # Whether the reports an applicant receives name the experts. Silent: not named.
+    experts_named_to_applicants: MaybeCited[StrictBool]
+    # What an expert pledges before first access to a cycle (保密承诺、回避承诺).
+    pledge: CitedOrNone[tuple[PledgeKind, ...]]
+    # The organization confirms the site-review report (滨江 四、（五）).
+    site_report_confirmation: CitedOrNone[StrictBool]
+
+    @model_validator(mode="after")
+    def _pledge_once(self) -> ReviewRules:
+        if isinstance(self.pledge, Cited) and len(set(self.pledge.value)) != len(
+                self.pledge.value):
+            raise ValueError("review.pledge: a duty is listed twice")
+        return self
+
+
 class Objections(_Block):
     real_name: StrictBool
     evidence_required: StrictBool
@@ -991,6 +1074,8 @@ class Policy(Frozen):
     obligations: Obligations
     reviewers: Reviewers
     incubation_pool: OrNone[IncubationPool]
+    # The expert review (issue 8): which stages are scored, ranking, pledge, defaults.
+    review: ReviewRules
 
     # Filled by a configuration file: dotted key -> the office decision that set it.
     configured: dict[StrictStr, StrictStr] = {}
@@ -1048,6 +1133,15 @@ class Policy(Frozen):
                     if t not in known:
                         problems.append(f"prizes.repeat_winners: unknown tier `{t}`")
         stage_ids = [s.id for s in self.stages]
+        for scored in self.review.scoring:
+            if scored not in stage_ids:
+                problems.append(f"review.scoring.{scored}: `{scored}` is not one of the "
+                                "policy's stages")
+        for review_stage in get_args(ReviewStageId):
+            if review_stage in stage_ids and review_stage not in self.review.scoring:
+                problems.append(
+                    f"review.scoring.{review_stage}: the policy has the stage "
+                    f"`{review_stage}`; say whether it is scored (cited, or silent)")
         if len(set(stage_ids)) != len(stage_ids):
             problems.append("stages: a stage appears twice")
         for needed in (StageId.ELIGIBILITY, StageId.COMMITTEE):
@@ -1131,3 +1225,80 @@ class Policy(Frozen):
         """Who decides an upheld objection's removal; silence means the office head."""
         v = self.objection_removal_by
         return v.value if given(v) else "office_head"
+
+    # -- the expert review (issue 8) -----------------------------------------------------------
+
+    def ranking_basis(self) -> RankingBasis:
+        """What ranks the applications (mean, median, normalised, consensus), or
+        ConfigurationRequired naming ``review.ranking.basis`` where the text is silent."""
+        v = self.review.ranking.basis
+        if isinstance(v, Silent):
+            raise ConfigurationRequired(self.id, "review.ranking.basis", v.silent)
+        return v.value
+
+    def tie_break_rules(self) -> Cited[tuple[TieBreakRule, ...]]:
+        """The ordered tie-break rules with their citation, or ConfigurationRequired naming
+        ``review.ranking.tie_breaks`` where the text is silent."""
+        v = self.review.ranking.tie_breaks
+        if isinstance(v, Silent):
+            raise ConfigurationRequired(self.id, "review.ranking.tie_breaks", v.silent)
+        return v
+
+    def stage_scored(self, stage: str) -> bool:
+        """Whether ``stage`` is scored with the criteria; False for a stage the review block
+        does not list; ConfigurationRequired naming ``review.scoring.<stage>`` where silent."""
+        v = self.review.scoring.get(stage)  # type: ignore[call-overload]
+        if v is None:
+            return False
+        if isinstance(v, Silent):
+            raise ConfigurationRequired(self.id, f"review.scoring.{stage}", v.silent)
+        return bool(v.value)
+
+    @property
+    def scored_stages(self) -> tuple[str, ...]:
+        """The stages settled as scored, in the policy's order (a silent one is left out:
+        ask :meth:`stage_scored` for it)."""
+        return tuple(s.id for s in self.stages
+                     if isinstance(self.review.scoring.get(s.id), Cited)  # type: ignore[call-overload]
+                     and self.review.scoring[s.id].value)  # type: ignore[index, union-attr]
+
+    @property
+    def spread_threshold(self) -> int:
+        """Percentage points above which an item's spread is flagged; silence: the product
+        default (20)."""
+        v = self.review.spread_threshold
+        return v.value if given(v) else DEFAULT_SPREAD_THRESHOLD
+
+    @property
+    def former_employer_years(self) -> int:
+        """Years within which a former employer is a conflict; silence: the product
+        default (3)."""
+        v = self.review.former_employer_years
+        return v.value if given(v) else DEFAULT_FORMER_EMPLOYER_YEARS
+
+    @property
+    def experts_named_to_applicants(self) -> bool:
+        """Whether an applicant's reports name the experts; silence: no."""
+        v = self.review.experts_named_to_applicants
+        return bool(v.value) if given(v) else False
+
+    def pledge_required(self) -> tuple[PledgeKind, ...]:
+        """What an expert pledges before first access to a cycle; () where the regulation
+        has no such rule; ConfigurationRequired naming ``review.pledge`` where silent."""
+        v = self.review.pledge
+        if isinstance(v, NoRule):
+            return ()
+        if isinstance(v, Silent):
+            raise ConfigurationRequired(self.id, "review.pledge", v.silent)
+        return tuple(v.value)
+
+    def site_report_confirmation_required(self) -> bool:
+        """Whether the organization confirms the site-review report; False where the
+        regulation has no such rule; ConfigurationRequired naming
+        ``review.site_report_confirmation`` where silent."""
+        v = self.review.site_report_confirmation
+        if isinstance(v, NoRule):
+            return False
+        if isinstance(v, Silent):
+            raise ConfigurationRequired(self.id, "review.site_report_confirmation", v.silent)
+        return bool(v.value)
