@@ -221,7 +221,7 @@ def test_team_size_left_open_must_be_configured(pool: Pool, monkeypatch: Any) ->
 
 
 def test_a_stage_that_is_not_scored_is_refused(pool: Pool) -> None:
-    with pytest.raises(ServiceError, match="不是本办法中由评审组评分的阶段"):
+    with pytest.raises(ServiceError, match="不是本办法中由评审组评审的阶段"):
         teams.build_instance(pool.w.cycle, "eligibility")
 
 

@@ -8,7 +8,8 @@ an audit event with its article.
 
 How a stage's instance is built (``build_instance``):
 
-- rows: the applications of the cycle now in the scored stage (资料评审, 现场评审, 陈述答辩);
+- rows: the applications of the cycle now in the review stage (资料评审, 现场评审, 陈述答辩:
+  the stages the policy's ``review.scoring`` lists);
 - columns: the cycle's available experts of the cycle's jurisdiction whose status is not
   disqualified (a warning, 警告, does not take an expert out of the pool);
 - affinity (a number ≥ 0, larger is better): 1.0 when one of the expert's sectors is the
@@ -53,7 +54,6 @@ from qaward.core.errors import ConfigurationRequired
 from qaward.core.policy import Policy
 from qaward.core.policy.loader import require
 from qaward.core.policy.model import Cited, given
-from qaward.core.states import StageId
 from qaward.web.accounts import rules
 from qaward.web.audit.services import record_event
 from qaward.web.clock import now
@@ -64,9 +64,6 @@ from qaward.web.policies.services import policy_of
 
 from .models import Team, TeamMember, TeamProposal
 
-# The stages in which a team scores the application (the order of the catalogue).
-SCORED_STAGES: tuple[str, ...] = (StageId.MATERIAL_REVIEW, StageId.SITE_REVIEW,
-                                  StageId.PRESENTATION)
 BLOCKING = (Conflict.Status.PENDING, Conflict.Status.CONFIRMED)
 SECTOR_EXACT, SECTOR_PARTIAL, QUALIFICATION_BONUS = 1.0, 0.5, 0.25
 QUALIFICATION_MARK = "卓越绩效"
@@ -78,9 +75,10 @@ WHY_NOT_SHOWN = 3
 # The policy's answers
 
 
-def scored_stages(policy: Policy) -> list[str]:
-    """The policy's stages in which a team scores, in the policy's order."""
-    return [str(s.id) for s in policy.stages if s.id in SCORED_STAGES]
+def review_stages(policy: Policy) -> list[str]:
+    """The policy's review stages, in its order: those its ``review.scoring`` block lists
+    (scored, not scored, or silent on it — a team reviews each all the same)."""
+    return [str(s.id) for s in policy.stages if s.id in policy.review.scoring]
 
 
 def team_size(policy: Policy) -> Cited[int]:
@@ -111,8 +109,8 @@ def _article(policy: Policy, stage: str) -> str:
 
 
 def _stage_of(policy: Policy, stage: str) -> str:
-    if stage not in scored_stages(policy):
-        raise ServiceError(_("“%(stage)s”不是本办法中由评审组评分的阶段") % {"stage": stage},
+    if stage not in review_stages(policy):
+        raise ServiceError(_("“%(stage)s”不是本办法中由评审组评审的阶段") % {"stage": stage},
                            field="stage")
     return stage
 

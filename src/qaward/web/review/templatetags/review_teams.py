@@ -12,7 +12,7 @@ from django.db.models import Count
 from qaward.web.common.views import english
 from qaward.web.policies.services import policy_of
 from qaward.web.review.models import Team
-from qaward.web.review.teams import scored_stages
+from qaward.web.review.teams import review_stages
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def cycle_review_teams(context: template.Context) -> dict[str, Any]:
     formed = dict(Team.objects.filter(cycle=cycle).values_list("stage")
                   .annotate(n=Count("id")).values_list("stage", "n"))
     stages = []
-    for sid in scored_stages(policy):
+    for sid in review_stages(policy):
         s = policy.stage(sid)
         stages.append((sid, s.name_en if english() else s.name_zh, formed.get(sid, 0)))
     return {"cycle": cycle, "stages": stages}

@@ -84,7 +84,7 @@ def teams_page(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     cycle = _office_cycle(request, pk)
     require(rules.is_office(request.user, cycle))
     policy = policy_of(cycle)
-    if stage not in services.scored_stages(policy):
+    if stage not in services.review_stages(policy):
         raise Http404
     size_error = None
     size = None
@@ -97,7 +97,7 @@ def teams_page(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     loads = services.load_summary(cycle)
     ctx = {
         "cycle": cycle, "stage": stage, "stage_name": _stage_name(cycle, stage),
-        "stages": [(s, _stage_name(cycle, s)) for s in services.scored_stages(policy)],
+        "stages": [(s, _stage_name(cycle, s)) for s in services.review_stages(policy)],
         "size": size, "size_error": size_error, "leaders_required": services.has_leaders(policy),
         "proposal": proposal, "proposal_rows": _proposal_rows(proposal) if proposal else [],
         "teams": [{"team": t, "members": sorted(t.members.all(),
