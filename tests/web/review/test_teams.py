@@ -533,3 +533,46 @@ def test_the_office_forms_teams_and_a_reviewer_lists_tasks_through_the_api(pool:
     tasks = json.loads(c.get("/api/review/tasks", **api(u)).content)
     assert a_team.application_id in [t["application_id"] for t in tasks]
     assert c.get(f"/api/applications/{a_team.application_id}", **api(u)).status_code == 404
+
+
+# ---------------------------------------------------------------------------------------------
+# The demo piece
+
+
+def test_the_demo_forms_the_teams_of_a_stage(pool: Pool, monkeypatch: Any, tmp_path: Any) -> None:
+    from qaward.web.demo import review_teams as demo
+
+    monkeypatch.setenv("QAWARD_CONFIG_DIR", str(tmp_path))
+    made = demo.run(pool.w.cycle, office=pool.w.office, head=pool.w.head)
+    assert len(made) == 2 and all(len(active(t)) == 3 for t in made)
+    assert demo.run(pool.w.cycle, office=pool.w.office, head=pool.w.head) == []  # formed
+    assert not list(tmp_path.iterdir())  # 滨江 sets the size (二、（四）): nothing configured
+
+
+def test_the_demo_configures_a_team_size_the_regulation_leaves_open(
+        w: World, monkeypatch: Any, tmp_path: Any) -> None:
+    from qaward.web.accounts.models import Jurisdiction, Role
+    from qaward.web.cycles.services import cycle_open
+    from qaward.web.demo import review_teams as demo
+
+    monkeypatch.setenv("QAWARD_CONFIG_DIR", str(tmp_path))
+    j = Jurisdiction.objects.get(code="shanghai-changning")
+    office, head = user("cn-office", j, Role.OFFICE), user("cn-head", j, Role.OFFICE_HEAD)
+    cycle = cycle_open(jurisdiction=j, year=2026, title="2026年度长宁区区长质量奖",
+                       opened_on=dt.date(2026, 3, 2), applications_close_on=dt.date(2026, 4, 30),
+                       actor=office)
+    assert policy_of(cycle).reviewers.team_min_size.silent  # type: ignore[union-attr]
+    local = World(**{**w.__dict__, "j": j, "cycle": cycle})
+    for i in range(2):
+        in_stage(local, f"长宁示例{i}有限公司")
+    for n in ("甲", "乙", "丙", "丁"):
+        expert(local, f"专家{n}")
+    made = demo.run(cycle, office=office, head=head)
+    assert len(made) == 2 and all(len(active(t)) == 3 for t in made)
+    assert "reviewers.team_min_size" in (tmp_path / "changning-2023.yaml").read_text("utf-8")
+    ev = AuditEvent.objects.get(action="cycle_repin")
+    assert ev.data["changed_keys"] == ["reviewers.team_min_size"]
+    cycle.refresh_from_db()
+    assert teams.team_size(policy_of(cycle)).cite == demo.DEMO_DECISION
+    # Silent on leaders: any member leads, but every team has one.
+    assert all(t.members.filter(active=True, is_leader=True).count() == 1 for t in made)
