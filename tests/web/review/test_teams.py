@@ -576,3 +576,31 @@ def test_the_demo_configures_a_team_size_the_regulation_leaves_open(
     assert teams.team_size(policy_of(cycle)).cite == demo.DEMO_DECISION
     # Silent on leaders: any member leads, but every team has one.
     assert all(t.members.filter(active=True, is_leader=True).count() == 1 for t in made)
+
+
+# ---------------------------------------------------------------------------------------------
+# In English
+
+
+def test_the_teams_pages_in_english_show_no_chinese_but_data(pool: Pool) -> None:
+    from tests.web.test_english_pages import english_client, leftovers, visible_text
+
+    w, (a, _b), ex = pool.w, pool.apps, pool.experts
+    conflict(a, ex["赵一"], "pending")
+    a_team, _ = formed(pool)
+    teams.propose_teams(cycle=w.cycle, stage=STAGE, actor=w.office)  # an open proposal too
+    m = a_team.members.filter(active=True, is_leader=False).first()
+    teams.recuse_member(m, "本人申请回避", w.office)
+    data = sorted({*(e.name for e in Expert.objects.all()),
+                   *(x.name for x in Applicant.objects.all()),
+                   *(x.sector for x in Applicant.objects.all()), w.cycle.title, "本人申请回避",
+                   w.j.name_zh, policy_of(w.cycle).title_zh,
+                   "简体中文"}, key=len, reverse=True)
+    _m, u = member_user(a_team)
+    pages = [(w.office, reverse("awards:review_teams", args=[w.cycle.pk, STAGE])),
+             (u, reverse("awards:review_tasks")),
+             (u, reverse("awards:review_application", args=[a_team.application.pk]))]
+    for who, url in pages:
+        r = english_client(who).get(url)
+        assert r.status_code == 200, url
+        assert leftovers(visible_text(r.content.decode()), data) == [], url

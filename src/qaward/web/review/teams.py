@@ -360,6 +360,7 @@ def propose_teams(*, cycle: Cycle, stage: str, actor: Any) -> TeamProposal:
         if not inst.applications:
             raise ServiceError(_("本评选周期目前没有处于该阶段的申报"), field="stage")
         sol = solve_stage(inst)
+        by_pk = {e.pk: e for e in inst.experts}
         teams = []
         for p, app in enumerate(inst.applications):
             leader = sol.leaders[p] if p < len(sol.leaders) else -1
@@ -370,8 +371,7 @@ def propose_teams(*, cycle: Cycle, stage: str, actor: Any) -> TeamProposal:
             if members and not any(m["leader"] for m in members):
                 # No leader from the solver: the best-matching member who may lead.
                 first = next((m for m in members if not inst.leaders_required
-                              or inst.experts[[e.pk for e in inst.experts].index(m["expert"])]
-                              .can_lead), None)
+                              or by_pk[m["expert"]].can_lead), None)
                 if first is not None:
                     first["leader"] = True
             teams.append({"application": app.pk, "members": members,
