@@ -174,6 +174,8 @@ def test_the_instance_of_a_stage(pool: Pool) -> None:
     conflict(b, ex["孙三"], "dismissed")
     expert(w, "郑七", available=False)
     expert(w, "王八", status="disqualified", until=dt.date(2031, 1, 1))
+    expert(w, "冯九", status="disqualified")  # without an end
+    expert(w, "褚十", status="disqualified", until=dt.date(2020, 1, 1), max_load=0)  # ended
     in_stage(w, "丙公司", stage=OTHER_STAGE)  # another stage: not a row
     # An active membership in another stage counts to the cycle's load.
     other = in_stage(w, "丁公司", stage=OTHER_STAGE)
@@ -188,7 +190,7 @@ def test_the_instance_of_a_stage(pool: Pool) -> None:
     inst = teams.build_instance(w.cycle, STAGE)
     names = [e.name for e in inst.experts]
     assert [x.pk for x in inst.applications] == [a.pk, b.pk]
-    assert names == ["赵一", "钱二", "孙三", "李四", "周五", "吴六"]
+    assert names == ["赵一", "钱二", "孙三", "李四", "周五", "吴六", "褚十"]
     col = {n: i for i, n in enumerate(names)}
     assert inst.conflict[0][col["赵一"]] and inst.conflict[0][col["钱二"]]  # pending blocks too
     assert not inst.conflict[1][col["孙三"]]  # a dismissed conflict does not
@@ -201,7 +203,7 @@ def test_the_instance_of_a_stage(pool: Pool) -> None:
     emp = inst.employer
     assert emp[col["赵一"]] == emp[col["钱二"]] and emp[col["孙三"]] == emp[col["李四"]]
     assert emp[col["赵一"]] != emp[col["孙三"]] and emp[col["周五"]] != emp[col["吴六"]]
-    assert inst.leaders_required and inst.can_lead == [True] * 5 + [False]
+    assert inst.leaders_required and inst.can_lead == [True] * 5 + [False, True]
 
 
 def test_team_size_left_open_must_be_configured(pool: Pool, monkeypatch: Any) -> None:

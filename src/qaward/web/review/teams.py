@@ -10,8 +10,9 @@ How a stage's instance is built (``build_instance``):
 
 - rows: the applications of the cycle now in the review stage (资料评审, 现场评审, 陈述答辩:
   the stages the policy's ``review.scoring`` lists);
-- columns: the cycle's available experts of the cycle's jurisdiction whose status is not
-  disqualified (a warning, 警告, does not take an expert out of the pool);
+- columns: the cycle's available experts of the cycle's jurisdiction not disqualified today (a
+  disqualification ends the day after ``disqualified_until``; a warning, 警告, does not take an
+  expert out of the pool);
 - affinity (a number ≥ 0, larger is better): 1.0 when one of the expert's sectors is the
   applicant's sector (compared without spaces and case), 0.5 when one contains the other
   (电子信息 / 电子信息制造), else 0; plus 0.25 when the expert holds a 卓越绩效 qualification
@@ -56,7 +57,7 @@ from qaward.core.policy.loader import require
 from qaward.core.policy.model import Cited, given
 from qaward.web.accounts import rules
 from qaward.web.audit.services import record_event
-from qaward.web.clock import now
+from qaward.web.clock import now, today
 from qaward.web.common.errors import ServiceError, in_language
 from qaward.web.cycles.models import Application, Cycle
 from qaward.web.experts.models import Conflict, Expert, ExpertCycle
@@ -202,12 +203,21 @@ def used_elsewhere(cycle: Cycle, stage: str) -> dict[int, int]:
     return {r["expert_id"]: r["n"] for r in rows}
 
 
+def _disqualified(prefix: str = "") -> Q:
+    """Disqualified today: a disqualification without an end, or ending today or later (it
+    ends the day after ``disqualified_until``, as the experts app reads it)."""
+    return (Q(**{f"{prefix}status": Expert.Status.DISQUALIFIED})
+            & (Q(**{f"{prefix}disqualified_until__isnull": True})
+               | Q(**{f"{prefix}disqualified_until__gte": today()})))
+
+
 def pool(cycle: Cycle) -> list[ExpertCycle]:
-    """The cycle's available experts who may review (not disqualified), in a stable order."""
+    """The cycle's available experts who may review (not disqualified today), in a stable
+    order."""
     return list(ExpertCycle.objects.select_related("expert")
                 .filter(cycle=cycle, available=True,
                         expert__jurisdiction_id=cycle.jurisdiction_id)
-                .exclude(expert__status=Expert.Status.DISQUALIFIED)
+                .exclude(_disqualified("expert__"))
                 .order_by("expert_id"))
 
 
@@ -535,7 +545,7 @@ def _check_addable(cycle: Cycle, team: Team, expert: Expert) -> list[str]:
     """Refuse an expert who may not join this team; the warnings that do not refuse."""
     ec = ExpertCycle.objects.filter(cycle=cycle, expert=expert).first()
     if (ec is None or not ec.available or expert.jurisdiction_id != cycle.jurisdiction_id
-            or expert.status == Expert.Status.DISQUALIFIED):
+            or Expert.objects.filter(_disqualified(), pk=expert.pk).exists()):
         raise ServiceError(_("%(expert)s 不在本届可参加评审的专家之列") % {"expert": expert.name},
                            field="expert")
     if team.members.filter(expert=expert, active=True).exists():
