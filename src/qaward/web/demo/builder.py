@@ -24,7 +24,7 @@ from django.db import transaction
 
 from qaward.core.errors import UnknownPolicy
 from qaward.core.policy import Policy, list_policies, load_policy
-from qaward.core.policy.model import FastTrack, Silent
+from qaward.core.policy.model import FastTrack, Silent, is_silent
 from qaward.core.policy.model import Notice as NoticeRule
 from qaward.core.states import End, Fixed, NoticeId, StageId
 from qaward.core.workdays import load_default_calendar
@@ -109,7 +109,30 @@ def demo_configuration(policy: Policy) -> dict[str, Any]:
             values[f"notices.{stage}.length"] = {
                 "value": 5, "unit": "working_days", "minimum": True,
                 "cite": "演示数据：法规未规定，演示按5个工作日公示"}
+    # The expert review: what the regulation leaves to the office, the demo decides as an
+    # office would (its "decision" cited), only where the policy is silent.
+    review_defaults: dict[str, Any] = {
+        "reviewers.team_min_size": 3,
+        "reviewers.team_leader": True,
+        "review.ranking.basis": "consensus",
+        "review.ranking.tie_breaks": [
+            {"key": "category:4.7", "prefer": "higher", "label_zh": "结果类得分高者在前",
+             "label_en": "Higher results score first"}],
+        **{f"review.scoring.{stage}": True for stage in policy.review.scoring},
+    }
+    for path, value in review_defaults.items():
+        if is_silent(_at(policy, path)):
+            values[path] = {"value": value,
+                            "cite": "演示数据：法规未规定，评审办会议决定（演示）"}
     return values
+
+
+def _at(policy: Policy, path: str) -> Any:
+    """The value at a dotted path of the policy (mapping keys or attributes)."""
+    node: Any = policy
+    for part in path.split("."):
+        node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
+    return node
 
 
 def place_names(policy: Policy) -> tuple[str, str]:
