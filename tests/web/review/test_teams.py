@@ -464,6 +464,8 @@ def test_recusal_removes_access_at_once(pool: Pool) -> None:
     # A conflict declared after formation: the door shuts before any recusal is recorded.
     cf = conflict(a_team.application, m.expert, "confirmed", origin="declared")
     assert c.get(url).status_code == 403
+    page = client_for(w.office).get(reverse("awards:review_teams", args=[w.cycle.pk, STAGE]))
+    assert "尚未记录回避的成员" in page.content.decode()
     recused = teams.recuse_conflicted(cf, w.office)
     assert [x.pk for x in recused] == [m.pk]
     m.refresh_from_db()
@@ -606,3 +608,25 @@ def test_the_teams_pages_in_english_show_no_chinese_but_data(pool: Pool) -> None
         r = english_client(who).get(url)
         assert r.status_code == 200, url
         assert leftovers(visible_text(r.content.decode()), data) == [], url
+
+
+def test_confirmed_conflicts_are_recorded_as_recusals_from_the_page_and_before_a_proposal(
+        pool: Pool) -> None:
+    w = pool.w
+    a_team, b_team = formed(pool)
+    m, _u = member_user(a_team)
+    cf = conflict(a_team.application, m.expert, "confirmed", origin="office")
+    assert teams.conflicted_members(w.cycle) == [m]
+    r = client_for(w.office).post(reverse("awards:review_teams_recuse",
+                                          args=[w.cycle.pk, STAGE]), follow=True)
+    assert "已记录1名成员回避" in r.content.decode()
+    m.refresh_from_db()
+    assert not m.active and teams.conflicted_members(w.cycle) == []
+    ev = AuditEvent.objects.get(action="team_member_recuse")
+    assert ev.data["conflict"] == cf.pk and ev.actor == w.office
+    # Confirmed while nobody looked: the next proposal records it first.
+    m2 = b_team.members.filter(active=True).first()
+    conflict(b_team.application, m2.expert, "confirmed", origin="declared")
+    teams.propose_teams(cycle=w.cycle, stage=STAGE, actor=w.office)
+    m2.refresh_from_db()
+    assert not m2.active

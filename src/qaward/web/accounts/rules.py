@@ -243,3 +243,7 @@ can_publish_notice = is_office                           # object: a Cycle
 can_handle_objections = is_office                        # object: a Notice or Objection
 can_view_objector = is_office_head | is_assigned_investigator  # object: an Objection
 can_view_audit_log = is_auditor | is_office_head         # object: a Jurisdiction
+# The expert pool (issue 8; object: a Jurisdiction or Cycle)
+can_manage_pool = is_office                              # experts, relations, availability
+can_decide_conflicts = is_office                         # confirm or dismiss a conflict
+can_sanction_experts = is_office_head                    # criticism, warning, disqualification

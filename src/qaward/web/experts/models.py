@@ -160,3 +160,51 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.expert} × {self.application}: {self.relation} ({self.status})"
+
+
+class Sanction(models.Model):
+    """A sanction of an expert (批评、警告、取消评审资格、通报), with the decision that made it."""
+
+    class Kind(models.TextChoices):
+        CRITICISM = "criticism", _("批评")
+        WARNING = "warning", _("警告")
+        DISQUALIFICATION = "disqualification", _("取消评审资格")
+        PUBLIC_NOTICE = "public_notice", _("通报")
+
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="sanctions")
+    kind = models.CharField(_("处理方式"), max_length=20, choices=Kind.choices)
+    decision = models.TextField(_("处理决定"))
+    article = models.CharField(_("依据"), max_length=200)
+    decided_on = models.DateField(_("决定日期"))
+    until = models.DateField(_("取消资格至"), null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(decision=""), name="sanction_has_decision"),
+            models.CheckConstraint(
+                condition=Q(kind="disqualification", until__isnull=False)
+                | (~Q(kind="disqualification") & Q(until__isnull=True)),
+                name="sanction_until_only_for_disqualification"),
+        ]
+
+
+class StaffRecusal(models.Model):
+    """An office staff member's declared interest in an application (工作人员回避): that user
+    may then decide nothing on it."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="staff_recusals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                             related_name="+")
+    statement = models.TextField(_("说明"))
+    article = models.CharField(_("依据"), max_length=200, blank=True)
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "user"], name="staff_recusal_once"),
+            models.CheckConstraint(condition=~Q(statement=""), name="staff_recusal_statement"),
+        ]

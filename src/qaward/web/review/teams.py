@@ -42,13 +42,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from qaward.core.errors import ConfigurationRequired
@@ -61,6 +60,7 @@ from qaward.web.clock import now, today
 from qaward.web.common.errors import ServiceError, in_language
 from qaward.web.cycles.models import Application, Cycle
 from qaward.web.experts.models import Conflict, Expert, ExpertCycle
+from qaward.web.experts.services import available_experts, expert_can_serve
 from qaward.web.policies.services import policy_of
 
 from .models import Team, TeamMember, TeamProposal
@@ -203,22 +203,13 @@ def used_elsewhere(cycle: Cycle, stage: str) -> dict[int, int]:
     return {r["expert_id"]: r["n"] for r in rows}
 
 
-def _disqualified(prefix: str = "") -> Q:
-    """Disqualified today: a disqualification without an end, or ending today or later (it
-    ends the day after ``disqualified_until``, as the experts app reads it)."""
-    return (Q(**{f"{prefix}status": Expert.Status.DISQUALIFIED})
-            & (Q(**{f"{prefix}disqualified_until__isnull": True})
-               | Q(**{f"{prefix}disqualified_until__gte": today()})))
-
-
 def pool(cycle: Cycle) -> list[ExpertCycle]:
-    """The cycle's available experts who may review (not disqualified today), in a stable
+    """The cycle's available experts of its jurisdiction allowed to serve today (the experts
+    app's ``available_experts``: a disqualification ends the day after its date), in a stable
     order."""
-    return list(ExpertCycle.objects.select_related("expert")
-                .filter(cycle=cycle, available=True,
-                        expert__jurisdiction_id=cycle.jurisdiction_id)
-                .exclude(_disqualified("expert__"))
-                .order_by("expert_id"))
+    return sorted((ec for ec in available_experts(cycle, today())
+                   if ec.expert.jurisdiction_id == cycle.jurisdiction_id),
+                  key=lambda ec: ec.expert_id)
 
 
 def build_instance(cycle: Cycle, stage: str) -> StageInstance:
@@ -366,6 +357,7 @@ def propose_teams(*, cycle: Cycle, stage: str, actor: Any) -> TeamProposal:
     _may_form(actor, cycle)
     with transaction.atomic():
         cycle = _lock_cycle(cycle)
+        recuse_blocked(cycle, actor)
         inst = build_instance(cycle, stage)
         if not inst.applications:
             raise ServiceError(_("本评选周期目前没有处于该阶段的申报"), field="stage")
@@ -436,6 +428,7 @@ def accept_proposal(*, proposal: TeamProposal, actor: Any, reason: str = "",
     _may_form(actor, cycle)
     with transaction.atomic():
         cycle = _lock_cycle(cycle)
+        recuse_blocked(cycle, actor)
         proposal = TeamProposal.objects.select_for_update().get(pk=proposal.pk)
         if proposal.status != TeamProposal.Status.OPEN:
             raise ServiceError(_("该方案已被采纳或已被新方案取代，请刷新页面"), field="proposal")
@@ -545,7 +538,7 @@ def _check_addable(cycle: Cycle, team: Team, expert: Expert) -> list[str]:
     """Refuse an expert who may not join this team; the warnings that do not refuse."""
     ec = ExpertCycle.objects.filter(cycle=cycle, expert=expert).first()
     if (ec is None or not ec.available or expert.jurisdiction_id != cycle.jurisdiction_id
-            or Expert.objects.filter(_disqualified(), pk=expert.pk).exists()):
+            or not expert_can_serve(expert, today())):
         raise ServiceError(_("%(expert)s 不在本届可参加评审的专家之列") % {"expert": expert.name},
                            field="expert")
     if team.members.filter(expert=expert, active=True).exists():
@@ -716,13 +709,28 @@ def recuse_conflicted(conflict: Conflict, actor: Any) -> list[TeamMember]:
     return [recuse_member(m, reason, actor, conflict=conflict) for m in members]
 
 
-def conflicted_members(application: Application) -> Iterable[TeamMember]:
-    """Active members with a confirmed conflict the recusal has not yet caught (the access
-    check refuses them all the same)."""
-    return TeamMember.objects.filter(
-        active=True, team__application=application,
-        expert__conflicts__application=application,
-        expert__conflicts__status=Conflict.Status.CONFIRMED).distinct()
+def conflicted_members(cycle: Cycle) -> list[TeamMember]:
+    """Active members of the cycle's teams with a confirmed conflict with their team's
+    application, whose recusal is not yet recorded (the access check refuses them all the
+    same). The experts app confirms conflicts without importing this app; this catches up."""
+    confirmed = Conflict.objects.filter(application=OuterRef("team__application"),
+                                        expert=OuterRef("expert"),
+                                        status=Conflict.Status.CONFIRMED)
+    return list(TeamMember.objects.filter(team__cycle=cycle, active=True)
+                .filter(Exists(confirmed))
+                .select_related("expert", "team__application__applicant"))
+
+
+def recuse_blocked(cycle: Cycle, actor: Any) -> list[TeamMember]:
+    """Record the recusal of every member ``conflicted_members`` finds (run before a
+    proposal or its acceptance, and from the teams page)."""
+    out = []
+    for m in conflicted_members(cycle):
+        c = (Conflict.objects.filter(application_id=m.team.application_id, expert_id=m.expert_id,
+                                     status=Conflict.Status.CONFIRMED).order_by("pk").first())
+        if c is not None:
+            out += recuse_conflicted(c, actor)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ urlpatterns: list[URLPattern] = [
          name="review_teams_propose"),
     path("console/cycles/<int:pk>/review/<str:stage>/teams/proposals/<int:proposal>/accept",
          teams.teams_accept, name="review_teams_accept"),
+    path("console/cycles/<int:pk>/review/<str:stage>/teams/recusals", teams.teams_recuse_blocked,
+         name="review_teams_recuse"),
     path("console/review/teams/<int:pk>/adjust", teams.team_adjust, name="review_team_adjust"),
     path("review/tasks/", teams.review_tasks, name="review_tasks"),
     path("review/tasks/<int:pk>/", teams.review_application, name="review_application"),

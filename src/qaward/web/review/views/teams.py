@@ -107,6 +107,7 @@ def teams_page(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
                    and sum(1 for m in t.members.all() if m.active) < size.value}
                   for t in teams],
         "pending": services.pending_conflicts(cycle, stage),
+        "conflicted": services.conflicted_members(cycle),
         "pool": [(ec.expert, loads.get(ec.expert_id, 0), ec.max_load)
                  for ec in services.pool(cycle)],
     }
@@ -145,6 +146,17 @@ def teams_accept(request: HttpRequest, pk: int, stage: str, proposal: int) -> Ht
         messages.error(request, str(err))
     else:
         messages.success(request, _("已按方案组建%(n)s个评审组") % {"n": len(formed)})
+    return _back(cycle, stage)
+
+
+@login_required
+@require_POST
+def teams_recuse_blocked(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    """Record the recusal of the members whose conflict the office has confirmed."""
+    cycle = _office_cycle(request, pk)
+    require(rules.is_office(request.user, cycle))
+    done = services.recuse_blocked(cycle, request.user)
+    messages.success(request, _("已记录%(n)s名成员回避") % {"n": len(done)})
     return _back(cycle, stage)
 
 
