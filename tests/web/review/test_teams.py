@@ -38,14 +38,17 @@ OTHER_STAGE = "site_review"
 
 
 def greedy(inst: teams.StageInstance) -> teams.Solution:
-    """Best affinity first, never a conflict, never above max_load, one per employer."""
+    """Best affinity first (one who can lead first), never a conflict, never above max_load,
+    one per employer."""
     n_r = len(inst.experts)
     load = [0] * n_r
     assign = [[0] * n_r for _ in inst.applications]
     leaders = []
     for p in range(len(inst.applications)):
         employers: set[int] = set()
-        for r in sorted(range(n_r), key=lambda r: (-inst.affinity[p][r], load[r], r)):
+        leads = inst.can_lead or [True] * n_r
+        for r in sorted(range(n_r), key=lambda r: (not (leads[r] and not any(assign[p])),
+                                                   -inst.affinity[p][r], load[r], r)):
             if sum(assign[p]) >= inst.demand[p]:
                 break
             if inst.conflict[p][r] or load[r] >= inst.max_load[r] \
@@ -630,3 +633,27 @@ def test_confirmed_conflicts_are_recorded_as_recusals_from_the_page_and_before_a
     teams.propose_teams(cycle=w.cycle, stage=STAGE, actor=w.office)
     m2.refresh_from_db()
     assert not m2.active
+
+
+def test_the_demo_forms_teams_from_the_demo_pool(w: World, monkeypatch: Any,
+                                                 tmp_path: Any) -> None:
+    """The pool demo (generated experts, conflicts decided, one declared), then the teams:
+    nobody conflicted is in a team, loads hold, and every team has a leader who can lead."""
+    from qaward.web.demo import review_pool
+    from qaward.web.demo import review_teams as demo
+
+    monkeypatch.setenv("QAWARD_CONFIG_DIR", str(tmp_path))
+    apps = [in_stage(w, f"滨江示例{i}科技有限公司", sector=s)
+            for i, s in enumerate(("数字经济", "先进制造业", "医疗卫生", "新材料"))]
+    review_pool.run(w.cycle, office=w.office, day=dt.date(2026, 6, 1), head=w.head)
+    made = demo.run(w.cycle, office=w.office, head=w.head)
+    assert len(made) == len(apps)
+    blocked = set(Conflict.objects.filter(status__in=["pending", "confirmed"])
+                  .values_list("application_id", "expert_id"))
+    for t in made:
+        members = list(t.members.filter(active=True).select_related("expert"))
+        assert len(members) == 3
+        assert not {(t.application_id, m.expert_id) for m in members} & blocked
+        assert [m.expert.can_lead for m in members if m.is_leader] == [True]
+    for ec in ExpertCycle.objects.filter(cycle=w.cycle):
+        assert TeamMember.objects.filter(expert=ec.expert, active=True).count() <= ec.max_load

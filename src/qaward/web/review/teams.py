@@ -458,9 +458,13 @@ def accept_proposal(*, proposal: TeamProposal, actor: Any, reason: str = "",
                     raise _conflict_error(c)
             leader = (leaders or {}).get(app.pk) or next(
                 (m["expert"] for m in t["members"] if m["leader"]), None)
-            if leader is not None and leader not in ids:
+            if leader is None:
+                raise ServiceError(_("%(applicant)s 的评审组没有组长，请指定组长")
+                                   % {"applicant": app.applicant.name}, field="leaders",
+                                   article=_leader_cite(policy))
+            if leader not in ids:
                 raise ServiceError(_("组长须是该评审组的成员"), field="leaders")
-            if leader is not None and leaders_required and not experts[leader].can_lead:
+            if leaders_required and not experts[leader].can_lead:
                 raise ServiceError(_("%(expert)s 不具备担任评审组长的条件")
                                    % {"expert": experts[leader].name}, field="leaders",
                                    article=_leader_cite(policy))
