@@ -39,7 +39,16 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from qaward.core.errors import QawardError, UnknownPolicy
 from qaward.web.common.errors import ServiceError, StaleVersion
 
-from . import appeals, cycles, notices, policies, portal, review_experts, review_teams
+from . import (
+    appeals,
+    cycles,
+    notices,
+    policies,
+    portal,
+    review_experts,
+    review_ranking,
+    review_teams,
+)
 from .auth import AUTH, issue_token, user_for_token
 
 __all__ = ["api", "issue_token", "user_for_token"]
@@ -133,4 +142,5 @@ api.add_router("/screen", cycles.screening)
 api.add_router("/appeals", appeals.appeals)
 api.add_router("/portal", portal.portal)
 api.add_router("/experts", review_experts.router)
+api.add_router("/review", review_ranking.review_ranking)
 api.add_router("/review", review_teams.review_teams)

@@ -46,6 +46,7 @@ from qaward.core.review.reports import (
     ScoreRow,
     SiteReviewReport,
 )
+from qaward.core.states import StageId
 
 log = logging.getLogger(__name__)
 
@@ -84,11 +85,11 @@ def local_only_fetcher() -> Any:
 def report_title(report: ReviewReport) -> str:
     """The document's title in the active language."""
     titles = {
-        "material_review": _("资料评审报告"),
-        "site_review": _("现场评审报告"),
-        "comprehensive_evaluation": _("综合评价报告"),
+        StageId.MATERIAL_REVIEW: _("资料评审报告"),
+        StageId.SITE_REVIEW: _("现场评审报告"),
+        StageId.COMPREHENSIVE_EVALUATION: _("综合评价报告"),
     }
-    return titles[report.kind]
+    return titles[StageId(report.kind)]
 
 
 def stage_name(stage: str) -> str:

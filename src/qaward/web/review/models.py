@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from qaward.core.states import StageId
 from qaward.web.cycles.models import Application, Cycle
 from qaward.web.experts.models import Expert
 
@@ -124,6 +125,101 @@ class ReviewerAccess(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["application", "at"])]
+
+
+# ---------------------------------------------------------------------------------------------
+# Engineer `ranking`: the shortlist the office fixes after a scored stage, and the review
+# reports released to the applicant (issue 8, "Aggregation, ranking and shortlist", "Reports
+# as documents").
+
+
+class Shortlist(models.Model):
+    """The list the office fixed after ``stage`` for one track (入围名单): the ranking it was
+    fixed against (``ranking``: a snapshot of every row), the policy's method and cap with the
+    article, and the notice it went to where the policy requires one."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="shortlists")
+    stage = models.CharField(max_length=40)  # the stage whose exit is not_shortlisted
+    scored_stage = models.CharField(max_length=40)  # the stage whose scores ranked
+    track = models.CharField(max_length=40)
+    method = models.CharField(max_length=40)
+    cap = models.PositiveIntegerField(null=True, blank=True)
+    cap_explanation = models.TextField(blank=True)
+    article = models.CharField(max_length=200)
+    basis = models.CharField(max_length=40)
+    basis_cite = models.CharField(max_length=300, blank=True)
+    ranking = models.JSONField(default=list)
+    notice = models.ForeignKey("notices.Notice", on_delete=models.PROTECT, null=True,
+                               blank=True, related_name="+")
+    fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    fixed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "stage", "track"],
+                                    name="shortlist_once_per_stage_and_track"),
+        ]
+
+
+class ShortlistEntry(models.Model):
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE, related_name="entries")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField()
+    chosen = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "application"],
+                                    name="shortlist_entry_once"),
+        ]
+
+
+class ShortlistDeparture(models.Model):
+    """A chosen application placed over one ranked above it (or level with it) that was left
+    out, with the office's reason (好中选优: every departure from the ranking is explained)."""
+
+    shortlist = models.ForeignKey(Shortlist, on_delete=models.CASCADE,
+                                  related_name="departures")
+    chosen = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    passed_over = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("偏离排名的理由"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["shortlist", "chosen", "passed_over"],
+                                    name="shortlist_departure_once"),
+            models.CheckConstraint(condition=~Q(reason=""), name="shortlist_departure_reason"),
+        ]
+
+
+class ReportRelease(models.Model):
+    """A review report of an application offered to its applicant: released by the office,
+    or offered as the feedback the policy gives those not shortlisted. The PDF is made on
+    first download and kept, so the applicant always gets the same document."""
+
+    class Kind(models.TextChoices):
+        MATERIAL_REVIEW = StageId.MATERIAL_REVIEW.value, _("资料评审报告")
+        SITE_REVIEW = StageId.SITE_REVIEW.value, _("现场评审报告")
+        COMPREHENSIVE_EVALUATION = StageId.COMPREHENSIVE_EVALUATION.value, _("综合评价报告")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT,
+                                    related_name="review_reports")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    stage = models.CharField(max_length=40)
+    as_feedback = models.BooleanField(default=False)  # shortlist.feedback_to_others
+    article = models.CharField(max_length=200)
+    names_shown = models.BooleanField(default=False)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    released_at = models.DateTimeField()
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["application", "kind"], name="report_release_once"),
+        ]
 
 
 # -- teams (engineer `teams`, issue 8): the optimiser's proposal the office accepts ----------

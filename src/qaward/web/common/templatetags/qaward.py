@@ -83,6 +83,8 @@ ACTION_LABELS = {
     "duty_done": _("勾选工作清单事项"),
     "token_create": _("创建接口令牌"),
     "token_revoke": _("吊销接口令牌"),
+    "shortlist_fix": _("确定入围名单"),
+    "report_release": _("发布评审报告"),
 }
 
 
