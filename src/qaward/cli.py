@@ -1,7 +1,8 @@
 """The ``qaward`` command line.
 
 Exit codes: 0 when the command did its work (an ineligible applicant is a result, not an
-error); 1 when it could not (the message is on stderr); 2 for a malformed command line.
+error); 1 when it could not (the message is on stderr); 2 for a malformed command line, and
+for ``assign`` an instance file it cannot read or an instance no assignment can satisfy.
 """
 
 from __future__ import annotations
@@ -300,6 +301,95 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# assign: the reviewer-assignment solver on an .npz instance (docs/assignment.md)
+
+ASSIGN_KEYS = ("affinity", "conflict", "min_load", "max_load", "demand")
+ASSIGN_OPTIONAL = ("employer", "can_lead", "forced")
+
+
+def _read_instance(path: Path, *, employer_strict: bool = True) -> Any:
+    """The instance in an .npz file; QawardError naming the file and the problem."""
+    import zipfile
+
+    import numpy as np
+
+    from qaward.core.review.assignment import Instance, InvalidInstance
+
+    try:
+        data = np.load(path, allow_pickle=False)
+        if not isinstance(data, np.lib.npyio.NpzFile):
+            raise QawardError(f"{path}: holds a single array (.npy), not an .npz of named "
+                              f"arrays {', '.join(ASSIGN_KEYS)}")
+        with data:
+            arrays: dict[str, Any] = {k: data[k] for k in data.files}
+    except FileNotFoundError:
+        raise QawardError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise QawardError(f"{path}: is a directory, not an .npz file") from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as err:
+        raise QawardError(f"{path}: not a readable .npz file of arrays ({err})") from None
+    missing = [k for k in ASSIGN_KEYS if k not in arrays]
+    if missing:
+        raise QawardError(
+            f"{path}: missing key(s) {', '.join(missing)}; an instance holds "
+            f"{', '.join(ASSIGN_KEYS)} and optionally {', '.join(ASSIGN_OPTIONAL)} "
+            "(docs/assignment.md)")
+    unknown = sorted(set(arrays) - set(ASSIGN_KEYS) - set(ASSIGN_OPTIONAL))
+    if unknown:
+        raise QawardError(f"{path}: unknown key(s) {', '.join(unknown)}; known: "
+                          f"{', '.join(ASSIGN_KEYS + ASSIGN_OPTIONAL)}")
+    try:
+        return Instance(arrays["affinity"], arrays["conflict"], arrays["min_load"],
+                        arrays["max_load"], arrays["demand"], employer=arrays.get("employer"),
+                        can_lead=arrays.get("can_lead"), forced=arrays.get("forced"),
+                        employer_strict=employer_strict)
+    except InvalidInstance as err:
+        raise QawardError(f"{path}: {err}") from None
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    import numpy as np
+
+    from qaward.core.review.assignment import Infeasible, solve, violations
+
+    try:
+        instance = _read_instance(Path(args.npz),
+                                  employer_strict=not args.employer_where_possible)
+    except QawardError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    try:
+        result = solve(instance, method=args.method, time_limit=args.time_limit)
+    except Infeasible as err:
+        where = f" (application {err.application})" if err.application is not None else ""
+        print(f"infeasible [{err.constraint}]{where}:\n  {err.message_zh}\n  {err.message_en}",
+              file=sys.stderr)
+        return 2
+    problems = violations(instance, result.assign)
+    out: dict[str, Any] = {"assign": result.assign}
+    if instance.can_lead is not None:
+        out["leaders"] = result.leaders
+    try:
+        with open(args.out, "wb") as f:  # a file object: numpy adds no ".npz" of its own
+            np.savez_compressed(f, **out)
+    except OSError as err:
+        print(f"error: cannot write {args.out}: {err.strerror or err}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(json.dumps({"objective": result.objective, "seconds": result.seconds,
+                          "valid": not problems}))
+    else:
+        n_p, n_r = instance.shape
+        clashes = f", {result.clashes} employer clash(es)" if result.clashes else ""
+        print(f"{n_p} applications × {n_r} experts: {int(result.assign.sum())} pairs, "
+              f"objective {result.objective:.6g} ({result.method}, {result.seconds:.3f} s"
+              f"{clashes}); wrote {args.out}")
+    for problem in problems:
+        print(f"error: the result breaks a rule: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+# ---------------------------------------------------------------------------------------------
 # demo: the main job
 
 
@@ -390,6 +480,19 @@ def build_parser() -> argparse.ArgumentParser:
     asub = aud.add_subparsers(dest="action", required=True)
     p = asub.add_parser("verify", help="check the hash chain (QAWARD_DATABASE_URL selects the db)")
     p.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("assign", help="assign reviewers to applications (an .npz instance)")
+    p.add_argument("--npz", required=True, help="the instance: affinity, conflict, min_load, "
+                   "max_load, demand; optionally employer, can_lead, forced")
+    p.add_argument("--out", required=True, help="the result .npz: assign (and leaders)")
+    p.add_argument("--json", action="store_true",
+                   help='print {"objective": …, "seconds": …, "valid": …}')
+    p.add_argument("--method", choices=("auto", "flow", "exact"), default="auto")
+    p.add_argument("--employer-where-possible", action="store_true",
+                   help="read the employer rule as 'where possible': fewest clashes first")
+    p.add_argument("--time-limit", type=float, default=None,
+                   help="seconds allowed to each MIP (only with employer and can_lead together)")
+    p.set_defaults(func=cmd_assign)
 
     p = sub.add_parser("demo", help="the main job: screen the bundled examples under every policy")
     p.add_argument("--on", type=_date, help="date to screen on (default: today)")

@@ -1,9 +1,8 @@
 """The review teams (issue 8): the instance a stage gives the solver, the proposal and its
 acceptance, hand adjustments with reasons, recusal, and what a reviewer may read.
 
-The world is 滨江 (二、（四）: teams of at least 3, 组长负责制: the leader can lead). Until the
-pure solver is merged, a greedy stand-in (here, never in src) plays it; with the real one
-present the same tests run against it."""
+The world is 滨江 (二、（四）: teams of at least 3, 组长负责制: the leader can lead); the teams
+come from the pure solver (qaward.core.review.assignment)."""
 
 from __future__ import annotations
 
@@ -33,54 +32,11 @@ STAGE = "material_review"
 OTHER_STAGE = "site_review"
 
 
-# ---------------------------------------------------------------------------------------------
-# The stand-in solver (tests only)
-
-
-def greedy(inst: teams.StageInstance) -> teams.Solution:
-    """Best affinity first (one who can lead first), never a conflict, never above max_load,
-    one per employer."""
-    n_r = len(inst.experts)
-    load = [0] * n_r
-    assign = [[0] * n_r for _ in inst.applications]
-    leaders = []
-    for p in range(len(inst.applications)):
-        employers: set[int] = set()
-        leads = inst.can_lead or [True] * n_r
-        for r in sorted(range(n_r), key=lambda r: (not (leads[r] and not any(assign[p])),
-                                                   -inst.affinity[p][r], load[r], r)):
-            if sum(assign[p]) >= inst.demand[p]:
-                break
-            if inst.conflict[p][r] or load[r] >= inst.max_load[r] \
-                    or inst.employer[r] in employers:
-                continue
-            assign[p][r] = 1
-            load[r] += 1
-            if inst.employer[r] >= 0:
-                employers.add(inst.employer[r])
-        if sum(assign[p]) < inst.demand[p]:
-            raise ServiceError("stand-in: demand cannot be met", field="demand")
-        members = [r for r in range(n_r) if assign[p][r]]
-        leaders.append(next((r for r in members if inst.can_lead is None or inst.can_lead[r]),
-                            -1))
-    objective = sum(inst.affinity[p][r] for p in range(len(assign)) for r in range(n_r)
-                    if assign[p][r])
-    return teams.Solution(assign, leaders, objective, 0.0, "stand-in")
-
-
 @pytest.fixture(autouse=True)
 def chinese() -> Any:
     """The services speak the reader's language; these tests read Chinese."""
     with translation.override("zh-hans"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def solver(monkeypatch: Any) -> None:
-    try:
-        from qaward.core.review import assignment  # noqa: F401
-    except ImportError:
-        monkeypatch.setattr(teams, "solve_stage", greedy)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -282,8 +238,21 @@ def test_why_not_names_conflict_load_and_employer(pool: Pool) -> None:
     inst.employer[col["李四"]] = inst.employer[col["孙三"]]
     why = {x["expert"]: [r["kind"] for r in x["reasons"]]
            for x in teams.why_not(inst, assign, 0)}
-    assert why == {ex["赵一"].pk: ["conflict"], ex["钱二"].pk: ["load"],
+    assert why == {ex["赵一"].pk: ["conflict"], ex["钱二"].pk: ["max_load"],
                    ex["李四"].pk: ["employer"]}
+
+
+@pytest.mark.parametrize(("unavailable", "constraint"), [
+    (("赵一", "钱二", "孙三", "李四"), "demand"),  # 甲 (电子信息) has only 周五 and 吴六
+    (("赵一", "钱二", "孙三", "李四", "周五"), "total_max_load"),
+])
+def test_an_infeasible_stage_is_refused_naming_the_constraint(
+        pool: Pool, unavailable: tuple[str, ...], constraint: str) -> None:
+    ExpertCycle.objects.filter(expert__name__in=unavailable).update(available=False)
+    with pytest.raises(ServiceError) as err:
+        teams.propose_teams(cycle=pool.w.cycle, stage=STAGE, actor=pool.w.office)
+    assert err.value.field == constraint
+    assert not TeamProposal.objects.exists()
 
 
 def test_accepting_again_replaces_only_with_a_reason(pool: Pool) -> None:

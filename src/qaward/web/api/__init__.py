@@ -47,6 +47,7 @@ from . import (
     portal,
     review_experts,
     review_ranking,
+    review_sheets,
     review_teams,
 )
 from .auth import AUTH, issue_token, user_for_token
@@ -143,4 +144,5 @@ api.add_router("/appeals", appeals.appeals)
 api.add_router("/portal", portal.portal)
 api.add_router("/experts", review_experts.router)
 api.add_router("/review", review_ranking.review_ranking)
+api.add_router("/review", review_sheets.router)
 api.add_router("/review", review_teams.review_teams)

@@ -222,6 +222,80 @@ class ReportRelease(models.Model):
         ]
 
 
+# ---------------------------------------------------------------------------------------------
+# Engineer `sheets`: the site review's visit plan (现场评审计划), the organization's
+# confirmation of the site-review report (滨江 四、（五）, where the policy has
+# ``review.site_report_confirmation``) and the ratings of two-way supervision (双向监督, where the
+# policy has ``reviewers.two_way_supervision``).
+
+
+class VisitPlan(models.Model):
+    """The plan of a team's site visit: when, where, the agenda and who takes part."""
+
+    team = models.OneToOneField(Team, on_delete=models.PROTECT, related_name="visit_plan")
+    date = models.DateField(_("现场评审日期"))
+    place = models.CharField(_("地点"), max_length=200)
+    agenda = models.TextField(_("日程安排"))
+    participants = models.TextField(_("参加人员"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=~Q(place="") & ~Q(agenda=""),
+                                   name="visit_plan_has_place_and_agenda"),
+        ]
+
+
+class SiteReportConfirmation(models.Model):
+    """The organization's answer to its site-review report: confirmed, or an objection with
+    its text. One answer per team; the audit chain keeps who and when."""
+
+    team = models.OneToOneField(Team, on_delete=models.PROTECT,
+                                related_name="site_report_confirmation")
+    confirmed = models.BooleanField(_("确认"))
+    objection = models.TextField(_("异议"), blank=True)
+    article = models.CharField(max_length=200)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(confirmed=True) | ~Q(objection=""),
+                                   name="site_report_objection_has_text"),
+        ]
+
+
+class SupervisionRating(models.Model):
+    """双向监督: the applicant rates a reviewer's conduct, or a reviewer rates the applicant's
+    cooperation. Shown to the body the policy names, never to the party rated."""
+
+    class Direction(models.TextChoices):
+        OF_REVIEWER = "of_reviewer", _("申报单位评价评审专家")
+        OF_APPLICANT = "of_applicant", _("评审专家评价申报单位")
+
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="ratings")
+    # The reviewer rated (of_reviewer) or rating (of_applicant).
+    member = models.ForeignKey(TeamMember, on_delete=models.PROTECT, related_name="ratings")
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    score = models.PositiveSmallIntegerField(_("评价"))  # 1 (poor) .. 5 (excellent)
+    comment = models.TextField(_("说明"), blank=True)
+    article = models.CharField(max_length=200)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                 related_name="+")
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "direction"],
+                                    name="supervision_rating_once"),
+            models.CheckConstraint(condition=Q(score__gte=1, score__lte=5),
+                                   name="supervision_rating_range"),
+        ]
+
+
 # -- teams (engineer `teams`, issue 8): the optimiser's proposal the office accepts ----------
 
 

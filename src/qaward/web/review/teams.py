@@ -45,6 +45,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -54,6 +55,7 @@ from qaward.core.errors import ConfigurationRequired
 from qaward.core.policy import Policy
 from qaward.core.policy.loader import require
 from qaward.core.policy.model import Cited, given
+from qaward.core.review import assignment
 from qaward.web.accounts import rules
 from qaward.web.audit.services import record_event
 from qaward.web.clock import now, today
@@ -173,27 +175,21 @@ class StageInstance:
     # Conflict rows that block a pair: pending ones first (the office decides them).
     blocking: list[Conflict] = field(default_factory=list)
 
-    def solver_instance(self) -> Any:
-        """The pure solver's ``Instance`` (qaward.core.review.assignment)."""
-        # Imported here until the solver's package (numpy, the assignment module) is merged.
-        import numpy as np  # type: ignore[import-not-found, unused-ignore]
-
-        from qaward.core.review.assignment import (  # type: ignore[import-untyped, unused-ignore]
-            Instance,
-        )
-
-        return Instance(
-            affinity=np.asarray(self.affinity, dtype=float).reshape(len(self.applications),
-                                                                     len(self.experts)),
-            conflict=np.asarray(self.conflict, dtype=bool).reshape(len(self.applications),
-                                                                    len(self.experts)),
-            min_load=np.asarray(self.min_load, dtype=int),
-            max_load=np.asarray(self.max_load, dtype=int),
-            demand=np.asarray(self.demand, dtype=int),
-            employer=np.asarray(self.employer, dtype=int),
-            can_lead=(np.asarray(self.can_lead, dtype=bool) if self.can_lead is not None
+    def solver_instance(self) -> assignment.Instance:
+        """The pure solver's ``Instance`` (qaward.core.review.assignment). The employer rule
+        reads "where possible" (``employer_strict=False``): colleagues share a team only when
+        no better team exists."""
+        n_p, n_r = len(self.applications), len(self.experts)
+        return assignment.Instance(
+            affinity=np.asarray(self.affinity, dtype=np.float64).reshape(n_p, n_r),
+            conflict=np.asarray(self.conflict, dtype=np.bool_).reshape(n_p, n_r),
+            min_load=np.asarray(self.min_load, dtype=np.int64),
+            max_load=np.asarray(self.max_load, dtype=np.int64),
+            demand=np.asarray(self.demand, dtype=np.int64),
+            employer=np.asarray(self.employer, dtype=np.int64),
+            can_lead=(np.asarray(self.can_lead, dtype=np.bool_) if self.can_lead is not None
                       else None),
-            forced=None)
+            forced=None, employer_strict=False)
 
 
 def used_elsewhere(cycle: Cycle, stage: str) -> dict[int, int]:
@@ -259,81 +255,53 @@ class Solution:
     objective: float
     seconds: float
     method: str
-    explanations: list[Any] | None = None  # the solver's own explain(), when it has one
+    why_not: list[list[dict[str, Any]]]  # per application (``why_not``)
 
 
 def solve_stage(inst: StageInstance) -> Solution:
     """Run the pure solver on the instance; infeasible → ServiceError with the solver's
-    message (in the reader's language) naming the constraint."""
-    from qaward.core.review import assignment
-
+    message (in the reader's language) naming the constraint (the field)."""
     instance = inst.solver_instance()
     try:
         result = assignment.solve(instance)
     except assignment.Infeasible as err:
-        raise ServiceError(in_language(err.message_zh, err.message_en),
-                           field=str(err.constraint or "assignment")) from None
-    assign = [[int(x) for x in row] for row in result.assign]
-    leaders = [int(x) for x in (result.leaders if result.leaders is not None
-                                else [-1] * len(assign))]
-    explanations: list[Any] = []
-    for p in range(len(assign)):
-        try:
-            explanations.append(_jsonable(assignment.explain(instance, result, p)))
-        except Exception:  # an explanation never stops a proposal; ours is computed below
-            explanations.append(None)
-    return Solution(assign, leaders, float(result.objective), float(result.seconds),
-                    str(result.method), explanations)
+        app = (inst.applications[err.application].applicant.name
+               if err.application is not None and 0 <= err.application < len(inst.applications)
+               else None)
+        raise ServiceError(in_language(err.message_zh, err.message_en)
+                           + (f"（{app}）" if app else ""), field=err.constraint) from None
+    return Solution(
+        assign=[[int(x) for x in row] for row in result.assign],
+        leaders=[int(x) for x in result.leaders], objective=float(result.objective),
+        seconds=float(result.seconds), method=str(result.method),
+        why_not=[_passed_over(inst, assignment.explain(instance, result, p))
+                 for p in range(len(inst.applications))])
 
 
-def _jsonable(x: Any) -> Any:
-    import dataclasses
-
-    if dataclasses.is_dataclass(x) and not isinstance(x, type):
-        return {k: _jsonable(v) for k, v in dataclasses.asdict(x).items()}
-    if isinstance(x, dict):
-        return {str(k): _jsonable(v) for k, v in x.items()}
-    if isinstance(x, list | tuple):
-        return [_jsonable(v) for v in x]
-    if hasattr(x, "tolist"):
-        return x.tolist()
-    if isinstance(x, str | int | float | bool) or x is None:
-        return x
-    return str(x)
+def _passed_over(inst: StageInstance, expl: assignment.Explanation) -> list[dict[str, Any]]:
+    """The solver's explanation of one application, in the web layer's terms: experts by
+    id, each conflict by its record (number and status), the first ``WHY_NOT_SHOWN``."""
+    conflicts = {(c.application_id, c.expert_id): c for c in inst.blocking}
+    app_id = inst.applications[expl.application].pk
+    out = []
+    for x in expl.passed_over[:WHY_NOT_SHOWN]:
+        e = inst.experts[x.expert]
+        reason: dict[str, Any] = {"kind": x.reason, "zh": x.reason_zh, "en": x.reason_en}
+        c = conflicts.get((app_id, e.pk))
+        if x.reason == "conflict" and c is not None:
+            reason.update(conflict=c.pk, status=c.status, relation=c.relation)
+        out.append({"expert": e.pk, "affinity": x.affinity, "reasons": [reason]})
+    return out
 
 
 def why_not(inst: StageInstance, assign: list[list[int]], p: int) -> list[dict[str, Any]]:
-    """The experts who match application ``p`` better than its weakest member but are not in
-    its team, each with the reasons: conflict (the Conflict rows), load (full in this
-    proposal), employer (a member's colleague); none of these → the balance of loads and
-    the whole cycle's objective."""
-    members = [r for r, x in enumerate(assign[p]) if x]
-    if not members:
-        return []
-    floor = min(inst.affinity[p][r] for r in members)
-    loads = [sum(assign[q][r] for q in range(len(assign))) for r in range(len(inst.experts))]
-    member_employers = {inst.employer[r] for r in members if inst.employer[r] >= 0}
-    conflicts = {(c.application_id, c.expert_id): c for c in inst.blocking}
-    app_id = inst.applications[p].pk
-    out = []
-    for r in sorted((r for r in range(len(inst.experts)) if not assign[p][r]
-                     and inst.affinity[p][r] > floor), key=lambda r: -inst.affinity[p][r]):
-        reasons: list[dict[str, Any]] = []
-        c = conflicts.get((app_id, inst.experts[r].pk))
-        if c is not None:
-            reasons.append({"kind": "conflict", "conflict": c.pk, "status": c.status,
-                            "relation": c.relation})
-        if loads[r] >= inst.max_load[r]:
-            reasons.append({"kind": "load", "load": loads[r], "max_load": inst.max_load[r]})
-        if inst.employer[r] >= 0 and inst.employer[r] in member_employers:
-            reasons.append({"kind": "employer"})
-        if not reasons:
-            reasons.append({"kind": "balance"})
-        out.append({"expert": inst.experts[r].pk, "affinity": inst.affinity[p][r],
-                    "reasons": reasons})
-        if len(out) >= WHY_NOT_SHOWN:
-            break
-    return out
+    """Why better-matching experts are not in application ``p``'s team under ``assign`` (the
+    solver's ``explain``: conflict, max_load, employer, else trade_off: the expert matters
+    more elsewhere for the whole cycle's objective)."""
+    result = assignment.Result(assign=np.asarray(assign, dtype=np.uint8), objective=0.0,
+                               seconds=0.0, method="office",
+                               leaders=np.full(len(assign), -1, dtype=np.int64))
+    return _passed_over(inst, assignment.explain(inst.solver_instance(), result, p))
 
 
 def _blocked_rows(inst: StageInstance) -> list[dict[str, Any]]:
@@ -377,8 +345,7 @@ def propose_teams(*, cycle: Cycle, stage: str, actor: Any) -> TeamProposal:
                 if first is not None:
                     first["leader"] = True
             teams.append({"application": app.pk, "members": members,
-                          "why_not": why_not(inst, sol.assign, p),
-                          "solver": (sol.explanations or [None] * len(inst.applications))[p]})
+                          "why_not": sol.why_not[p]})
         TeamProposal.objects.filter(cycle=cycle, stage=stage,
                                     status=TeamProposal.Status.OPEN).update(
             status=TeamProposal.Status.SUPERSEDED)

@@ -12,11 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from qaward.core.errors import QawardError
 from qaward.web.accounts import rules
-from qaward.web.common.errors import ServiceError
+from qaward.web.common.errors import ServiceError, in_language
 from qaward.web.common.views import english, login_required, require, require_POST
 from qaward.web.cycles.models import Application, Cycle, Document
 from qaward.web.experts.models import Expert
@@ -24,13 +23,6 @@ from qaward.web.policies.services import policy_of
 from qaward.web.review import teams as services
 from qaward.web.review.access import member_for, pledge_signed
 from qaward.web.review.models import Team, TeamMember, TeamProposal
-
-REASONS = {
-    "conflict": gettext_lazy("存在利益冲突"),
-    "load": gettext_lazy("评审数已满"),
-    "employer": gettext_lazy("与组内成员同一工作单位"),
-    "balance": gettext_lazy("为均衡全届评审负担、整体匹配最优"),
-}
 
 
 def _office_cycle(request: HttpRequest, pk: int) -> Cycle:
@@ -49,13 +41,12 @@ def _stage_name(cycle: Cycle, stage: str) -> str:
 
 
 def _reason_words(reasons: list[dict[str, Any]]) -> str:
+    """The solver's reasons in the reader's language, each conflict with its record number."""
     words = []
     for r in reasons:
-        w = str(REASONS.get(r.get("kind", ""), r.get("kind", "")))
-        if r.get("kind") == "load":
-            w += f" ({r.get('load')}/{r.get('max_load')})"
-        if r.get("kind") == "conflict":
-            w += f" #{r.get('conflict')}"
+        w = in_language(r.get("zh", ""), r.get("en", "")) or str(r.get("kind", ""))
+        if r.get("conflict"):
+            w += f" #{r['conflict']}"
         words.append(w)
     return ("; " if english() else "；").join(words)
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('cycles', '0004_findings_manual_check_findings'),
-        ('review', '0002_ranking_shortlist_reports'),
+        ('review', '0003_sheets_site_review_ratings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
