@@ -626,3 +626,46 @@ def test_the_demo_forms_teams_from_the_demo_pool(w: World, monkeypatch: Any,
         assert [m.expert.can_lead for m in members if m.is_leader] == [True]
     for ec in ExpertCycle.objects.filter(cycle=w.cycle):
         assert TeamMember.objects.filter(expert=ec.expert, active=True).count() <= ec.max_load
+
+
+@pytest.mark.parametrize("policy_id", ["binjiang-2020", "changning-2023", "chanhe-2021",
+                                       "chongming-2022", "hongkou-2021"])
+def test_the_demo_forms_teams_for_each_review_stage_of_every_policy(
+        policy_id: str, monkeypatch: Any, tmp_path: Any) -> None:
+    """Any policy: the pool demo, then the teams of each of its review stages in turn (the
+    size configured, cited, where the regulation is silent)."""
+    from qaward.core.policy import load_policy
+    from qaward.web.accounts.models import Jurisdiction, Role
+    from qaward.web.cycles.services import cycle_open
+    from qaward.web.demo import review_pool
+    from qaward.web.demo import review_teams as demo
+    from qaward.web.policies.services import sync_policies
+
+    monkeypatch.setenv("QAWARD_CONFIG_DIR", str(tmp_path))
+    sync_policies()
+    j = Jurisdiction.objects.get(code=load_policy(policy_id).jurisdiction.id)
+    office, head = user(f"{policy_id}-office", j, Role.OFFICE), \
+        user(f"{policy_id}-head", j, Role.OFFICE_HEAD)
+    cycle = cycle_open(jurisdiction=j, year=2026, title=f"2026 {policy_id}",
+                       opened_on=dt.date(2026, 3, 2), applications_close_on=dt.date(2026, 4, 30),
+                       actor=office)
+    assert cycle.policy.policy_id == policy_id
+    stages = teams.review_stages(policy_of(cycle))
+    apps = []
+    for i, sector in enumerate(("数字经济", "先进制造业", "医疗卫生")):
+        a = Applicant.objects.create(jurisdiction=j, kind="organization", sector=sector,
+                                     name=f"示例{i}有限公司", profile={})
+        app = Application.objects.create(cycle=cycle, applicant=a, track="organization")
+        Application.objects.filter(pk=app.pk).update(state=stages[0], submitted_at=teams.now())
+        apps.append(app)
+    review_pool.run(cycle, office=office, day=dt.date(2026, 6, 1), head=head)
+    for stage in stages:
+        Application.objects.filter(pk__in=[a.pk for a in apps]).update(state=stage)
+        made = demo.run(cycle, office=office, head=head, stages=[stage])
+        cycle.refresh_from_db()
+        size = teams.team_size(policy_of(cycle)).value
+        assert len(made) == len(apps), stage
+        assert all(t.members.filter(active=True).count() == size for t in made)
+        assert all(t.members.filter(active=True, is_leader=True).count() == 1 for t in made)
+    for ec in ExpertCycle.objects.filter(cycle=cycle):
+        assert TeamMember.objects.filter(expert=ec.expert, active=True).count() <= ec.max_load
