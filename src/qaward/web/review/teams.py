@@ -439,7 +439,8 @@ def accept_proposal(*, proposal: TeamProposal, actor: Any, reason: str = "",
                                                                 stage=stage)
             _replace_members(team, ids, leader, reason.strip() or _("按采纳的方案组建"))
             formed.append(team)
-        over = [(eid, used, cap) for eid, (used, cap) in _capacity(cycle).items() if used > cap]
+        over = [(eid, used, cap) for eid, (used, cap) in _capacity(cycle).items()
+                if used > cap and eid in experts]
         if over:
             eid, used, cap = over[0]
             raise ServiceError(_("%(expert)s 的评审数将达%(used)s，超过其本届上限%(cap)s")
