@@ -669,3 +669,13 @@ def test_the_demo_forms_teams_for_each_review_stage_of_every_policy(
         assert all(t.members.filter(active=True, is_leader=True).count() == 1 for t in made)
     for ec in ExpertCycle.objects.filter(cycle=cycle):
         assert TeamMember.objects.filter(expert=ec.expert, active=True).count() <= ec.max_load
+
+
+def test_a_load_lowered_after_the_proposal_stops_its_acceptance(pool: Pool) -> None:
+    w = pool.w
+    p = teams.propose_teams(cycle=w.cycle, stage=STAGE, actor=w.office)
+    eid = p.teams[0]["members"][0]["expert"]
+    ExpertCycle.objects.filter(expert_id=eid).update(max_load=0)
+    with pytest.raises(ServiceError, match="超过其本届上限0"):
+        teams.accept_proposal(proposal=p, actor=w.office)
+    assert not Team.objects.exists() and not TeamMember.objects.exists()
