@@ -9,8 +9,8 @@ cycle) and while the applications are in the stage, on the office clock::
         review_teams.run(cycle, office=office, head=head)              # every stage with apps
         review_teams.run(cycle, office=office, head=head, stages=[sid])  # one stage
 
-Where the regulation leaves the team size open (``reviewers.team_min_size`` silent: 长宁,
-崇明, 虹口, 瀍河), the demo office decides it (``configuration``): the value goes into the
+Where the regulation leaves the team size open (``reviewers.team_min_size`` silent), the
+demo office decides it (``configuration``): the value goes into the
 policy's configuration file with the office's decision cited, the policy is registered again
 and the office head moves the cycle to the configured version (``cycle_repin``) — the way an
 office configures any silent value. ``builder.demo_configuration`` may merge
