@@ -35,6 +35,11 @@ NOT_STATE_IDS = {
     # `ranking` (瀍河 第十八条), not the stage of that name.
     ("review/models.py", "shortlist"),
     ("review/views/ranking.py", "ranking"),
+    # A score sheet's own status (submitted or not, 提交后只读): the field named in the
+    # service's refusal of a second submission and the team page's context, not the
+    # application's state of that name.
+    ("review/sheets.py", "submitted"),
+    ("review/views/sheets.py", "submitted"),
 }
 
 

@@ -35,6 +35,7 @@ reason); it turns into a failure once the view is fixed, so the table gets updat
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -48,7 +49,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from qaward.core.states import StageId
 from qaward.core.workflow import allowed_targets
 from qaward.web.accounts import rules
 from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
@@ -66,12 +69,14 @@ from qaward.web.cycles.services import (
     eligibility_decide,
     eligibility_screen,
 )
+from qaward.web.experts.models import Conflict, Expert, ExpertCycle, ExpertRelation, Sanction
 from qaward.web.notices import services as notice_services
 from qaward.web.notices.models import Notice, Objection, ObjectionEvidence
 from qaward.web.notices.services import notice_publish
 from qaward.web.policies.services import policy_of, sync_policies
 from qaward.web.recommendations.models import Consultation, Invitation, Recommendation
 from qaward.web.recommendations.services import consultation_record, recommendation_sign
+from qaward.web.review.models import ReportRelease, Shortlist
 from tests.web.office_world import checks_found_met
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +151,9 @@ class District:
     consultation: Consultation
     document: Document
     invitation: Invitation
+    expert: Expert  # the district's reviewer, in its expert pool
+    conflict: Conflict  # a suggested conflict of that expert, pending
+    report: ReportRelease  # a review report released on the listed application
 
     @property
     def code(self) -> str:
@@ -268,10 +276,28 @@ def build_district(code: str, tag: str, *, notice_stage: str, before_notice: str
         recommender=f"{tag}行业协会", recommender_kind="association", reason="质量管理成效显著")
     for key, a in apps.items():
         apps[key] = Application.objects.get(pk=a.pk)
+
+    # The review (issue 8): the reviewer is an expert of the district's pool, available in
+    # the cycle with the pledge signed; a conflict suggested between that expert and the
+    # application in eligibility review, pending; the material review's report released on
+    # the listed application (its PDF made, so downloads serve it as kept).
+    expert = Expert.objects.create(jurisdiction=j, user=users[REVIEWER], name=f"{tag}评审专家",
+                                   employer_name=f"{tag}质量咨询公司", can_lead=True)
+    ExpertCycle.objects.create(expert=expert, cycle=cycle, available=True,
+                               pledge_signed_at=timezone.now(), pledge_text="保密承诺；回避承诺")
+    conflict = Conflict.objects.create(
+        cycle=cycle, application=apps["eligibility"], expert=expert,
+        origin=Conflict.Origin.DETECTED, relation="affiliate", statement="曾在该组织任职",
+        evidence=[{"field": "employer_name", "value": applicants["eligibility"].name}])
+    report = ReportRelease.objects.create(
+        application=apps["notice"], kind=ReportRelease.Kind.MATERIAL_REVIEW,
+        stage=StageId.MATERIAL_REVIEW.value, article="评审报告", released_by=office,
+        released_at=timezone.now(), pdf=PDF, sha256=hashlib.sha256(PDF).hexdigest())
     return District(j=j, policy_id=policy_id, users=users, owners=owners,
                     applicants=applicants, cycle=cycle, apps=apps, notice=notice,
                     objection=objection, evidence=objection.evidence.get(),
-                    consultation=consultation, document=document, invitation=invitation)
+                    consultation=consultation, document=document, invitation=invitation,
+                    expert=expert, conflict=conflict, report=report)
 
 
 @pytest.fixture(scope="module")
@@ -318,6 +344,14 @@ def fingerprint() -> tuple[Any, ...]:
         list(Invitation.objects.order_by("pk").values_list("pk", "accepted_at", "declined_at")),
         Cycle.objects.count(), Notice.objects.count(), Document.objects.count(),
         ObjectionEvidence.objects.count(), Membership.objects.count(),
+        # The review's pool, conflicts, shortlists and released reports (issue 8).
+        list(Expert.objects.order_by("pk").values_list(
+            "pk", "name", "status", "disqualified_until", "user_id")),
+        list(ExpertCycle.objects.order_by("pk").values_list(
+            "pk", "available", "min_load", "max_load", "pledge_signed_at")),
+        list(Conflict.objects.order_by("pk").values_list("pk", "status", "reason")),
+        ExpertRelation.objects.count(), Sanction.objects.count(), Shortlist.objects.count(),
+        list(ReportRelease.objects.order_by("pk").values_list("pk", "sha256")),
     )
 
 
@@ -335,6 +369,8 @@ def test_the_world_holds_each_object_in_its_state(world: World) -> None:
         assert d.notice.starts_on <= TODAY <= d.notice.ends_on
         assert d.objection.status == "received" and d.evidence.file
         assert d.invitation.accepted_at is None and d.invitation.declined_at is None
+        assert d.expert.user == d.users[REVIEWER] and d.conflict.status == "pending"
+        assert d.report.application == d.apps["notice"] and d.report.pdf
     assert world.home.policy_id == "binjiang-2020" and world.away.policy_id == "changning-2023"
     assert verify_chain().ok
 
@@ -417,6 +453,38 @@ def code(d: District) -> dict[str, Any]:
 
 def app_of(subject: str) -> Args:
     return lambda d: {"pk": d.apps[subject].pk}
+
+
+def of_cycle(d: District) -> dict[str, Any]:
+    return {"pk": d.cycle.pk}
+
+
+def material_review(d: District) -> dict[str, Any]:
+    return {"pk": d.cycle.pk, "stage": StageId.MATERIAL_REVIEW.value}
+
+
+def pool_of_its_district(w: World, d: District, user: User | None, response: Any) -> None:
+    listed = list(response.context["experts"])
+    assert d.expert in listed and {e.jurisdiction_id for e in listed} == {d.j.pk}
+
+
+def conflicts_of_its_cycle(w: World, d: District, user: User | None, response: Any) -> None:
+    rows = response.context["rows"]
+    assert {c.pk for c in rows} == set(Conflict.objects.filter(cycle=d.cycle)
+                                         .values_list("pk", flat=True)) == {d.conflict.pk}
+
+
+def reports_of_its_application(w: World, d: District, user: User | None,
+                               response: Any) -> None:
+    assert [r.pk for r in response.context["reports"]] == [d.report.pk]
+
+
+# Who reads a cycle's ranking (review/views/ranking.py): the office, the committee and the
+# auditors; a reviewer sees only the applications of their own teams, never the ranking.
+RANKING_READERS = (OFFICE, HEAD, COMMITTEE, AUDITOR)
+RANKING_ACTION = outcomes(THE_OFFICE, (COMMITTEE, AUDITOR))
+# The released review reports: the applicant of the application and the office.
+REPORT_READERS = (OWNER, OFFICE, HEAD)
 
 
 
@@ -598,6 +666,64 @@ PAGES: list[Page] = [
          args=lambda d: {"pk": d.cycle.pk, "stage": "material_review"}),
     Page("awards:review_ratings", "GET", "two-way supervision ratings", OFFICE_ACTION,
          args=lambda d: {"pk": d.cycle.pk}),
+    # The expert pool (issue 8, experts/urls.py): the office keeps it; the read-only staff see
+    # the console but not the pool (403); nobody else finds it.
+    Page("awards:expert_pool", "GET", "expert pool", OFFICE_ACTION, args=code,
+         check=pool_of_its_district),
+    Page("awards:expert_pool", "POST", "expert pool import (no file)", OFFICE_ACTION,
+         args=code, area="/console/"),
+    Page("awards:expert_new", "GET", "new expert form", OFFICE_ACTION, args=code),
+    Page("awards:expert_new", "POST", "new expert (empty form)", OFFICE_ACTION, args=code,
+         area="/console/"),
+    Page("awards:expert_detail", "GET", "expert's page", OFFICE_ACTION,
+         args=lambda d: {"pk": d.expert.pk}),
+    Page("awards:expert_detail", "POST", "expert's profile save (empty form)", OFFICE_ACTION,
+         args=lambda d: {"pk": d.expert.pk}, data=lambda d: {"what": "profile"},
+         area="/console/"),
+    Page("awards:cycle_pool", "GET", "cycle's expert availability", OFFICE_ACTION,
+         args=of_cycle),
+    Page("awards:cycle_pool", "POST", "cycle's expert availability (nothing changed)",
+         OFFICE_ACTION, args=of_cycle, area="/console/"),
+    Page("awards:cycle_conflicts", "GET", "cycle's conflicts of interest", OFFICE_ACTION,
+         args=of_cycle, check=conflicts_of_its_cycle),
+    Page("awards:cycle_conflicts", "POST", "conflict decision without a reason",
+         OFFICE_ACTION, args=of_cycle, area="/console/",
+         data=lambda d: {"conflict": d.conflict.pk, "status": "confirmed"}),
+    # An office member's own recusal from an application: whoever sees the application and
+    # is not of the office may not declare one (403).
+    Page("awards:staff_recuse", "POST", "office member's recusal (no statement)",
+         outcomes(THE_OFFICE, (*READ_ONLY_STAFF, OWNER, DEPT)), args=app_of("eligibility"),
+         subject="eligibility", area="/console/"),
+    # The expert's own pages: only a user who is an expert of the cycle's district (the
+    # world's reviewer); nobody else finds them.
+    Page("awards:expert_pledge", "GET", "expert's pledge", outcomes((REVIEWER,)),
+         args=of_cycle),
+    Page("awards:expert_pledge", "POST", "expert's pledge (not ticked)", outcomes((REVIEWER,)),
+         args=of_cycle, area="/review/"),
+    Page("awards:expert_declare", "GET", "expert's declaration of interests",
+         outcomes((REVIEWER,)), args=of_cycle),
+    Page("awards:expert_declare", "POST", "expert's declaration (empty)",
+         outcomes((REVIEWER,)), args=of_cycle, area="/review/"),
+    # The ranking (issue 8, review/urls_ranking.py): read by the office, the committee and
+    # the auditors, acted on by the office (403 for the readers); reviewers do not find it.
+    Page("awards:ranking_overview", "GET", "ranking of the material review",
+         outcomes(RANKING_READERS), args=material_review),
+    Page("awards:ranking_shortlist", "GET", "shortlist", outcomes(RANKING_READERS),
+         args=of_cycle),
+    Page("awards:ranking_shortlist", "POST", "shortlist check (nothing chosen)",
+         RANKING_ACTION, args=of_cycle, area="/console/"),
+    Page("awards:ranking_reports_release", "POST", "release of the material review's reports",
+         RANKING_ACTION, args=material_review, area="/console/"),
+    Page("awards:ranking_reviewer_table", "GET", "an application's scores by reviewer (xlsx)",
+         RANKING_ACTION, area="/console/",
+         args=lambda d: {"pk": d.apps["notice"].pk, "stage": StageId.MATERIAL_REVIEW.value},
+         subject="notice"),
+    # The released review reports: the applicant of the application and the office only.
+    Page("awards:portal_reports", "GET", "applicant's review reports",
+         outcomes(REPORT_READERS), args=app_of("notice"), subject="notice",
+         check=reports_of_its_application),
+    Page("awards:report_download", "GET", "review report download (PDF)",
+         outcomes(REPORT_READERS), args=lambda d: {"pk": d.report.pk}, subject="notice"),
     # Password reset (Django's views): open to everyone.
     Page("password_reset", "GET", "password reset form", EVERYONE),
     Page("password_reset", "POST", "password reset request (empty)", EVERYONE),
@@ -701,6 +827,9 @@ class Operation:
     multipart: bool = False
     check: Callable[[World, District, User | None, Any], None] | None = None
     holes: dict[tuple[str, str | None], str] = field(default_factory=dict)
+    # A POST with no body the rules could refuse (an idempotent run): allowed cells may
+    # write; its refusals still change nothing.
+    writes: bool = False
 
 
 def statuses(default: int, *, anonymous: int = 401, **by_role: int) -> dict[str, int]:
@@ -731,6 +860,28 @@ def only_visible_applications(w: World, d: District, user: User | None, data: An
     visible = {a.pk for a in Application.objects.filter(cycle=d.cycle).select_related(
         "cycle", "applicant") if rules.can_view_application(user, a)}
     assert {a["id"] for a in data["items"]} == visible and data["count"] == len(visible)
+
+
+OFFICE_API = statuses(404, **by_roles(THE_OFFICE, 200), **by_roles(READ_ONLY_STAFF, 403))
+
+
+def api_pool_of_its_district(w: World, d: District, user: User | None, data: Any) -> None:
+    listed = {e["id"] for e in data}
+    assert listed == set(Expert.objects.filter(jurisdiction=d.j).values_list("pk", flat=True))
+    assert d.expert.pk in listed
+
+
+def api_conflicts_of_its_cycle(w: World, d: District, user: User | None, data: Any) -> None:
+    assert [c["id"] for c in data] == [d.conflict.pk]
+
+
+def api_reports_of_its_application(w: World, d: District, user: User | None,
+                                   data: Any) -> None:
+    assert [r["id"] for r in data] == [d.report.pk]
+
+
+def api_the_kept_pdf(w: World, d: District, user: User | None, data: Any) -> None:
+    assert data == bytes(d.report.pdf)
 
 
 OPERATIONS: list[Operation] = [
@@ -827,6 +978,38 @@ OPERATIONS: list[Operation] = [
               args=lambda d: {"team_id": 999999}),
     Operation("GET", "/api/review/teams/{team_id}/progress", "API team progress (no such team)",
               statuses(404), args=lambda d: {"team_id": 999999}),
+    # The expert pool and conflicts (issue 8): the office; 403 for the read-only staff, who
+    # see the console; not found for the others.
+    Operation("GET", "/api/experts/jurisdictions/{code}", "API expert pool", OFFICE_API,
+              args=code, check=api_pool_of_its_district),
+    Operation("GET", "/api/experts/cycles/{cycle_id}/conflicts", "API cycle conflicts",
+              OFFICE_API, args=lambda d: {"cycle_id": d.cycle.pk},
+              check=api_conflicts_of_its_cycle),
+    Operation("POST", "/api/experts/cycles/{cycle_id}/conflicts/detect", "API conflict check",
+              OFFICE_API, args=lambda d: {"cycle_id": d.cycle.pk}, writes=True),
+    Operation("POST", "/api/experts/conflicts/{conflict_id}/decide",
+              "API conflict decision without a reason",
+              statuses(404, **by_roles(THE_OFFICE, 400), **by_roles(READ_ONLY_STAFF, 403)),
+              args=lambda d: {"conflict_id": d.conflict.pk},
+              body=lambda d: {"status": "confirmed", "reason": " "}),
+    # The ranking, the shortlist and the released reports (issue 8), as the pages.
+    Operation("GET", "/api/review/cycles/{cycle_id}/ranking/{stage}",
+              "API ranking of the material review",
+              statuses(404, **by_roles(RANKING_READERS, 200)),
+              args=lambda d: {"cycle_id": d.cycle.pk, "stage": StageId.MATERIAL_REVIEW.value}),
+    Operation("POST", "/api/review/cycles/{cycle_id}/shortlist",
+              "API shortlist (nothing chosen)",
+              statuses(404, **by_roles(THE_OFFICE, 400), **by_roles((COMMITTEE, AUDITOR), 403)),
+              args=lambda d: {"cycle_id": d.cycle.pk}, body=lambda d: {"chosen": []}),
+    Operation("GET", "/api/review/applications/{application_id}/reports",
+              "API review reports of an application",
+              statuses(404, **by_roles(REPORT_READERS, 200)),
+              args=lambda d: {"application_id": d.apps["notice"].pk}, subject="notice",
+              check=api_reports_of_its_application),
+    Operation("GET", "/api/review/reports/{report_id}.pdf", "API review report (PDF)",
+              statuses(404, **by_roles(REPORT_READERS, 200)),
+              args=lambda d: {"report_id": d.report.pk}, subject="notice",
+              check=api_the_kept_pdf),
     # The portal's API: the applicant's own applications only.
     # The review teams (issue 8): the office forms them (no application is in 资料评审, so a
     # proposal is refused with 400); a reviewer lists their own tasks.
@@ -910,9 +1093,12 @@ def test_api(world: World, op: Operation, scope: str | None, role: str,
     else:
         response = client.post(path, json.dumps(op.body(d) if op.body else {}),
                                content_type="application/json", **headers)
-    assert response["Content-Type"].startswith("application/json")
-    data = json.loads(response.content)
-    if expected >= 400 or op.method == "POST":
+    # Every answer is JSON but a document's download (a GET answered 200 with the file).
+    is_json = response["Content-Type"].startswith("application/json")
+    assert is_json or (op.method == "GET" and response.status_code == expected == 200), (
+        f"{op.method} {path}: {response.status_code} {response['Content-Type']}")
+    data = json.loads(response.content) if is_json else response.content
+    if expected >= 400 or (op.method == "POST" and not op.writes):
         # Refusals, and the POSTs chosen to be refused by the rules, change nothing.
         assert fingerprint() == before, f"{op.method} {path} changed something"
     assert response.status_code == expected, f"{op.method} {path}: {data}"

@@ -476,7 +476,11 @@ def test_the_office_downloads_the_score_tables(basis: Any) -> None:
     sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
     cells = [v for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
     assert "专家0" in cells and "专家2" in cells  # the office sees who scored what
+    # The committee reads the ranking but not who scored what: refused, as the score table.
     assert client_for(w.committee).get(
+        f"/console/applications/{w.apps[0].pk}/reviewers/material_review.xlsx"
+    ).status_code == 403
+    assert client_for(w.reviewer).get(
         f"/console/applications/{w.apps[0].pk}/reviewers/material_review.xlsx"
     ).status_code == 404
 
@@ -528,7 +532,7 @@ def test_the_api_ranks_fixes_and_lists_reports(basis: Any, monkeypatch: Any) -> 
         f"/api/review/cycles/{w.cycle.pk}/ranking/material_review").status_code == 404
     r = api(w.committee).post(f"/api/review/cycles/{w.cycle.pk}/shortlist",
                               data={"chosen": ids[:2]}, content_type="application/json")
-    assert r.status_code == 404  # only the office fixes it
+    assert r.status_code == 403  # the committee reads the ranking; only the office fixes it
     r = api(w.office).post(f"/api/review/cycles/{w.cycle.pk}/shortlist",
                            data={"chosen": [ids[0], ids[2]]}, content_type="application/json")
     assert r.status_code == 400 and json.loads(r.content)["field"] == "reasons"

@@ -1,7 +1,7 @@
 """The expert pool and conflicts of interest (issue 8): list a jurisdiction's experts, a
 cycle's conflicts with their evidence, run the conflict check, decide a conflict. Office only
-(``accounts.rules.can_manage_pool`` / ``can_decide_conflicts``); other jurisdictions' objects
-are not found."""
+(``accounts.rules.can_manage_pool`` / ``can_decide_conflicts``): 403 for the read-only staff
+of the jurisdiction, as on the pages; other jurisdictions' objects are not found."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.errors import HttpError
 from pydantic import Field
 
 from qaward.web.accounts import rules
@@ -83,22 +85,28 @@ def _conflict(c: Conflict) -> dict[str, Any]:
 def _office_cycle(user: Any, cycle_id: int) -> Cycle:
     cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"),
                               pk=cycle_id)
-    if not rules.can_decide_conflicts(user, cycle):
+    if not rules.can_view_console(user, cycle):
         raise Http404
+    if not rules.can_decide_conflicts(user, cycle):  # the read-only staff, as the pages
+        raise HttpError(403, _("只有评审办可以查看和处理回避情形"))
     return cycle
 
 
-@router.get("/jurisdictions/{code}", response={200: list[ExpertOut], 404: ErrorOut},
+@router.get("/jurisdictions/{code}",
+            response={200: list[ExpertOut], 403: ErrorOut, 404: ErrorOut},
             summary="The jurisdiction's expert pool")
 def list_experts(request: HttpRequest, code: str, sector: str = "",
                  status: str = "") -> list[dict[str, Any]]:
     j = get_object_or_404(Jurisdiction, code=code)
-    if not rules.can_manage_pool(request.auth, j):
+    if not rules.can_view_console(request.auth, j):
         raise Http404
+    if not rules.can_manage_pool(request.auth, j):  # the read-only staff, as the pages
+        raise HttpError(403, _("只有评审办可以维护专家库"))
     return [_expert(e) for e in services.experts_of(j, sector=sector, status=status)]
 
 
-@router.get("/cycles/{cycle_id}/conflicts", response={200: list[ConflictOut], 404: ErrorOut},
+@router.get("/cycles/{cycle_id}/conflicts",
+            response={200: list[ConflictOut], 403: ErrorOut, 404: ErrorOut},
             summary="The cycle's conflicts of interest with their evidence")
 def list_conflicts(request: HttpRequest, cycle_id: int,
                    status: str = "") -> list[dict[str, Any]]:
@@ -107,7 +115,7 @@ def list_conflicts(request: HttpRequest, cycle_id: int,
 
 
 @router.post("/cycles/{cycle_id}/conflicts/detect",
-             response={200: DetectOut, 400: ErrorOut, 404: ErrorOut},
+             response={200: DetectOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Compare every available expert with every application in review")
 def detect(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
     """Idempotent: a second run creates nothing twice."""
@@ -118,7 +126,7 @@ def detect(request: HttpRequest, cycle_id: int) -> dict[str, Any]:
 
 
 @router.post("/conflicts/{conflict_id}/decide",
-             response={200: ConflictOut, 400: ErrorOut, 404: ErrorOut},
+             response={200: ConflictOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
              summary="Confirm or dismiss a conflict, with a reason")
 def decide(request: HttpRequest, conflict_id: int, payload: DecideIn) -> dict[str, Any]:
     c = get_object_or_404(Conflict.objects.select_related("cycle__jurisdiction"),

@@ -8,11 +8,14 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
+from ninja.errors import HttpError
 from pydantic import Field
 
 from qaward.web.accounts import rules
 from qaward.web.cycles.models import Application, Cycle
+from qaward.web.policies.services import policy_of
 from qaward.web.review import ranking as services
 from qaward.web.review.models import ReportRelease
 
@@ -88,9 +91,13 @@ def _s(value: Any) -> str | None:
 
 
 def _cycle(user: Any, pk: int, *, office: bool = False) -> Cycle:
+    """As the pages: not found unless the user reads the ranking; ``office``: 403 for the
+    committee and auditors, who read it but do not act."""
     cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"), pk=pk)
-    if not (rules.is_office if office else can_view_ranking)(user, cycle):
+    if not can_view_ranking(user, cycle):
         raise Http404
+    if office and not rules.is_office(user, cycle):
+        raise HttpError(403, _("只有评审办可以确定入围名单"))
     return cycle
 
 
@@ -103,6 +110,11 @@ def ranking_get(request: HttpRequest, cycle_id: int, stage: str,
     policy or the office's configuration chooses (``needs_configuration`` names the key
     where neither does). The office, the committee and auditors."""
     cycle = _cycle(request.auth, cycle_id)
+    policy = policy_of(cycle)
+    # As the page: a stage or a track the cycle's policy does not have is not found.
+    if stage not in {s.id.value for s in policy.stages} or (
+            track is not None and track not in policy.tracks):
+        raise Http404
     ov = services.ranking_overview(cycle, stage, track)
     return {
         "stage": stage, "track": track,
@@ -121,7 +133,8 @@ def ranking_get(request: HttpRequest, cycle_id: int, stage: str,
 
 
 @review_ranking.post("/cycles/{cycle_id}/shortlist",
-                     response={201: ShortlistOut, 400: ErrorOut, 404: ErrorOut},
+                     response={201: ShortlistOut, 400: ErrorOut, 403: ErrorOut,
+                               404: ErrorOut},
                      summary="Fix the shortlist (the office)")
 def shortlist_post(request: HttpRequest, cycle_id: int, payload: ShortlistIn
                    ) -> Status[dict[str, Any]]:

@@ -751,7 +751,9 @@ def reports_release(*, cycle: Cycle, stage: str, actor: Any,
 
 def _team_material(app: Application, stage: str) -> dict[str, Any]:
     """The team's sheets (per active member with a submitted sheet), texts and consensus."""
-    team = Team.objects.get(application=app, stage=stage)
+    team = Team.objects.filter(application=app, stage=stage).first()
+    if team is None:  # never reviewed in this stage (e.g. an unscored stage's URL)
+        raise ServiceError(_("该申报在此阶段尚无已提交的评分"), field="stage")
     rows = SheetItem.objects.filter(
         sheet__member__team=team, sheet__member__active=True,
         sheet__submitted_at__isnull=False).values_list(

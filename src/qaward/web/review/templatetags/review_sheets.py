@@ -9,6 +9,7 @@ from typing import Any
 
 from django import template
 
+from qaward.core.states import StageId
 from qaward.web.accounts import rules
 from qaward.web.common.views import english
 from qaward.web.policies.services import policy_of
@@ -35,7 +36,7 @@ def application_site_review(context: template.Context) -> dict[str, Any]:
     user = context["request"].user
     if not rules.is_own_applicant(user, app):
         return {"teams": []}
-    return {"teams": list(Team.objects.filter(application=app, stage="site_review"))}
+    return {"teams": list(Team.objects.filter(application=app, stage=StageId.SITE_REVIEW))}
 
 
 register.inclusion_tag("review/sheets_cycle_links.html", takes_context=True)(cycle_scoring)

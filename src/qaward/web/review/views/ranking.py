@@ -35,10 +35,13 @@ PDF = "application/pdf"
 
 
 def _cycle(request: HttpRequest, pk: int, *, office: bool = False) -> Cycle:
+    """The cycle whose ranking the user may read (else not found); ``office``: and act on
+    (403 for the committee and auditors, who read it)."""
     cycle = get_object_or_404(Cycle.objects.select_related("jurisdiction", "policy"), pk=pk)
-    allowed = rules.is_office if office else can_view_ranking
-    if not allowed(request.user, cycle):
+    if not can_view_ranking(request.user, cycle):
         raise Http404
+    if office and not rules.is_office(request.user, cycle):
+        raise PermissionDenied
     return cycle
 
 
@@ -217,8 +220,10 @@ def reviewer_table(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
     """One application's scores reviewer by reviewer (xlsx): the office only."""
     app = get_object_or_404(Application.objects.select_related(
         "cycle__jurisdiction", "cycle__policy", "applicant"), pk=pk)
-    if not rules.is_office(request.user, app.cycle):
+    if not can_view_ranking(request.user, app.cycle):
         raise Http404
+    if not rules.is_office(request.user, app.cycle):
+        raise PermissionDenied
     try:
         body = services.reviewer_table(app, stage)
     except ServiceError as err:

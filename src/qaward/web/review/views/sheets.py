@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from qaward.core.criteria import CriteriaSet, format_points
 from qaward.core.errors import QawardError
+from qaward.core.states import StageId
 from qaward.web.accounts import rules
 from qaward.web.common.errors import ServiceError
 from qaward.web.common.views import english, login_required, require
@@ -203,7 +204,7 @@ def sheet(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "review/sheets_sheet.html", {
         "team": team, "member": member, "sheet": the_sheet, "criteria": criteria,
         "items": items, "readonly": the_sheet.submitted_at is not None, "error": error,
-        "stage_name": _stage_name(team), "site_review": team.stage == "site_review",
+        "stage_name": _stage_name(team), "is_site_review": team.stage == StageId.SITE_REVIEW,
         "criteria_title": _text(criteria.title_zh, criteria.title_en),
     }, status=400 if error is not None else 200)
 
@@ -283,7 +284,7 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         "threshold": services.spread_threshold(policy), "step": criteria.step,
         "stage_name": _stage_name(the_team),
         "total": _points(services.consensus_total(the_team)),
-        "supervision": rule if the_team.stage == "site_review" else None,
+        "supervision": rule if the_team.stage == StageId.SITE_REVIEW else None,
         "rated": rated,
     })
 
@@ -328,7 +329,7 @@ def progress(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
         "cycle": cycle, "stage": stage, "stages": [
             (s.id, s.name_en if english() else s.name_zh) for s in stages],
         "rows": rows, "threshold": services.spread_threshold(policy),
-        "duty": _site_report_rule(policy) if stage == "site_review" else None,
+        "duty": _site_report_rule(policy) if stage == StageId.SITE_REVIEW else None,
     })
 
 
@@ -390,7 +391,7 @@ def portal_site_review(request: HttpRequest, pk: int) -> HttpResponse:
     the_team = _team(request, pk)
     if not rules.is_own_applicant(request.user, the_team.application):
         raise Http404
-    if the_team.stage != "site_review":
+    if the_team.stage != StageId.SITE_REVIEW:
         raise Http404
     policy = policy_of(the_team.cycle)
     if request.method == "POST":
