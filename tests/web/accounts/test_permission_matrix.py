@@ -121,9 +121,11 @@ ROLE_LABELS = {ANON: "anonymous", OFFICE: "office", HEAD: "office head",
 STAFF_ROLES = {OFFICE: Role.OFFICE, HEAD: Role.OFFICE_HEAD, REVIEWER: Role.REVIEWER,
                COMMITTEE: Role.COMMITTEE, AUDITOR: Role.AUDITOR}
 LOGGED_IN = ROLES[1:]
-STAFF = (OFFICE, HEAD, REVIEWER, COMMITTEE, AUDITOR)
+# A reviewer is no staff reader: the console and every application not assigned to them are
+# 404 (their assigned applications are read in the review app, tests/web/review).
+STAFF = (OFFICE, HEAD, COMMITTEE, AUDITOR)
 THE_OFFICE = (OFFICE, HEAD)
-READ_ONLY_STAFF = (REVIEWER, COMMITTEE, AUDITOR)
+READ_ONLY_STAFF = (COMMITTEE, AUDITOR)
 APPLICANTS = (OWNER, OTHER_APPLICANT)
 
 # Applications (and the applicant user owning each): the "applicant (owner)" of a row is the
@@ -512,15 +514,14 @@ PAGES: list[Page] = [
     Page("awards:console", "GET", "console", STAFF_PAGE, args=code, area="/console/"),
     Page("awards:cycle_open", "GET", "open cycle form", OFFICE_ACTION, args=code),
     Page("awards:cycle_open", "POST", "open cycle", OFFICE_ACTION, args=code),
-    Page("awards:audit_log", "GET", "audit log", outcomes((HEAD, AUDITOR), (OFFICE, REVIEWER,
-                                                                            COMMITTEE)),
+    Page("awards:audit_log", "GET", "audit log", outcomes((HEAD, AUDITOR), (OFFICE, COMMITTEE)),
          args=code, check=audit_log_of_its_district),
     Page("awards:head_desk", "GET", "office head's sign-off list", outcomes((HEAD,), (
-        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code),
+        OFFICE, COMMITTEE, AUDITOR)), args=code),
     Page("awards:office_contact", "GET", "office contact form", outcomes((HEAD,), (
-        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code),
+        OFFICE, COMMITTEE, AUDITOR)), args=code),
     Page("awards:office_contact", "POST", "office contact update", outcomes((HEAD,), (
-        OFFICE, REVIEWER, COMMITTEE, AUDITOR)), args=code, area="/console/"),
+        OFFICE, COMMITTEE, AUDITOR)), args=code, area="/console/"),
     Page("awards:cycle_detail", "GET", "cycle application list", STAFF_PAGE,
          args=lambda d: {"pk": d.cycle.pk}, check=cycle_list_of_its_cycle),
     Page("awards:application_batch", "POST", "batch action on applications", OFFICE_ACTION,
@@ -618,6 +619,28 @@ PAGES: list[Page] = [
          args=app_of("draft"), area="/portal/", data=lambda d: {"reason": "理由"}),
     Page("awards:appeal_decide", "POST", "appeal decision (no such appeal)", outcomes(),
          args=lambda d: {"pk": 999999}),
+    # The review teams (issue 8): the office forms them; a reviewer reads only what is assigned
+    # (the world assigns nothing, so every application is 404 to everyone there).
+    Page("awards:review_teams", "GET", "review teams of a stage",
+         outcomes(THE_OFFICE, READ_ONLY_STAFF),
+         args=lambda d: {"pk": d.cycle.pk, "stage": "material_review"}),
+    Page("awards:review_teams_propose", "POST", "review teams proposal (no application)",
+         outcomes(THE_OFFICE, READ_ONLY_STAFF),
+         args=lambda d: {"pk": d.cycle.pk, "stage": "material_review"}, area="/console/"),
+    Page("awards:review_teams_recuse", "POST", "review teams: record recusals",
+         outcomes(THE_OFFICE, READ_ONLY_STAFF),
+         args=lambda d: {"pk": d.cycle.pk, "stage": "material_review"}, area="/console/"),
+    Page("awards:review_teams_accept", "POST", "review teams acceptance (no such proposal)",
+         outcomes(forbidden=READ_ONLY_STAFF, default=NOT_FOUND),
+         args=lambda d: {"pk": d.cycle.pk, "stage": "material_review", "proposal": 999999}),
+    Page("awards:review_team_adjust", "POST", "review team adjustment (no such team)",
+         outcomes(), args=lambda d: {"pk": 999999}),
+    Page("awards:review_tasks", "GET", "reviewer's tasks", outcomes(LOGGED_IN)),
+    Page("awards:review_application", "GET", "reviewer's application (unassigned)", outcomes(),
+         args=app_of("eligibility"), subject="eligibility"),
+    Page("awards:review_document", "GET", "reviewer's document download (unassigned)",
+         outcomes(), args=lambda d: {"pk": d.document.application_id, "doc": d.document.pk},
+         subject="eligibility"),
     # Score sheets (issue 8, review/urls_sheets.py): the reviewer's pages pass through
     # access.member_for (tests/web/review/test_sheets.py); the world holds no team, so they are
     # not found for every role. The office's progress and ratings pages: the office only.
@@ -892,12 +915,14 @@ OPERATIONS: list[Operation] = [
     # gets past the permission check to the 400; nobody changes anything.
     Operation("POST", "/api/applications/{application_id}/transition",
               "API transition (awaiting recommendation)",
-              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404}),
+              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404,
+                                                             REVIEWER: 404}),
               args=lambda d: {"application_id": d.apps["submitted"].pk}, subject="submitted",
               body=lambda d: {"target": "submitted", "expected_version": 1}),
     Operation("POST", "/api/applications/{application_id}/transition",
               "API transition (in eligibility)",
-              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404}),
+              statuses(403, **by_roles(THE_OFFICE, 400), **{OTHER_APPLICANT: 404,
+                                                             REVIEWER: 404}),
               args=lambda d: {"application_id": d.apps["eligibility"].pk},
               subject="eligibility",
               body=lambda d: {"target": "submitted", "expected_version": 1}),
@@ -986,6 +1011,23 @@ OPERATIONS: list[Operation] = [
               args=lambda d: {"report_id": d.report.pk}, subject="notice",
               check=api_the_kept_pdf),
     # The portal's API: the applicant's own applications only.
+    # The review teams (issue 8): the office forms them (no application is in 资料评审, so a
+    # proposal is refused with 400); a reviewer lists their own tasks.
+    Operation("GET", "/api/review/cycles/{cycle_id}/teams/{stage}", "API review teams",
+              statuses(404, **by_roles(THE_OFFICE, 200), **by_roles(READ_ONLY_STAFF, 403)),
+              args=lambda d: {"cycle_id": d.cycle.pk, "stage": "material_review"}),
+    Operation("POST", "/api/review/cycles/{cycle_id}/teams/{stage}/propose",
+              "API review teams proposal (no application)",
+              statuses(404, **by_roles(THE_OFFICE, 400), **by_roles(READ_ONLY_STAFF, 403)),
+              args=lambda d: {"cycle_id": d.cycle.pk, "stage": "material_review"}),
+    Operation("POST", "/api/review/proposals/{proposal_id}/accept",
+              "API review teams acceptance (no such proposal)", statuses(404),
+              args=lambda d: {"proposal_id": 999999}, body=lambda d: {"reason": ""}),
+    Operation("POST", "/api/review/teams/{team_id}/adjust",
+              "API review team adjustment (no such team)", statuses(404),
+              args=lambda d: {"team_id": 999999},
+              body=lambda d: {"action": "remove", "member_id": 1, "reason": "理由"}),
+    Operation("GET", "/api/review/tasks", "API reviewer's tasks", ANY_USER),
     Operation("GET", "/api/portal/applications", "API own applications", ANY_USER),
     Operation("POST", "/api/portal/applications", "API new application (exists already)",
               statuses(404, **{OWNER: 201}),

@@ -91,11 +91,14 @@ def test_a_refusal_is_400_with_field_and_article(w: World, client: Client) -> No
 
 def test_who_may_read_and_who_may_record(w: World, client: Client) -> None:
     app = screened(w)
-    assert client.get(url(app), **bearer(w.reviewer)).status_code == 200
+    assert client.get(url(app), **bearer(w.auditor)).status_code == 200
+    # A reviewer reads only the applications assigned to them (issue 8): not found here.
+    assert client.get(url(app), **bearer(w.reviewer)).status_code == 404
     assert client.get(url(app), **bearer(w.applicant_user)).status_code == 403
     assert client.get(url(app), **bearer(w.other_office)).status_code == 404
     body = {"key": "credit_record", "met": True, "note": ""}
-    assert post(client, url(app), body, w.reviewer).status_code == 403
+    assert post(client, url(app), body, w.auditor).status_code == 403
+    assert post(client, url(app), body, w.reviewer).status_code == 404
     assert post(client, url(app), body, w.applicant_user).status_code == 403
     assert post(client, url(app), body, w.other_office).status_code == 404
     assert not ManualCheckFinding.objects.exists()

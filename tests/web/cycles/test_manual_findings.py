@@ -319,10 +319,10 @@ def test_the_page_offers_a_form_per_check_and_shows_the_findings(w: World) -> No
 def test_readers_see_the_findings_but_no_form(w: World) -> None:
     app = screened(w)
     record(w, app, "credit_record", True, "信用良好")
-    page = client_for(w.reviewer).get(reverse("awards:application_detail", args=[app.pk]))
+    page = client_for(w.auditor).get(reverse("awards:application_detail", args=[app.pk]))
     assert all(x["form"] is None for x in page.context["checks"])
     assert "信用良好" in page.content.decode()
-    assert client_for(w.reviewer).post(
+    assert client_for(w.auditor).post(
         reverse("awards:manual_check_record", args=[app.pk]),
         {"key": "credit_record", "met": "met", "note": ""}).status_code == 403
 

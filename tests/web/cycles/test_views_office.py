@@ -89,8 +89,20 @@ def test_the_office_of_another_district_gets_404_for_every_object(w: World) -> N
     assert fresh(w.app).state == "draft"
 
 
-def test_a_reviewer_reads_the_list_but_may_not_act(w: World) -> None:
+def test_a_reviewer_sees_neither_the_list_nor_an_unassigned_application(w: World) -> None:
+    """Reviewers read only the applications assigned to them, in the review app's pages
+    (issue 8); the console is not theirs."""
     c = client_for(w.reviewer)
+    assert c.get(reverse("awards:cycle_detail", args=[w.cycle.pk])).status_code == 404
+    assert c.get(reverse("awards:application_detail", args=[w.app.pk])).status_code == 404
+    assert c.post(reverse("awards:application_transition", args=[w.app.pk]),
+                  {"target": "withdrawn", "expected_version": w.app.version}
+                  ).status_code == 404
+    assert fresh(w.app).state == "draft"
+
+
+def test_a_read_only_reader_reads_the_list_but_may_not_act(w: World) -> None:
+    c = client_for(w.auditor)
     assert c.get(reverse("awards:cycle_detail", args=[w.cycle.pk])).status_code == 200
     detail = c.get(reverse("awards:application_detail", args=[w.app.pk]))
     assert detail.status_code == 200
@@ -181,7 +193,7 @@ def test_the_list_costs_the_same_queries_for_many_applications(
         other_applicant(w, f"测试企业{i:03d}", GOOD_PROFILE)
     c = client_for(w.office)
     c.get(reverse("awards:cycle_detail", args=[w.cycle.pk]))  # warm the session
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):  # 14 + the review teams formed per stage
         response = c.get(reverse("awards:cycle_detail", args=[w.cycle.pk]))
     assert len(response.context["page"].object_list) == 50
 

@@ -61,4 +61,5 @@ def test_the_objections_list_exports_to_xlsx(w: World) -> None:
     assert rows[0][3] == "异议人"
     assert rows[1][2:5] == ("杭州示例科技有限公司", "张三", "13800000000")
     assert rows[1][7] == "已受理"
-    assert client_for(w.reviewer).get(url, {"export": "xlsx"}).status_code == 403
+    assert client_for(w.auditor).get(url, {"export": "xlsx"}).status_code == 403
+    assert client_for(w.reviewer).get(url, {"export": "xlsx"}).status_code == 404

@@ -84,8 +84,10 @@ def test_the_office_handles_an_objection_and_only_the_investigator_sees_the_obje
     listing = office.get(reverse("awards:notice_objections", args=[notice.pk])).content.decode()
     assert objection.receipt_no in listing
     assert "张三" not in listing and "13812345678" not in listing
-    assert client_for(w.reviewer).get(
+    assert client_for(w.auditor).get(
         reverse("awards:objection_detail", args=[objection.pk])).status_code == 403
+    assert client_for(w.reviewer).get(
+        reverse("awards:objection_detail", args=[objection.pk])).status_code == 404
     assert client_for(w.other_office).get(
         reverse("awards:objection_detail", args=[objection.pk])).status_code == 404
     office.post(reverse("awards:objection_assign", args=[objection.pk]),

@@ -247,7 +247,9 @@ def test_the_team_page_hides_other_sheets_until_own_submission(w: World) -> None
 def test_pages_are_for_active_members_with_a_signed_pledge(w: World) -> None:
     team, (a, _b, _c) = team_of(w)
     url = reverse("awards:review_sheet", kwargs={"pk": team.pk})
-    assert client_for(w.reviewer).get(url).status_code == 403  # a reviewer, not a member
+    # A reviewer who is not a member does not see the team at all (issue 8: reviewers read
+    # only what is assigned to them).
+    assert client_for(w.reviewer).get(url).status_code == 404
     assert client_for(w.office).get(url).status_code == 403
     ExpertCycle.objects.filter(expert=a.expert).update(pledge_signed_at=None)
     assert client_for(actor(a)).get(url).status_code == 403
@@ -272,7 +274,7 @@ def test_the_office_sees_who_submitted_but_no_score_before_all_are_in(w: World) 
     fill(c, 60)
     row = client_for(w.office).get(url).context["rows"][0]
     assert row["open"] and row["flagged"] == 1  # 4.1.2: 95, 50, 60 -> spread 45
-    assert client_for(w.reviewer).get(url).status_code == 403
+    assert client_for(w.reviewer).get(url).status_code == 404  # the console is not theirs
 
 
 # ---------------------------------------------------------------------------------------------
@@ -519,7 +521,7 @@ def test_ratings_go_to_the_body_the_policy_names_never_to_the_rated(w: World) ->
     # ... never to the rated: not to reviewers, not on the reviewer's team page, not to the
     # applicant's portal page
     assert client_for(actor(b)).get(reverse("awards:review_ratings",
-                                            kwargs={"pk": team.cycle_id})).status_code == 403
+                                            kwargs={"pk": team.cycle_id})).status_code == 404
     team_page = client_for(actor(b)).get(reverse("awards:review_team", kwargs={"pk": team.pk}))
     assert "迟到" not in team_page.content.decode()
     portal = client_for(org_user).get(reverse("awards:portal_site_review",
@@ -606,7 +608,7 @@ def test_api_sheet_independence_and_consensus(w: World) -> None:
     assert api(actor(lead), "POST", f"{base}/sheet/submit").json()["submitted_at"]
     assert api(actor(lead), "POST", f"{base}/sheet",
                {"items": {"4.1.2": {"percentage": 50}}}).status_code == 400
-    assert api(w.reviewer, "GET", f"{base}/sheet").status_code == 403
+    assert api(w.reviewer, "GET", f"{base}/sheet").status_code == 404  # not a member
     assert api(w.other_office, "GET", f"{base}/sheet").status_code == 404
     progress = api(w.office, "GET", f"{base}/progress").json()
     assert not progress["scores_open"] and [m["submitted_at"] is not None

@@ -30,7 +30,9 @@ OFFICE, OFFICE_HEAD, APPLICANT, DEPARTMENT, REVIEWER, COMMITTEE, AUDITOR = (
 # still change its application: the groupings of the core's table of states.
 AWAITING_RECOMMENDATION = states.AWAITING_RECOMMENDATION
 EDITABLE = states.EDITABLE_BY_APPLICANT
-STAFF_READER_ROLES = (OFFICE, OFFICE_HEAD, REVIEWER, COMMITTEE, AUDITOR)
+# A reviewer is no staff reader: they read only the applications assigned to them, through
+# the review app's pages (``qaward.web.review.access.member_for``), never the console.
+STAFF_READER_ROLES = (OFFICE, OFFICE_HEAD, COMMITTEE, AUDITOR)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -157,7 +159,7 @@ is_auditor = has_role(AUDITOR)
 is_reviewer = has_role(REVIEWER)
 is_committee = has_role(COMMITTEE)
 is_department = has_role(DEPARTMENT)
-is_staff_reader = is_office | is_reviewer | is_committee | is_auditor
+is_staff_reader = is_office | is_committee | is_auditor
 
 
 @predicate
@@ -215,11 +217,22 @@ def is_assigned_investigator(user: Any, objection: Any) -> bool:
             and objection.investigator_id == getattr(user, "pk", None))
 
 
+@predicate
+def has_open_appeal(user: Any, app: Any) -> bool:
+    """The application has an appeal awaiting its decision (the reverse relation
+    ``appeals`` of the appeals app, named, not imported)."""
+    return _is(app, "cycles.application") and app.appeals.filter(status="open").exists()
+
+
 # ---------------------------------------------------------------------------------------------
 # The permissions the views use
 
 can_view_console = is_staff_reader                       # object: a Jurisdiction or Cycle
 can_open_cycle = is_office                               # object: a Jurisdiction
+# A reviewer reads the console's application page only while an appeal of it awaits a
+# decision, where the review team may be the policy's decider (滨江 二、（四）: the appeals
+# service checks who decides); their assigned applications they read in the review app.
+reads_application_as_staff = is_staff_reader | (is_reviewer & has_open_appeal)
 can_view_application = is_staff_reader | is_own_applicant | is_recommending_department
 can_edit_application = is_own_applicant & is_editable
 can_act_on_application = is_office                       # transitions, return, consultations

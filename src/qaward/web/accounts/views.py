@@ -38,6 +38,8 @@ def consoles(user: Any) -> list[Console]:
     for jid in sorted(rules.staff_jurisdictions(user, rules.AUDITOR, rules.OFFICE_HEAD)):
         out.append(Console(_("%(place)s 审计日志") % {"place": labels[jid]},
                            reverse("awards:audit_log", args=[names[jid]])))
+    if any(g.role == rules.REVIEWER for g in grants):
+        out.append(Console(_("我的评审任务"), reverse("awards:review_tasks")))
     if rules.applicant_ids(user):
         out.append(Console(_("我的申报"), reverse("awards:portal")))
     if any(g.role == rules.DEPARTMENT for g in grants):

@@ -15,8 +15,9 @@ Authentication
     deactivated, when the user's password changes, or when ``SECRET_KEY`` changes.
     Browsers may use their session instead (CSRF token required for writes).
 
-Permissions are those of the UI: office staff, auditors, reviewers and committee members see
-the applications of their own jurisdiction; applicants only their own; only the office moves
+Permissions are those of the UI: office staff, auditors and committee members see the
+applications of their own jurisdiction; reviewers only those assigned to them (their tasks,
+``/api/review/tasks``); applicants only their own; only the office moves
 an application. Objects of another jurisdiction are reported as not found (404), never as
 forbidden, so their existence does not leak. Notices and objections are public.
 
@@ -47,6 +48,7 @@ from . import (
     review_experts,
     review_ranking,
     review_sheets,
+    review_teams,
 )
 from .auth import AUTH, issue_token, user_for_token
 
@@ -143,3 +145,4 @@ api.add_router("/portal", portal.portal)
 api.add_router("/experts", review_experts.router)
 api.add_router("/review", review_ranking.review_ranking)
 api.add_router("/review", review_sheets.router)
+api.add_router("/review", review_teams.review_teams)

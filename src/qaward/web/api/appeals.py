@@ -87,7 +87,8 @@ def decide_appeal(request: HttpRequest, appeal_id: int,
     """Upheld: the application returns to the stage that refused it; dismissed: it stays."""
     a = get_object_or_404(Appeal.objects.select_related("application__cycle__jurisdiction"),
                           pk=appeal_id)
-    if not rules.can_view_application(request.auth, a.application):
+    if not (rules.can_view_application | rules.reads_application_as_staff)(request.auth,
+                                                                           a.application):
         raise Http404
     return _out(services.appeal_decide(appeal=a, actor=request.auth, upheld=payload.upheld,
                                        findings=payload.findings))

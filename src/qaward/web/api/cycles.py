@@ -100,8 +100,8 @@ def list_cycles(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @cycles.get("/{cycle_id}/applications", response={200: ApplicationPage, 404: ErrorOut},
-            summary="Applications of a cycle (office, auditors, reviewers, committee: all; "
-                    "applicants: their own)")
+            summary="Applications of a cycle (office, auditors, committee: all; "
+                    "applicants: their own; reviewers: none, see /api/review/tasks)")
 def list_applications(request: HttpRequest, cycle_id: int, state: str = "",
                       limit: Annotated[int, Field(ge=1, le=1000)] = 100,
                       offset: Annotated[int, Field(ge=0)] = 0) -> dict[str, Any]:

@@ -97,7 +97,10 @@ def _team(user: Any, team_id: int) -> Team:
     team = get_object_or_404(Team.objects.select_related(
         "application__cycle__jurisdiction", "application__cycle__policy",
         "application__applicant", "cycle__jurisdiction"), pk=team_id)
-    if not rules.can_view_application(user, team.application):
+    # A reviewer is no staff reader (issue 8): a member of this team (active or not) gets past
+    # here to ``member_for`` (403 with the reason); anyone else who may not see it gets 404.
+    if not (rules.can_view_application(user, team.application)
+            or team.members.filter(expert__user_id=getattr(user, "pk", None)).exists()):
         raise Http404
     return team
 

@@ -38,7 +38,7 @@ def appeal_file(request: HttpRequest, pk: int) -> HttpResponse:
 def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = get_object_or_404(Appeal.objects.select_related("application__cycle__jurisdiction"),
                                pk=pk)
-    if not rules.is_staff_reader(request.user, appeal.application):
+    if not rules.reads_application_as_staff(request.user, appeal.application):
         raise Http404
     try:
         services.appeal_decide(appeal=appeal, actor=request.user,

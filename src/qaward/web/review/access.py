@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from qaward.web.clock import now
 from qaward.web.cycles.models import Application
-from qaward.web.experts.models import ExpertCycle
+from qaward.web.experts.models import Conflict, ExpertCycle
 
 from .models import ReviewerAccess, TeamMember
 
@@ -46,6 +46,12 @@ def member_for(user: Any, application: Application, stage: str | None = None,
         raise PermissionDenied(_("您不是该申报评审组的成员，或该申报不在您评审的阶段"))
     if not pledge_signed(user, application):
         raise PermissionDenied(_("请先签署本届评审的保密和回避承诺"))
+    # A conflict raised after the team was formed (pending or confirmed) shuts the door at
+    # once, even before the recusal is recorded (review.teams.recuse_conflicted).
+    if Conflict.objects.filter(application=application, expert_id=member.expert_id,
+                               status__in=(Conflict.Status.PENDING,
+                                           Conflict.Status.CONFIRMED)).exists():
+        raise PermissionDenied(_("您与该申报存在待确认或已确认的利益冲突，须回避"))
     if what:
         record_access(user, application, member.team.stage, what)
     return member

@@ -294,3 +294,50 @@ class SupervisionRating(models.Model):
             models.CheckConstraint(condition=Q(score__gte=1, score__lte=5),
                                    name="supervision_rating_range"),
         ]
+
+
+# -- teams (engineer `teams`, issue 8): the optimiser's proposal the office accepts ----------
+
+
+class TeamProposal(models.Model):
+    """The optimiser's proposal of a stage's teams (``review.teams.propose_teams``), kept as it
+    was proposed: per application its members with their affinities and the leader, and the
+    explanation (why a better-matching expert was not used: conflict, load, employer). The
+    office accepts it (then ``Team`` rows exist) or proposes again (the older one is
+    superseded); it is never edited."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待采纳")
+        ACCEPTED = "accepted", _("已采纳")
+        SUPERSEDED = "superseded", _("已被新方案取代")
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="team_proposals")
+    stage = models.CharField(_("评审阶段"), max_length=40)
+    status = models.CharField(_("状态"), max_length=20, choices=Status.choices,
+                              default=Status.OPEN)
+    method = models.CharField(max_length=40)
+    objective = models.FloatField()
+    seconds = models.FloatField()
+    team_size = models.PositiveSmallIntegerField()
+    # [{"application": id, "members": [{"expert": id, "affinity": x, "leader": bool}],
+    #   "why_not": [{"expert": id, "affinity": x, "reasons": [...]}]}]
+    teams = models.JSONField(default=list)
+    # The pairs a pending or confirmed conflict kept apart: [{"conflict": id, ...}].
+    blocked = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField()
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="accepted") | Q(accepted_at__isnull=False),
+                name="team_proposal_accepted_has_time"),
+        ]
+        indexes = [models.Index(fields=["cycle", "stage", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.cycle} — {self.stage} #{self.pk}"

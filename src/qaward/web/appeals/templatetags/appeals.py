@@ -20,7 +20,7 @@ def application_appeals(context: template.Context) -> dict[str, Any]:
     own = rules.is_own_applicant(user, app)
     return {"app": app, "appeals": app.appeals.order_by("pk"),
             "deadline": appeal_deadline_for(app) if own else None,
-            "can_decide": rules.is_staff_reader(user, app),
+            "can_decide": rules.reads_application_as_staff(user, app),
             "csrf_token": context.get("csrf_token")}
 
 

@@ -85,6 +85,14 @@ ACTION_LABELS = {
     "token_revoke": _("吊销接口令牌"),
     "shortlist_fix": _("确定入围名单"),
     "report_release": _("发布评审报告"),
+    # The review teams (issue 8)
+    "teams_propose": _("生成评审组方案"),
+    "teams_accept": _("采纳方案组建评审组"),
+    "team_member_add": _("增加评审组成员"),
+    "team_member_remove": _("调出评审组成员"),
+    "team_member_replace": _("替换评审组成员"),
+    "team_leader_change": _("指定评审组组长"),
+    "team_member_recuse": _("评审组成员回避"),
 }
 
 

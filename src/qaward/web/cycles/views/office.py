@@ -314,7 +314,7 @@ def cycle_repin(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    app = application_for(request, pk, rules.is_staff_reader)
+    app = application_for(request, pk, rules.reads_application_as_staff)
     return render(request, "cycles/application_detail.html", detail_context(request, app))
 
 

@@ -327,7 +327,7 @@ def public_label(state_id: str) -> str:
 
 def office_action(request: HttpRequest, pk: int,
                   may: rules.Predicate = rules.can_act_on_application) -> Application:
-    app = application_for(request, pk, rules.is_staff_reader)
+    app = application_for(request, pk, rules.reads_application_as_staff)
     require(may(request.user, app))
     return app
 

@@ -47,7 +47,11 @@ def _team(request: HttpRequest, pk: int) -> Team:
     team = get_object_or_404(Team.objects.select_related(
         "application__cycle__jurisdiction", "application__cycle__policy",
         "application__applicant", "cycle__jurisdiction"), pk=pk)
-    if not rules.can_view_application(request.user, team.application):
+    # A reviewer is no staff reader (issue 8): a member of this team (active or not) gets past
+    # here to ``member_for``, which says why not (403); anyone else who may not see the
+    # application gets 404.
+    if not (rules.can_view_application(request.user, team.application)
+            or team.members.filter(expert__user_id=request.user.pk).exists()):
         raise Http404
     return team
 
