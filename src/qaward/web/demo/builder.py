@@ -33,7 +33,6 @@ from qaward.web import clock
 from qaward.web.accounts.models import Department, Jurisdiction, Membership, Role
 from qaward.web.common.uploads import INTERNAL_NOTICE
 from qaward.web.cycles.models import Applicant, Application, Cycle
-from qaward.web.demo import review_pool, review_ranking, review_scores, review_teams
 from qaward.web.cycles.services import (
     application_create,
     application_submit,
@@ -46,6 +45,7 @@ from qaward.web.cycles.services import (
     manual_check_record,
     manual_checks_of,
 )
+from qaward.web.demo import review_pool, review_ranking, review_scores, review_teams
 from qaward.web.notices.models import Notice
 from qaward.web.notices.services import (
     notice_publish,
@@ -97,6 +97,7 @@ class DemoResult:
     logins: list[tuple[str, str, str]]
     summary: dict[str, int]
     notices: list[str] = field(default_factory=list)
+    review: list[str] = field(default_factory=list)  # what the expert review did, in lines
 
 
 def demo_configuration(policy: Policy) -> dict[str, Any]:
@@ -335,7 +336,8 @@ def build_demo(*, policy_id: str, year: int = DEFAULT_YEAR, count: int = 10,
     summary = Counter(a.state for a in cycle.applications.all())
     notices = [f"{n.title} {n.starts_on}…{n.ends_on}"
                for n in Notice.objects.filter(cycle=cycle).order_by("starts_on")]
-    return DemoResult(cycle.pk, policy.id, logins, dict(sorted(summary.items())), notices)
+    return DemoResult(cycle.pk, policy.id, logins, dict(sorted(summary.items())), notices,
+                      walker.review_log)
 
 
 def _internal_notice_evidence(app: Application, user: User, name: str, day: dt.date) -> None:
@@ -441,7 +443,11 @@ class _Walker:
         if self.reviewed and sid == ranking.shortlist_stage(self.policy):
             with clock.frozen(self.cal.after(self.cal.day, 2)):
                 done = review_ranking.run(self.cycle, office=self.office, day=self.cal.day)
-            self.review_log.append(f"{sid}: {done}")
+            self.review_log.append(
+                f"{sid}: shortlist {len(done.shortlisted)} chosen, "
+                f"{len(done.not_shortlisted)} not shortlisted"
+                + (f"; notice {done.notice}" if done.notice else "")
+                + "".join(f"; {st} not ranked: {why}" for st, why in done.unranked.items()))
             return [Application.objects.get(pk=a.pk) for a in apps]
         moved = self._exits_and_move(apps, sid)
         if self.reviewed:  # release the reports of the stage just left
@@ -459,9 +465,19 @@ class _Walker:
             pool = review_pool.run(self.cycle, office=self.office, head=self.head,
                                    day=self.cal.day, password=DEMO_PASSWORD)
             self.expert_logins = pool.logins
+            self.review_log.append(
+                f"pool: {len(pool.experts)} experts; conflicts {pool.detected} detected, "
+                f"{pool.confirmed} confirmed, {pool.dismissed} dismissed, "
+                f"{pool.declared} declared" + (f"; {pool.skipped}" if pool.skipped else ""))
         with clock.frozen(self.cal.day):
-            review_teams.run(self.cycle, office=self.office, head=self.head, stages=[sid])
-        review_scores.run(self.cycle, sid, day=self.cal.after(self.cal.day, 3))
+            formed = review_teams.run(self.cycle, office=self.office, head=self.head,
+                                      stages=[sid])
+        scores = review_scores.run(self.cycle, sid, day=self.cal.after(self.cal.day, 3))
+        self.review_log.append(
+            f"{sid}: {len(formed)} teams; {scores.sheets_submitted} sheets submitted, "
+            f"{scores.flagged_items} items flagged for consensus, "
+            f"{scores.consensus_closed} consensus closed"
+            + "".join(f"; {why}" for why in scores.skipped))
         self.reviewed = True
 
     def _exits_and_move(self, apps: list[Application], sid: str) -> list[Application]:

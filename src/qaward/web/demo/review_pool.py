@@ -82,7 +82,7 @@ def run(cycle: Cycle, *, office: User, day: dt.date, head: User | None = None,
                 employer_name=employers[i % len(employers)], title=rnd.choice(_TITLES),
                 phone=f"139{cycle.pk:04d}{i:04d}", email=f"expert{i + 1}.{tag}@example.com",
                 sectors=rnd.sample(_SECTORS, 2),
-                qualifications=["卓越绩效评价师"] if i % 3 else [], can_lead=i % 4 == 0)
+                qualifications=["卓越绩效评价师"] if i % 3 else [], can_lead=i % 3 == 0)
             username = f"expert{i + 1}-{tag}"
             u = User.objects.create_user(username, password=password, first_name=name)
             Membership.objects.create(user=u, jurisdiction=cycle.jurisdiction,
@@ -95,7 +95,7 @@ def run(cycle: Cycle, *, office: User, day: dt.date, head: User | None = None,
         for i, e in enumerate(out.experts):
             services.availability_set(expert=e, cycle=cycle, actor=office,
                                       available=i != size - 1,
-                                      min_load=1 if i % 2 else 0, max_load=4 + i % 3)
+                                      min_load=1 if i % 2 else 0, max_load=6 + i % 3)
         if out.skipped:
             return out
         for e in out.experts[:-1]:

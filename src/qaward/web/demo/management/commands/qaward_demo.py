@@ -63,6 +63,10 @@ class Command(BaseCommand):
         self.stdout.write("notices:")
         for line in result.notices:
             self.stdout.write(f"  {line}")
+        if result.review:
+            self.stdout.write("expert review:")
+            for line in result.review:
+                self.stdout.write(f"  {line}")
         self.stdout.write("demo logins (username / password):")
         for user, password, label in result.logins:
             self.stdout.write(f"  {user:<10} {password}   {label}")
