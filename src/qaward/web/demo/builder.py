@@ -448,7 +448,11 @@ class _Walker:
                 f"{len(done.not_shortlisted)} not shortlisted"
                 + (f"; notice {done.notice}" if done.notice else "")
                 + "".join(f"; {st} not ranked: {why}" for st, why in done.unranked.items()))
-            return [Application.objects.get(pk=a.pk) for a in apps]
+            after = [Application.objects.get(pk=a.pk) for a in apps]
+            if any(a.state != sid for a in after):
+                return after
+            # Nothing ranked (the office has not configured the ranking basis): the office
+            # moves the applications on by hand, as without a review.
         moved = self._exits_and_move(apps, sid)
         if self.reviewed:  # release the reports of the stage just left
             review_ranking.run(self.cycle, office=self.office, day=self.cal.day)

@@ -45,7 +45,12 @@ def _choice(policy: Policy, plan: ranking.ShortlistPlan) -> tuple[list[int], dic
     assert ranked is not None
     order = [int(a) for a in ranked.order]
     if plan.result is not None and plan.result.proposed:  # the cap's proposal
-        return [int(a) for a in plan.result.shortlisted], {}
+        proposed = [int(a) for a in plan.result.shortlisted]
+        if len(proposed) == len(order) and len(order) > 2:
+            # The cap is a ceiling: the office leaves out the last, whose score it finds
+            # below the bar for a site visit (the demo shows the exit).
+            proposed = proposed[:-1]
+        return proposed, {}
     keep = max(1, len(order) - 1)
     chosen = order[:keep]
     if policy_method(policy) == "best_of_good" and len(order) >= 3:
