@@ -5,6 +5,7 @@ feedback to those not shortlisted, appeals, and who may download which report.""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import statistics
 import subprocess
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from qaward.web.appeals.models import Appeal
 from qaward.web.appeals.services import appeal_decide, appeal_file
@@ -24,7 +26,7 @@ from qaward.web.cycles.services import cycle_repin, facts_for
 from qaward.web.notices.models import Notice
 from qaward.web.policies.services import sync_policies
 from qaward.web.review import ranking
-from qaward.web.review.models import ReportRelease, Shortlist, ShortlistDeparture
+from qaward.web.review.models import ReportRelease, Shortlist, ShortlistDeparture, VisitPlan
 from tests.web.office_world import client_for, fresh
 from tests.web.review.ranking_world import (
     ITEMS,
@@ -441,10 +443,16 @@ def test_site_and_comprehensive_reports(basis: Any, tmp_path: Path) -> None:
     w = build("hangzhou-binjiang", 1, stage="comprehensive_evaluation")
     app = w.apps[0]
     score(w, app, "material_review", [60, 70, 80])
-    score(w, app, "site_review", [70, 70, 70], consensus=75)
+    site_team = score(w, app, "site_review", [70, 70, 70], consensus=75)
     score(w, app, "comprehensive_evaluation", [80, 80, 80])
     site = ranking.build_report(app, "site_review", names_shown=False)
     assert site.applicant_confirms and site.total == 750 and site.basis == "consensus"
+    assert site.visit_dates == ()  # no visit planned: the report names no date
+    VisitPlan.objects.create(team=site_team, date=dt.date(2026, 6, 18), place="申报单位总部",
+                             agenda="首次会议、现场查看、访谈、末次会议", participants="评审组",
+                             updated_by=w.office, updated_at=timezone.now())
+    site = ranking.build_report(app, "site_review", names_shown=False)
+    assert site.visit_dates == (dt.date(2026, 6, 18),)
     final = ranking.build_report(app, "comprehensive_evaluation", names_shown=False)
     assert {(t.stage, t.total) for t in final.stage_totals} == {
         ("material_review", 700), ("site_review", 750)}

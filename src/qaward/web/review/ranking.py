@@ -78,6 +78,7 @@ from .models import (
     ShortlistDeparture,
     ShortlistEntry,
     Team,
+    VisitPlan,
 )
 
 # =============================================================================================
@@ -815,6 +816,8 @@ def build_report(app: Application, stage: str, *, names_shown: bool,
     extra: dict[str, Any] = {}
     if stage == StageId.SITE_REVIEW.value:
         extra["applicant_confirms"] = applicant_confirms_site_report(policy)
+        plan = VisitPlan.objects.filter(team__application=app, team__stage=stage).first()
+        extra["visit_dates"] = (plan.date,) if plan is not None else ()
     if stage == StageId.COMPREHENSIVE_EVALUATION.value:
         totals = []
         for other in scored_stages(app.cycle):
