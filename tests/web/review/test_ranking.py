@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from qaward.web.appeals.models import Appeal
@@ -193,6 +194,31 @@ def ladder(w: RankingWorld, stage: str = "material_review") -> list[int]:
     """Every application scored, the first best: totals 950, 900, 850, … (distinct ranks)."""
     score_many(w, stage, [(95 - 5 * i,) * 3 for i in range(len(w.apps))])
     return [a.pk for a in w.apps]
+
+
+def test_the_shortlist_page_takes_the_places_the_call_announced(basis: Any) -> None:
+    """滨江 四、（四）: where the call announces 6 places instead of the 8 planned, the office
+    enters them with their source and the cap becomes ⌊1.5 × 6⌋ = 9; a number without its
+    source, or no number, is refused with a message and nothing is fixed."""
+    w = build("hangzhou-binjiang", 14)
+    ids = ladder(w)
+    c = client_for(w.office)
+    url = reverse("awards:ranking_shortlist", args=[w.cycle.pk])
+    page = c.post(url, {"action": "check", "announced": "6", "announced_cite": "滨政办〔2026〕1号",
+                        "chosen": [str(i) for i in ids[:9]]})
+    assert page.status_code == 200 and page.context["result"].cap.limit == 9
+    refused = c.post(url, {"action": "fix", "announced": "6", "chosen": [str(i) for i in ids[:9]]})
+    assert "须写明其依据" in refused.content.decode() and not Shortlist.objects.exists()
+    bad = c.post(url, {"action": "fix", "announced": "six", "announced_cite": "x",
+                       "chosen": [str(i) for i in ids[:9]]})
+    assert "正整数" in bad.content.decode() and not Shortlist.objects.exists()
+    cite = "滨政办〔2026〕1号"
+    too_many = c.post(url, {"action": "fix", "announced": "6", "announced_cite": cite,
+                            "chosen": [str(i) for i in ids[:10]]})
+    assert too_many.status_code == 200 and not Shortlist.objects.exists()
+    c.post(url, {"action": "fix", "announced": "6", "announced_cite": "滨政办〔2026〕1号",
+                 "chosen": [str(i) for i in ids[:9]]})
+    assert Shortlist.objects.get().cap == 9
 
 
 def test_ratio_of_awards_caps_the_list_at_12_for_5_plus_3_places(basis: Any) -> None:

@@ -151,16 +151,29 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     chosen: list[int] | None = None
     reasons: dict[str, str] = {}
     error = ""
+    announced: int | None = None
+    announced_cite = ""
     if request.method == "POST":
         if not is_office:
             raise PermissionDenied
         chosen, reasons = _chosen_and_reasons(request)
-        if request.POST.get("action") == "fix":
+        # Fewer places announced in the call than the quotas plan (the cap follows them).
+        announced_cite = request.POST.get("announced_cite", "").strip()
+        raw = request.POST.get("announced", "").strip()
+        if raw:
+            if raw.isdigit() and int(raw) > 0:
+                announced = int(raw)
+            else:
+                error = _("申报通知公布的获奖名额须为正整数（announced），请改正后再核对")
+        if announced is not None and not announced_cite:
+            error = _("填写了申报通知公布的获奖名额时，须写明其依据（如通知文号）")
+            announced = None
+        if request.POST.get("action") == "fix" and not error:
             starts = request.POST.get("notice_starts_on") or ""
             try:
                 services.shortlist_fix(
                     cycle=cycle, chosen_ids=chosen, reasons=reasons, actor=request.user,
-                    track=track,
+                    track=track, announced=announced, announced_cite=announced_cite or None,
                     notice_starts_on=dt.date.fromisoformat(starts) if starts else None)
             except (ServiceError, QawardError, ValueError) as err:
                 error = str(err)
@@ -172,8 +185,9 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
     if track is not None and fixed is None:
         try:
             plan = services.shortlist_plan(cycle, track=track, chosen_ids=chosen,
-                                           reasons=reasons)
-        except ServiceError as err:
+                                           reasons=reasons, announced=announced,
+                                           announced_cite=announced_cite or None)
+        except (ServiceError, QawardError) as err:
             error = error or str(err)
     result = plan.result if plan else None
     picked = set(result.shortlisted) if result else set()
@@ -194,6 +208,7 @@ def shortlist(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan, "result": result, "picked": picked, "reasons": reasons,
         "error": error or (plan.error if plan else ""), "is_office": is_office,
         "fixed": fixed, "names": names, "next_is_notice": next_is_notice,
+        "announced": announced, "announced_cite": announced_cite,
         "entries": (fixed.entries.select_related("application__applicant").order_by("rank")
                     if fixed else []),
         "departures": (fixed.departures.select_related("chosen__applicant",
