@@ -696,12 +696,15 @@ def test_a_presentation_the_policy_is_silent_on_stops_for_configuration(w: World
 def test_the_reviewer_lists_own_tasks_in_the_stage_only(w: World) -> None:
     team, (a, b, _c) = team_of(w)
     fill(a, 60)
-    page = client_for(actor(a)).get(reverse("awards:review_my_teams"))
-    assert [r["team"].pk for r in page.context["rows"]] == [team.pk]
+    # /review/ leads to the one task list (我的评审任务), which shows the sheet's state.
+    old = client_for(actor(a)).get(reverse("awards:review_my_teams"))
+    assert old.status_code == 302 and old["Location"] == reverse("awards:review_tasks")
+    page = client_for(actor(a)).get(reverse("awards:review_tasks"))
+    assert [r["member"].team.pk for r in page.context["rows"]] == [team.pk]
     assert "已提交" in page.content.decode()
-    assert client_for(w.reviewer).get(reverse("awards:review_my_teams")).context["rows"] == []
+    assert client_for(w.reviewer).get(reverse("awards:review_tasks")).context["rows"] == []
     Application.objects.filter(pk=team.application_id).update(state="site_review")
-    assert client_for(actor(b)).get(reverse("awards:review_my_teams")).context["rows"] == []
+    assert client_for(actor(b)).get(reverse("awards:review_tasks")).context["rows"] == []
 
 
 def test_the_sheet_page_saves_without_javascript_and_keeps_what_was_typed(w: World) -> None:

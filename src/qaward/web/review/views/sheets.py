@@ -122,21 +122,9 @@ def _items_from_post(request: HttpRequest, criteria: CriteriaSet) -> dict[str, A
 
 @login_required
 def my_teams(request: HttpRequest) -> HttpResponse:
-    """The reviewer's active memberships of teams whose application is in the team's stage,
-    with the state of their own sheet (nothing of anyone else's)."""
-    members = (TeamMember.objects.filter(expert__user=request.user, active=True)
-               .select_related("team__application__applicant", "team__cycle", "sheet")
-               .order_by("team__cycle__pk", "team__stage", "team__application__pk"))
-    rows = []
-    for m in members:
-        team_ = m.team
-        if team_.application.state != team_.stage:
-            continue
-        sheet_ = getattr(m, "sheet", None)  # none yet: RelatedObjectDoesNotExist
-        rows.append({"team": team_, "member": m, "stage": _stage_name(team_),
-                     "sheet": sheet_})
-    return render(request, "review/sheets_my_teams.html", {"rows": rows})
-
+    """The reviewer's tasks have one list, 我的评审任务 (``review_tasks``): the pledge, the
+    material, the sheet and the team page of every assignment."""
+    return redirect("awards:review_tasks")
 
 
 @login_required

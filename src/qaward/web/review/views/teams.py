@@ -22,7 +22,7 @@ from qaward.web.experts.models import Expert
 from qaward.web.policies.services import policy_of
 from qaward.web.review import teams as services
 from qaward.web.review.access import member_for, pledge_signed
-from qaward.web.review.models import Team, TeamMember, TeamProposal
+from qaward.web.review.models import Sheet, Team, TeamMember, TeamProposal
 
 
 def _office_cycle(request: HttpRequest, pk: int) -> Cycle:
@@ -205,7 +205,8 @@ def team_adjust(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_tasks(request: HttpRequest) -> HttpResponse:
     tasks = services.tasks_of(request.user)
-    rows = [{"member": m, "app": m.team.application,
+    sheets = {sh.member_id: sh for sh in Sheet.objects.filter(member__in=tasks)}
+    rows = [{"member": m, "app": m.team.application, "sheet": sheets.get(m.pk),
              "stage_name": _stage_name(m.team.cycle, m.team.stage),
              "pledged": pledge_signed(request.user, m.team.application)} for m in tasks]
     return render(request, "review/teams_tasks.html", {"rows": rows})
