@@ -453,6 +453,23 @@ def test_recusal_removes_access_at_once(pool: Pool) -> None:
     assert "人数不足" in page.content.decode()
 
 
+def test_a_conflict_confirmed_in_the_pool_recuses_the_member_at_once(pool: Pool) -> None:
+    """The office confirms a detected conflict on the experts' page: the member's recusal is
+    recorded in the same transaction (the experts app's hook), not at the next proposal."""
+    from qaward.web.experts import services as experts
+
+    w = pool.w
+    a_team, _ = formed(pool)
+    m, _u = member_user(a_team)
+    cf = conflict(a_team.application, m.expert, "pending", origin="detected")
+    experts.conflict_decide(conflict=cf, actor=w.office, status="confirmed",
+                            reason="经核实，该专家现任申报单位的顾问")
+    m.refresh_from_db()
+    assert not m.active and f"登记号 {cf.pk}" in m.removed_reason
+    assert AuditEvent.objects.filter(action="team_member_recuse").count() == 1
+    assert teams.conflicted_members(w.cycle) == []
+
+
 def test_recusal_by_the_office_from_the_page(pool: Pool) -> None:
     w = pool.w
     a_team, _ = formed(pool)

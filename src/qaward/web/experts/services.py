@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -530,6 +531,17 @@ def detect_conflicts(cycle: Cycle, actor: Any = None, *, on: dt.date | None = No
     return report
 
 
+# Called as hook(conflict, actor) inside the transaction that confirms a conflict (declared or
+# decided): the review app, which sits above this one, registers the recusal of a member
+# already on a team of that application (review.apps.ReviewConfig.ready).
+ON_CONFIRMED: list[Callable[[Conflict, Any], object]] = []
+
+
+def _confirmed(c: Conflict, actor: Any) -> None:
+    for hook in ON_CONFIRMED:
+        hook(c, actor)
+
+
 def conflict_declare(*, expert: Expert, application: Application, relation: str,
                      statement: str, actor: Any) -> Conflict:
     """The expert declares a conflict with an application: confirmed at once (a declaration
@@ -563,6 +575,7 @@ def conflict_declare(*, expert: Expert, application: Application, relation: str,
                          reason=statement, article=article,
                          data={"application": application.pk, "expert": expert.pk,
                                "relation": relation})
+            _confirmed(c, actor)
     except IntegrityError:
         raise ServiceError(_("已申报过这一回避情形"), field="relation") from None
     return c
@@ -598,6 +611,8 @@ def conflict_decide(*, conflict: Conflict, actor: Any, status: str, reason: str)
                      to_state=status, reason=reason, article=c.article,
                      data={"application": c.application_id, "expert": c.expert_id,
                            "relation": c.relation})
+        if status == "confirmed":
+            _confirmed(c, actor)
     return c
 
 
