@@ -442,21 +442,27 @@ class _Walker:
             self._expert_review(sid)
         if self.reviewed and sid == ranking.shortlist_stage(self.policy):
             with clock.frozen(self.cal.after(self.cal.day, 2)):
-                done = review_ranking.run(self.cycle, office=self.office, day=self.cal.day)
-            self.review_log.append(
-                f"{sid}: shortlist {len(done.shortlisted)} chosen, "
-                f"{len(done.not_shortlisted)} not shortlisted"
-                + (f"; notice {done.notice}" if done.notice else "")
-                + "".join(f"; {st} not ranked: {why}" for st, why in done.unranked.items()))
+                self._rank(sid)
             after = [Application.objects.get(pk=a.pk) for a in apps]
             if any(a.state != sid for a in after):
                 return after
             # Nothing ranked (the office has not configured the ranking basis): the office
             # moves the applications on by hand, as without a review.
         moved = self._exits_and_move(apps, sid)
-        if self.reviewed:  # release the reports of the stage just left
-            review_ranking.run(self.cycle, office=self.office, day=self.cal.day)
+        if self.reviewed:  # release the reports of the stage just left (and rank the next)
+            self._rank(sid)
         return moved
+
+    def _rank(self, sid: str) -> None:
+        """Rank, fix the shortlist once applications wait in the shortlisting stage, release
+        the reports of the stages left; the log says what the shortlist did."""
+        done = review_ranking.run(self.cycle, office=self.office, day=self.cal.day)
+        if done.shortlisted or done.not_shortlisted or done.unranked:
+            self.review_log.append(
+                f"{ranking.shortlist_stage(self.policy)}: shortlist {len(done.shortlisted)} "
+                f"chosen, {len(done.not_shortlisted)} not shortlisted"
+                + (f"; notice {done.notice}" if done.notice else "")
+                + "".join(f"; {st} not ranked: {why}" for st, why in done.unranked.items()))
 
     def _scored(self, sid: str) -> bool:
         try:
