@@ -24,7 +24,8 @@ from django.db import transaction
 
 from qaward.core.errors import ConfigurationRequired, UnknownPolicy
 from qaward.core.policy import Policy, list_policies, load_policy
-from qaward.core.policy.model import FastTrack, Silent, is_silent
+from qaward.core.policy.inspect import silent_values
+from qaward.core.policy.model import FastTrack, Silent
 from qaward.core.policy.model import Notice as NoticeRule
 from qaward.core.states import End, Fixed, NoticeId, StageId
 from qaward.core.workdays import load_default_calendar
@@ -123,19 +124,12 @@ def demo_configuration(policy: Policy) -> dict[str, Any]:
              "label_en": "Higher results score first"}],
         **{f"review.scoring.{stage}": True for stage in policy.review.scoring},
     }
+    silent = {path for path, _ in silent_values(policy)}
     for path, value in review_defaults.items():
-        if is_silent(_at(policy, path)):
+        if path in silent:
             values[path] = {"value": value,
                             "cite": "演示数据：法规未规定，评审办会议决定（演示）"}
     return values
-
-
-def _at(policy: Policy, path: str) -> Any:
-    """The value at a dotted path of the policy (mapping keys or attributes)."""
-    node: Any = policy
-    for part in path.split("."):
-        node = node.get(part) if isinstance(node, dict) else getattr(node, part, None)
-    return node
 
 
 def place_names(policy: Policy) -> tuple[str, str]:
